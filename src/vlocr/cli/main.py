@@ -1,0 +1,45 @@
+"""The ``vlocr`` command. Each sub-command lives in its own module and registers itself here."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+app = typer.Typer(
+    name="vlocr",
+    help="Read text out of images and PDFs, answer questions about them, extract fields as JSON.\n\n"
+    "Works offline on a CPU: OCR models ship inside the package; Qwen3-VL runs locally through "
+    "transformers or behind any OpenAI-compatible server.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+
+@app.callback()
+def _root() -> None:
+    """Keeps `vlocr read ...` a sub-command even when it is the only one installed."""
+
+
+from vlocr.cli.read_command import read  # noqa: E402
+
+app.command("read")(read)
+
+# Commands in other modules register themselves; a module missing its optional extra still lets
+# `vlocr read` work.
+for _module in ("vlocr.cli.vlm_commands", "vlocr.cli.bench_command", "vlocr.cli.serve_command"):
+    try:
+        importlib.import_module(_module).register(app)
+    except ModuleNotFoundError as exc:
+        if exc.name != _module:
+            raise
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

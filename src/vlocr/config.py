@@ -1,0 +1,101 @@
+"""Settings: one root read from ``VLOCR_*`` environment variables, and one options model per engine.
+
+Engines receive their own options model; nothing here imports an engine.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_VLM_MODEL = "Qwen/Qwen3-VL-2B-Instruct"
+
+
+class IoOptions(BaseModel):
+    max_bytes: int = Field(25 * 1024 * 1024, description="Largest accepted input, in bytes.")
+    max_pixels: int = Field(50_000_000, description="Largest accepted page, in pixels (w*h).")
+    pdf_dpi: int = Field(200, ge=36, le=600, description="Resolution PDF pages are rendered at.")
+    max_pages: int = Field(200, ge=1, description="Most pages read from one PDF or TIFF.")
+
+
+class RapidOcrOptions(BaseModel):
+    kind: Literal["rapidocr", "rapidocr-v4", "rapidocr-v6"] = "rapidocr"
+    threads: int = Field(0, ge=0, description="ONNX Runtime intra-op threads; 0 = number of cores.")
+    postprocess: bool = Field(True, description="Spacing, confusable and width corrections.")
+    min_confidence: float = Field(0.3, ge=0.0, le=1.0)
+
+
+class TesseractOptions(BaseModel):
+    kind: Literal["tesseract"] = "tesseract"
+    lang: str = Field("eng+chi_sim", description="Tesseract language packs, '+'-joined.")
+    psm: int = Field(3, description="Tesseract page segmentation mode.")
+    binary: str = Field("tesseract", description="Path or name of the tesseract executable.")
+
+
+class VlmOptions(BaseModel):
+    backend: Literal["transformers", "openai"] = "transformers"
+    model: str = Field(DEFAULT_VLM_MODEL, description="Hub id or local directory (transformers), or model name (openai).")
+    device: str = Field("auto", description="auto | cpu | cuda | cuda:N")
+    dtype: str = Field("auto", description="auto (float32 on CPU, bfloat16 on GPU) | float32 | bfloat16 | float16")
+    cache_dir: str | None = Field(None, description="Writable directory for hub downloads.")
+    max_memory: dict[str, str] | None = Field(None, description="Per-device memory caps for device_map on GPU.")
+    min_pixels: int = Field(64 * 32 * 32, description="Smallest image area sent to the model.")
+    max_pixels: int = Field(1280 * 32 * 32, description="Largest image area sent to the model (~1280 visual tokens).")
+    base_url: str = Field("http://127.0.0.1:8001/v1", description="OpenAI-compatible server root (openai backend).")
+    api_key: str | None = Field(None, description="Bearer key for the OpenAI-compatible server.")
+    timeout_s: float = Field(120.0, gt=0)
+    retries: int = Field(3, ge=0)
+    max_new_tokens: int = Field(512, ge=1, le=32768)
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    top_p: float = Field(1.0, gt=0.0, le=1.0)
+
+
+class ServerOptions(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = Field(1, ge=1, description="Requests processed at once.")
+    queue: int = Field(8, ge=0, description="Requests allowed to wait; more get 503.")
+    request_timeout_s: float = Field(120.0, gt=0)
+    max_body_bytes: int = 30 * 1024 * 1024
+    api_keys: list[str] = Field(default_factory=list)
+    url_allowlist: list[str] = Field(default_factory=list, description="Host names image URLs may be fetched from; empty = never fetch.")
+    failed_samples_dir: str | None = None
+    failed_samples_max_mb: float = 200.0
+    low_confidence: float = Field(0.6, description="Mean line confidence under which a sample is kept for review.")
+
+
+class Settings(BaseSettings):
+    """Root settings. Nested fields use ``__``: ``VLOCR_VLM__MODEL=/models/qwen``."""
+
+    model_config = SettingsConfigDict(env_prefix="VLOCR_", env_nested_delimiter="__", extra="ignore")
+
+    io: IoOptions = Field(default_factory=IoOptions)
+    ocr_engine: str = "rapidocr"
+    rapidocr: RapidOcrOptions = Field(default_factory=RapidOcrOptions)
+    tesseract: TesseractOptions = Field(default_factory=TesseractOptions)
+    vlm: VlmOptions = Field(default_factory=VlmOptions)
+    server: ServerOptions = Field(default_factory=ServerOptions)
+    api_keys: str = Field("", description="Comma-separated Bearer keys (VLOCR_API_KEYS).")
+
+    def server_api_keys(self) -> list[str]:
+        keys = [k.strip() for k in self.api_keys.split(",") if k.strip()]
+        return keys + list(self.server.api_keys)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("VLOCR_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME", os.path.expanduser("~/.cache")), "vlocr"
+    )
+    path = Path(root)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
