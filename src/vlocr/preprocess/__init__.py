@@ -1,0 +1,28 @@
+"""Make text legible for an OCR engine or a VLM: small steps, named pipelines, a trace.
+
+``run(image, "auto")`` measures first and applies only what helps; ``"seed"`` is the reference
+article's fixed pipeline; ``"none"`` passes the image through.
+"""
+
+from vlocr.preprocess.measure import Measurements, measure
+from vlocr.preprocess.pipeline import (
+    AUTO_DEFAULTS,
+    GEOMETRIC,
+    PIPELINES,
+    STEPS,
+    Preprocessed,
+    describe,
+    run,
+)
+
+__all__ = [
+    "AUTO_DEFAULTS",
+    "GEOMETRIC",
+    "PIPELINES",
+    "STEPS",
+    "Measurements",
+    "Preprocessed",
+    "describe",
+    "measure",
+    "run",
+]
