@@ -1,0 +1,214 @@
+"""``vlocr ask``, ``vlocr extract`` and ``vlocr chat``: Qwen3-VL over an image, thin over the service."""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from vlocr.cli.common import fail
+from vlocr.errors import InvalidOptionError, VlocrError
+
+
+class Backend(str, enum.Enum):
+    transformers = "transformers"
+    openai = "openai"
+
+
+class Format(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+_VLM = typer.Option(None, "--vlm", help="VLM backend: transformers (local, default) or openai (any OpenAI-compatible server).")
+_MODEL = typer.Option(None, "--model", help="Hub id or local directory (transformers), or the model name the server expects (openai). Default Qwen/Qwen3-VL-2B-Instruct.")
+_BASE_URL = typer.Option(None, "--base-url", help="OpenAI-compatible server root, e.g. http://127.0.0.1:8001/v1.")
+_API_KEY = typer.Option(None, "--api-key", envvar="VLOCR_VLM__API_KEY", help="Bearer key for the server.")
+_HINTS = typer.Option(False, "--ocr-hints/--no-ocr-hints", help="Put the OCR lines (with rough positions) into the prompt.")
+_REGION = typer.Option(None, "--region", help="Only look at this rectangle: x,y,w,h in pixels.")
+_ROLE = typer.Option(None, "--role", help='Role / system prompt, e.g. "You are a senior accountant".')
+_TEMP = typer.Option(None, "--temperature", min=0.0, max=2.0, help="Sampling temperature (0 = greedy, the default).")
+_TOP_P = typer.Option(None, "--top-p", min=0.01, max=1.0, help="Nucleus sampling mass.")
+_MAX_NEW = typer.Option(None, "--max-new-tokens", min=1, max=32768, help="Longest answer in tokens (default 512).")
+_FORMAT = typer.Option(Format.text, "--format", "-f", help="text: the answer; json: the full result with checks, usage and timings.")
+_DEVICE = typer.Option(None, "--device", help="auto | cpu | cuda | cuda:N (transformers).")
+_DTYPE = typer.Option(None, "--dtype", help="auto | float32 | bfloat16 | float16 (transformers).")
+_LANG = typer.Option(None, "--lang", help="Prompt language: en, zh or auto (from the question).")
+_OCR_ENGINE = typer.Option("rapidocr", "--ocr-engine", help="OCR engine for hints and number checks.")
+_CHECKS = typer.Option(True, "--check-numbers/--no-check-numbers", help="OCR the image and look up the answer's numbers in it.")
+
+
+def vlm_options(vlm: Backend | None, model: str | None, base_url: str | None, api_key: str | None, device: str | None, dtype: str | None) -> Any:
+    """Settings from the environment, overridden by whatever was given on the command line."""
+    from vlocr.config import get_settings
+
+    base = get_settings().vlm
+    updates = {
+        "backend": vlm.value if vlm else None,
+        "model": model,
+        "base_url": base_url,
+        "api_key": api_key,
+        "device": device,
+        "dtype": dtype,
+    }
+    return base.model_copy(update={k: v for k, v in updates.items() if v is not None})
+
+
+def _check_image(image: Path) -> None:
+    if not image.exists():
+        from vlocr.errors import InputNotFoundError
+
+        raise InputNotFoundError(f"'{image}' does not exist", "check the path", source=str(image))
+
+
+def _print_answer(answer: Any, fmt: Format) -> None:
+    if fmt is Format.json:
+        typer.echo(answer.model_dump_json(indent=2))
+        return
+    typer.echo(answer.text)
+    if answer.loop_cut:
+        typer.echo("vlocr: note: the answer was cut where the model started repeating itself", err=True)
+    if answer.unsupported_numbers:
+        typer.echo("vlocr: note: not found in the OCR text: " + ", ".join(answer.unsupported_numbers), err=True)
+
+
+def ask_command(
+    image: Path = typer.Argument(..., help="Image (or PDF: first page) to ask about.", show_default=False),
+    question: str = typer.Argument(..., help='The question, e.g. "What is the total?" or "实付金额是多少?"', show_default=False),
+    vlm: Backend = _VLM,
+    model: str = _MODEL,
+    base_url: str = _BASE_URL,
+    api_key: str = _API_KEY,
+    ocr_hints: bool = _HINTS,
+    region: str = _REGION,
+    role: str = _ROLE,
+    temperature: float = _TEMP,
+    top_p: float = _TOP_P,
+    max_new_tokens: int = _MAX_NEW,
+    output_format: Format = _FORMAT,
+    device: str = _DEVICE,
+    dtype: str = _DTYPE,
+    lang: str = _LANG,
+    ocr_engine: str = _OCR_ENGINE,
+    check_numbers: bool = _CHECKS,
+) -> None:
+    """Ask Qwen3-VL one question about an image; numbers in the answer are checked against OCR."""
+    from vlocr.service.questions import ask
+
+    try:
+        _check_image(image)
+        answer = ask(
+            image, question, vlm=vlm_options(vlm, model, base_url, api_key, device, dtype), ocr_hints=ocr_hints,
+            ocr_engine=ocr_engine, ocr_checks=check_numbers, region=region, role=role, lang=lang, temperature=temperature, top_p=top_p,
+            max_new_tokens=max_new_tokens,
+        )
+    except VlocrError as err:
+        fail(err)
+    _print_answer(answer, output_format)
+
+
+def extract_command(
+    image: Path = typer.Argument(..., help="Receipt, invoice or form image (or PDF: first page).", show_default=False),
+    schema: str = typer.Option("receipt", "--schema", "-s", help="receipt, invoice, or the path of a JSON Schema file."),
+    vlm: Backend = _VLM,
+    model: str = _MODEL,
+    base_url: str = _BASE_URL,
+    api_key: str = _API_KEY,
+    ocr_hints: bool = _HINTS,
+    region: str = _REGION,
+    role: str = _ROLE,
+    temperature: float = _TEMP,
+    top_p: float = _TOP_P,
+    max_new_tokens: int = _MAX_NEW,
+    output_format: Format = typer.Option(Format.json, "--format", "-f", help="json: the full result; text: the extracted JSON only."),
+    device: str = _DEVICE,
+    dtype: str = _DTYPE,
+    lang: str = _LANG,
+    ocr_engine: str = _OCR_ENGINE,
+    check_numbers: bool = _CHECKS,
+    attempts: int = typer.Option(3, "--attempts", min=1, max=10, help="Re-ask with the validation errors up to this many times in all."),
+) -> None:
+    """Extract fields as JSON validated against a schema; exit 1 when the result is still invalid."""
+    from vlocr.service.questions import extract
+
+    try:
+        _check_image(image)
+        result = extract(
+            image, schema, vlm=vlm_options(vlm, model, base_url, api_key, device, dtype), ocr_hints=ocr_hints,
+            ocr_engine=ocr_engine, ocr_checks=check_numbers, region=region, role=role, lang=lang, temperature=temperature, top_p=top_p,
+            max_new_tokens=max_new_tokens, max_attempts=attempts,
+        )
+    except VlocrError as err:
+        fail(err)
+    if output_format is Format.json:
+        typer.echo(result.model_dump_json(indent=2))
+    else:
+        typer.echo(json.dumps(result.data, ensure_ascii=False, indent=2))
+    for issue in result.issues:
+        typer.echo(f"vlocr: check failed: {issue.message}", err=True)
+    if not result.valid:
+        typer.echo(f"vlocr: the model's JSON is still invalid after {result.attempts} attempt(s): " + "; ".join(result.validation_errors[:5]), err=True)
+        raise typer.Exit(1)
+
+
+def chat_command(
+    image: Path = typer.Argument(..., help="Image to talk about (or PDF: first page).", show_default=False),
+    vlm: Backend = _VLM,
+    model: str = _MODEL,
+    base_url: str = _BASE_URL,
+    api_key: str = _API_KEY,
+    ocr_hints: bool = _HINTS,
+    region: str = _REGION,
+    role: str = _ROLE,
+    temperature: float = _TEMP,
+    top_p: float = _TOP_P,
+    max_new_tokens: int = _MAX_NEW,
+    output_format: Format = _FORMAT,
+    device: str = _DEVICE,
+    dtype: str = _DTYPE,
+    lang: str = _LANG,
+    ocr_engine: str = _OCR_ENGINE,
+    check_numbers: bool = _CHECKS,
+) -> None:
+    """Talk about an image: one question per line on stdin; the conversation is kept. `exit` or EOF quits."""
+    from vlocr.results import ChatMessage
+    from vlocr.service.questions import chat
+
+    options = vlm_options(vlm, model, base_url, api_key, device, dtype)
+    history: list[ChatMessage] = []
+    interactive = sys.stdin.isatty()
+    try:
+        _check_image(image)
+        while True:
+            if interactive:
+                typer.echo("> ", nl=False)
+            line = sys.stdin.readline()
+            if not line:
+                break
+            message = line.strip()
+            if not message:
+                continue
+            if message.lower() in ("exit", "quit", ":q"):
+                break
+            try:
+                answer = chat(
+                    image, history, message, vlm=options, ocr_hints=ocr_hints, ocr_engine=ocr_engine, ocr_checks=check_numbers, region=region,
+                    role=role, lang=lang, temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens,
+                )
+            except InvalidOptionError as err:
+                fail(err)
+            _print_answer(answer, output_format)
+            history += [ChatMessage(role="user", content=message), ChatMessage(role="assistant", content=answer.text)]
+    except VlocrError as err:
+        fail(err)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``ask``, ``extract`` and ``chat`` to the main ``vlocr`` app."""
+    app.command("ask")(ask_command)
+    app.command("extract")(extract_command)
+    app.command("chat")(chat_command)

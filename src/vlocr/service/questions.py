@@ -1,0 +1,334 @@
+"""The VLM tasks of the library API: ask, transcribe, chat, extract, and OpenAI-style chat completion.
+
+Each task loads the image (vlocr.io), crops the region, runs OCR when it can (OCR lines feed the
+prompt only with ``ocr_hints=True``, but the number checks after the answer run whenever OCR
+works), calls the engine, and attaches the fusion checks to the answer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from vlocr.config import VlmOptions, get_settings
+from vlocr.errors import InvalidOptionError, VlocrError
+from vlocr.fusion import check_consistency, check_numbers, hints_block, provenance
+from vlocr.results import ChatMessage, ExtractResult, OcrLine, Usage, VlmAnswer
+from vlocr.tasks import (
+    PROMPT_VERSIONS,
+    ask_messages,
+    chat_messages,
+    extract_messages,
+    load_schema,
+    resolve_lang,
+    run_extraction,
+    transcribe_messages,
+)
+from vlocr.vlm import Generation, get_engine
+
+Region = tuple[int, int, int, int]
+
+
+@dataclass
+class _Prepared:
+    source: str
+    image: np.ndarray  # the (cropped) image the model sees
+    region: Region | None
+    lines: list[OcrLine] | None  # OCR lines in original-page pixels; None when OCR did not run
+    hints: str | None
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def _load_image(image_source: Any) -> tuple[np.ndarray, str, int, int, Any]:
+    from vlocr.io.loader import load_pages
+
+    pages = load_pages(image_source)
+    page = pages[0]  # VLM tasks read the first page of a PDF/TIFF
+    return page.image, page.label, page.width, page.height, page
+
+
+def _prepare(
+    image_source: Any,
+    *,
+    region: Region | str | Sequence[int] | None,
+    ocr_hints: bool,
+    ocr_checks: bool,
+    ocr_engine: str,
+    lang: str,
+) -> _Prepared:
+    from vlocr.service.reading import crop_region, parse_region
+
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    image, label, width, height, page = _load_image(image_source)
+    timings["load"] = (time.perf_counter() - start) * 1000
+    reg = parse_region(region) if region is not None else None
+    cropped = crop_region(image, reg)
+    lines: list[OcrLine] | None = None
+    hints: str | None = None
+    if ocr_hints or ocr_checks:
+        start = time.perf_counter()
+        lines = _run_ocr(page, ocr_engine, reg, required=ocr_hints)
+        timings["ocr"] = (time.perf_counter() - start) * 1000
+    if ocr_hints and lines:
+        dx, dy = (reg[0], reg[1]) if reg else (0, 0)
+        local = [ln.model_copy(update={"box": [(x - dx, y - dy) for x, y in ln.box]}) for ln in lines]
+        hints = hints_block(local, cropped.shape[1], cropped.shape[0])
+    return _Prepared(source=label, image=np.ascontiguousarray(cropped), region=reg, lines=lines, hints=hints, timings_ms=timings)
+
+
+def _run_ocr(page: Any, engine: str, region: Region | None, *, required: bool) -> list[OcrLine] | None:
+    """OCR lines, or None when OCR cannot run here (then checks are skipped, hints must not be)."""
+    from vlocr.service.reading import ocr_page
+
+    try:
+        return list(ocr_page(page, engine=engine, region=region).lines)
+    except VlocrError:
+        if required:
+            raise
+        return None
+
+
+def _options(vlm: VlmOptions | None) -> VlmOptions:
+    return vlm if vlm is not None else get_settings().vlm
+
+
+def _answer(task: str, gen: Generation, opts: VlmOptions, prep: _Prepared, hints_used: bool, extra_ms: dict[str, float]) -> VlmAnswer:
+    checks = check_numbers(gen.text, prep.lines) if prep.lines is not None else []
+    support = provenance(gen.text, prep.lines) if prep.lines else []
+    timings = {**prep.timings_ms, **{f"vlm_{k}": v for k, v in gen.timings_ms.items()}, **extra_ms}
+    return VlmAnswer(
+        task=task,
+        text=gen.text,
+        model=opts.model,
+        backend=opts.backend,
+        prompt_version=PROMPT_VERSIONS[task],
+        usage=gen.usage,
+        finish_reason=gen.finish_reason,
+        loop_cut=gen.loop_cut,
+        number_checks=checks,
+        unsupported_numbers=[c.value for c in checks if not c.found],
+        provenance=support,
+        ocr_hints_used=hints_used,
+        timings_ms={k: round(v, 2) for k, v in timings.items()},
+        source=prep.source,
+        region=prep.region,
+    )
+
+
+def _generate(opts: VlmOptions, messages: list[dict[str, Any]], image: np.ndarray, *, temperature: float | None, top_p: float | None, max_new_tokens: int | None, json_schema: dict[str, Any] | None = None) -> tuple[Generation, float]:
+    engine = get_engine(opts)
+    start = time.perf_counter()
+    gen = engine.generate(messages, images=[image], max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, json_schema=json_schema)
+    return gen, (time.perf_counter() - start) * 1000
+
+
+def ask(
+    image_source: Any,
+    question: str,
+    *,
+    vlm: VlmOptions | None = None,
+    ocr_hints: bool = False,
+    ocr_checks: bool = True,
+    ocr_engine: str = "rapidocr",
+    region: Region | str | None = None,
+    role: str | None = None,
+    lang: str | None = None,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    max_new_tokens: int | None = None,
+) -> VlmAnswer:
+    """Answer one question about an image."""
+    opts = _options(vlm)
+    lng = resolve_lang(lang, question)
+    if not question or not question.strip():
+        raise InvalidOptionError("the question is empty", 'pass a question, e.g. "What is the total?"')
+    prep = _prepare(image_source, region=region, ocr_hints=ocr_hints, ocr_checks=ocr_checks, ocr_engine=ocr_engine, lang=lng)
+    messages = ask_messages(question, lang=lng, role=role, hints=prep.hints)
+    gen, ms = _generate(opts, messages, prep.image, temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens)
+    return _answer("ask", gen, opts, prep, prep.hints is not None, {"vlm": ms})
+
+
+def transcribe(
+    image_source: Any,
+    *,
+    structured: bool = False,
+    vlm: VlmOptions | None = None,
+    ocr_hints: bool = False,
+    ocr_checks: bool = True,
+    ocr_engine: str = "rapidocr",
+    region: Region | str | None = None,
+    role: str | None = None,
+    lang: str | None = None,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    max_new_tokens: int | None = None,
+) -> VlmAnswer:
+    """All text in the image, line by line (or the article's 【识别文字】/【位置信息】 format)."""
+    opts = _options(vlm)
+    lng = resolve_lang(lang)
+    prep = _prepare(image_source, region=region, ocr_hints=ocr_hints, ocr_checks=ocr_checks, ocr_engine=ocr_engine, lang=lng)
+    messages = transcribe_messages(structured=structured, lang=lng, role=role, hints=prep.hints)
+    gen, ms = _generate(opts, messages, prep.image, temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens)
+    return _answer("transcribe", gen, opts, prep, prep.hints is not None, {"vlm": ms})
+
+
+def chat(
+    image_source: Any,
+    history: list[ChatMessage],
+    message: str,
+    *,
+    vlm: VlmOptions | None = None,
+    ocr_hints: bool = False,
+    ocr_checks: bool = True,
+    ocr_engine: str = "rapidocr",
+    region: Region | str | None = None,
+    role: str | None = None,
+    lang: str | None = None,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    max_new_tokens: int | None = None,
+) -> VlmAnswer:
+    """One more turn of a conversation about an image; ``history`` holds the earlier turns."""
+    opts = _options(vlm)
+    first_user = next((m.content for m in history if m.role == "user"), message)
+    lng = resolve_lang(lang, first_user + message)
+    prep = _prepare(image_source, region=region, ocr_hints=ocr_hints, ocr_checks=ocr_checks, ocr_engine=ocr_engine, lang=lng)
+    messages = chat_messages(history, message, lang=lng, role=role, hints=prep.hints)
+    gen, ms = _generate(opts, messages, prep.image, temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens)
+    return _answer("chat", gen, opts, prep, prep.hints is not None, {"vlm": ms})
+
+
+def extract(
+    image_source: Any,
+    schema: str | dict[str, Any] | Path = "receipt",
+    *,
+    vlm: VlmOptions | None = None,
+    ocr_hints: bool = False,
+    ocr_checks: bool = True,
+    ocr_engine: str = "rapidocr",
+    region: Region | str | None = None,
+    role: str | None = None,
+    lang: str | None = None,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    max_new_tokens: int | None = None,
+    max_attempts: int = 3,
+) -> ExtractResult:
+    """JSON fields for a schema, validated; re-asks with the errors up to ``max_attempts`` times."""
+    opts = _options(vlm)
+    name, schema_dict = load_schema(schema)
+    lng = resolve_lang(lang)
+    prep = _prepare(image_source, region=region, ocr_hints=ocr_hints, ocr_checks=ocr_checks, ocr_engine=ocr_engine, lang=lng)
+    messages = extract_messages(schema_dict, name, lang=lng, role=role, hints=prep.hints)
+    engine = get_engine(opts)
+    total_ms = 0.0
+
+    def call(convo: list[dict[str, Any]]) -> Generation:
+        nonlocal total_ms
+        start = time.perf_counter()
+        gen = engine.generate(
+            convo, images=[prep.image], max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, json_schema=schema_dict
+        )
+        total_ms += (time.perf_counter() - start) * 1000
+        return gen
+
+    outcome = run_extraction(call, messages, schema_dict, lang=lng, max_attempts=max_attempts)
+    last: Generation = outcome.replies[-1]
+    usage = Usage(
+        prompt_tokens=sum(g.usage.prompt_tokens for g in outcome.replies),
+        completion_tokens=sum(g.usage.completion_tokens for g in outcome.replies),
+        image_tokens=sum(g.usage.image_tokens for g in outcome.replies),
+    )
+    combined = Generation(text=last.text, usage=usage, finish_reason=last.finish_reason, loop_cut=last.loop_cut, timings_ms=last.timings_ms)
+    answer = _answer("extract", combined, opts, prep, prep.hints is not None, {"vlm": total_ms})
+    return ExtractResult(
+        schema_name=name,
+        data=outcome.data,
+        valid=outcome.valid,
+        validation_errors=outcome.errors,
+        attempts=outcome.attempts,
+        repaired=outcome.repaired,
+        issues=check_consistency(name, outcome.data) if outcome.valid else [],
+        answer=answer,
+    )
+
+
+# ---- OpenAI-compatible chat completion (used by the /v1/chat/completions endpoint) ------------
+
+
+@dataclass
+class CompletionResult:
+    """A finished completion (``chunks`` is None) or a stream (``chunks`` yields text pieces)."""
+
+    model: str
+    backend: str
+    text: str = ""
+    usage: Usage = field(default_factory=Usage)
+    finish_reason: str = "stop"
+    loop_cut: bool = False
+    chunks: Iterator[str] | None = None
+
+
+def openai_messages_to_engine(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[np.ndarray]]:
+    """Decode ``image_url`` data URLs into arrays; leave ``{"type": "image"}`` placeholders in place.
+
+    Remote URLs are refused: the service never fetches from the network on a client's behalf.
+    """
+    from vlocr.io.loader import load_pages
+
+    if not isinstance(messages, list) or not messages:
+        raise InvalidOptionError("messages must be a non-empty list", "send OpenAI chat messages")
+    out: list[dict[str, Any]] = []
+    images: list[np.ndarray] = []
+    for i, msg in enumerate(messages):
+        if not isinstance(msg, dict) or msg.get("role") not in ("system", "user", "assistant"):
+            raise InvalidOptionError(f"message {i} has no valid role", "roles are system, user and assistant")
+        content = msg.get("content")
+        if content is None or isinstance(content, str):
+            out.append({"role": msg["role"], "content": content or ""})
+            continue
+        if not isinstance(content, list):
+            raise InvalidOptionError(f"message {i} content must be a string or a list of parts", "see the OpenAI chat format")
+        parts: list[dict[str, Any]] = []
+        for part in content:
+            kind = part.get("type") if isinstance(part, dict) else None
+            if kind == "text":
+                parts.append({"type": "text", "text": str(part.get("text", ""))})
+            elif kind == "image_url":
+                ref = part.get("image_url")
+                url = ref.get("url") if isinstance(ref, dict) else ref
+                if not isinstance(url, str) or not url.startswith("data:"):
+                    raise InvalidOptionError("image_url must be a data: URL", "embed the image as data:image/png;base64,... (remote URLs are not fetched)")
+                images.append(load_pages(url, label=f"message {i} image")[0].image)
+                parts.append({"type": "image"})
+            else:
+                raise InvalidOptionError(f"unsupported content part type '{kind}' in message {i}", "use text and image_url parts")
+        out.append({"role": msg["role"], "content": parts})
+    return out, images
+
+
+def chat_completion(
+    messages: list[dict[str, Any]],
+    *,
+    vlm: VlmOptions | None = None,
+    stream: bool = False,
+    max_new_tokens: int | None = None,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    json_schema: dict[str, Any] | None = None,
+) -> CompletionResult:
+    """Run OpenAI-format messages (images as data URLs) through the configured engine."""
+    opts = _options(vlm)
+    engine_messages, images = openai_messages_to_engine(messages)
+    engine = get_engine(opts)
+    if stream:
+        chunks = engine.stream(engine_messages, images=images, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p)
+        return CompletionResult(model=opts.model, backend=opts.backend, chunks=chunks)
+    gen = engine.generate(engine_messages, images=images, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, json_schema=json_schema)
+    return CompletionResult(model=opts.model, backend=opts.backend, text=gen.text, usage=gen.usage, finish_reason=gen.finish_reason, loop_cut=gen.loop_cut)
