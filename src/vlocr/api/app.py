@@ -1,0 +1,119 @@
+"""``create_app``: the FastAPI application with its routes, limits, metrics and (optionally) the web page."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from fastapi.responses import RedirectResponse
+
+from vlocr.api import routes_health, routes_ocr, routes_openai, routes_vlm
+from vlocr.api.auth import ApiKeyCheck, exposure_warning, key_matches
+from vlocr.api.errors import install_error_handlers
+from vlocr.api.failed_samples import FailedSampleStore
+from vlocr.api.gate import Gate
+from vlocr.api.limits import BodySizeLimit
+from vlocr.api.metrics import Metrics, MetricsMiddleware
+from vlocr.api.state import AppState
+from vlocr.config import Settings, VlmOptions
+
+log = logging.getLogger("vlocr.api")
+
+UI_PATH = "/ui"
+
+
+def _configured_vlm(settings: Settings, vlm: VlmOptions | None) -> VlmOptions | None:
+    """An explicit ``vlm`` wins; otherwise a VLM set in the settings/environment; otherwise none."""
+    if vlm is not None:
+        return vlm
+    return settings.vlm if "vlm" in settings.model_fields_set else None
+
+
+def create_app(settings: Settings | None = None, *, vlm: VlmOptions | None = None, ui: bool = True) -> FastAPI:
+    """Build the app. Engines load in a background thread at start-up; ``/readyz`` says when done.
+
+    ``ui=False`` leaves out the Gradio page (faster start, no gradio import).
+    """
+    settings = settings or Settings()
+    server = settings.server
+    keys = settings.server_api_keys()
+    metrics = Metrics()
+    gate = Gate(server.workers, server.queue, server.request_timeout_s)
+    metrics.bind_gate(gate)
+    samples = (
+        FailedSampleStore(server.failed_samples_dir, server.failed_samples_max_mb, server.low_confidence)
+        if server.failed_samples_dir
+        else None
+    )
+    state = AppState(settings=settings, vlm=_configured_vlm(settings, vlm), gate=gate, metrics=metrics, keys=keys, samples=samples)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        warning = exposure_warning(server.host, keys)
+        if warning:
+            log.warning(warning)
+        threading.Thread(target=state.warm_up, name="vlocr-warm-up", daemon=True).start()
+        try:
+            yield
+        finally:
+            gate.shutdown()
+
+    app = FastAPI(
+        title="vlocr",
+        version="0.1.0",
+        summary="Read text out of images and answer questions about them.",
+        description="OCR (`/v1/ocr`), questions and JSON extraction with Qwen3-VL (`/v1/ask`, `/v1/extract`), "
+        "and an OpenAI-compatible chat API (`/v1/chat/completions`). Errors are `{error: {type, code, message, hint}}`.",
+        lifespan=lifespan,
+    )
+    app.state.vlocr = state
+    install_error_handlers(app)
+
+    guard = [Depends(ApiKeyCheck(keys))]
+    app.include_router(routes_health.router)
+    for module in (routes_ocr, routes_vlm, routes_openai):
+        app.include_router(module.router, dependencies=guard)
+
+    if ui:
+        _mount_ui(app, state)
+    else:
+        @app.get("/", include_in_schema=False)
+        async def root() -> RedirectResponse:
+            return RedirectResponse("/docs")
+
+    known = frozenset(getattr(r, "path", "") for r in app.routes)
+    app.add_middleware(BodySizeLimit, limit=server.max_body_bytes, exempt=(UI_PATH,))
+    app.add_middleware(MetricsMiddleware, metrics=metrics, known_paths=known)
+    return app
+
+
+def _mount_ui(app: FastAPI, state: AppState) -> None:
+    import gradio as gr
+
+    from vlocr.webui.page import build_page
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse(f"{UI_PATH}/")
+
+    blocks = build_page(settings=state.settings, vlm=state.vlm)
+    auth = None
+    if state.keys:
+        keys = state.keys
+
+        def auth(_user: str, password: str) -> bool:
+            return key_matches(password, keys)
+
+    gr.mount_gradio_app(
+        app,
+        blocks,
+        path=UI_PATH,
+        auth=auth,
+        auth_message="vlocr: any user name, an API key as the password / 用户名任意，密码为 API 密钥",
+        max_file_size=state.settings.io.max_bytes,
+        show_error=True,
+        footer_links=["api"],
+    )

@@ -1,0 +1,55 @@
+"""Shared route helpers: the app state, the readiness check, and body parsing into models."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
+
+from vlocr.api.errors import ApiError
+from vlocr.api.state import AppState
+from vlocr.errors import EngineUnavailableError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def get_state(request: Request) -> AppState:
+    return request.app.state.vlocr  # type: ignore[no-any-return]
+
+
+def require_ready(state: AppState) -> None:
+    if state.ready.status == "ready":
+        return
+    if state.ready.status == "failed":
+        raise EngineUnavailableError(f"engines failed to load: {state.ready.detail}", "check the server log and its configuration")
+    raise ApiError(
+        503, "not_ready", "server is still loading its engines", "retry in a few seconds; GET /readyz says when it is ready",
+        headers={"Retry-After": "5"},
+    )
+
+
+def require_vlm(state: AppState) -> None:
+    if state.vlm is None:
+        raise EngineUnavailableError(
+            "no vision-language model is configured on this server",
+            "start it with 'vlocr serve --vlm transformers --model <dir or hub id>' (or --vlm openai --base-url ...)",
+        )
+
+
+def parse_json_body(model: type[M], body: bytes) -> M:
+    """Validate raw JSON into ``model``; errors become the API's 422 shape."""
+    try:
+        return model.model_validate_json(body or b"null")
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False, include_context=False)) from None
+
+
+def token_cap(state: AppState, requested: int | None) -> int | None:
+    """The server's configured max_new_tokens is a ceiling a request cannot raise (keeps one
+    request from occupying a worker for minutes)."""
+    ceiling = state.vlm.max_new_tokens if state.vlm else None
+    if requested is None or ceiling is None:
+        return requested if requested is not None else ceiling
+    return min(requested, ceiling)

@@ -1,0 +1,77 @@
+"""One error body for every failure: ``{"error": {type, code, message, hint}}``, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from vlocr.errors import VlocrError
+
+log = logging.getLogger("vlocr.api")
+
+
+class ApiError(VlocrError):
+    """An HTTP-level failure (auth, gate, body size) with its own status and optional headers."""
+
+    def __init__(
+        self, status: int, code: str, message: str, hint: str = "", *, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message, hint)
+        self.http_status = status
+        self.code = code
+        self.headers = headers or {}
+
+
+def error_body(err_type: str, code: str, message: str, hint: str = "") -> dict[str, Any]:
+    return {"error": {"type": err_type, "code": code, "message": message, "hint": hint}}
+
+
+def error_response(err: VlocrError) -> JSONResponse:
+    data = err.to_dict()
+    body = error_body(str(data["type"]), err.code, err.message, err.hint)
+    if err.source and not str(err.source).startswith("<"):
+        body["error"]["source"] = err.source
+    headers = getattr(err, "headers", None) or {}
+    return JSONResponse(body, status_code=err.http_status, headers=headers)
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
+    parts = []
+    for item in exc.errors()[:5]:
+        where = ".".join(str(p) for p in item.get("loc", ()) if p != "body") or "body"
+        parts.append(f"{where}: {item.get('msg', 'invalid')}")
+    return "; ".join(parts) or "invalid request", "see the request schema at /docs"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map typed errors to their status, validation to 422, and anything else to a generic 500."""
+
+    @app.exception_handler(VlocrError)
+    async def _vlocr(_: Request, exc: VlocrError) -> JSONResponse:
+        return error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        message, hint = _validation_message(exc)
+        return JSONResponse(error_body("RequestValidationError", "invalid_request", message, hint), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        detail = exc.detail if isinstance(exc.detail, str) else "request failed"
+        return JSONResponse(
+            error_body("HTTPException", code, detail), status_code=exc.status_code, headers=getattr(exc, "headers", None)
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(
+            error_body("InternalError", "internal_error", "internal server error", "the error was logged on the server; try again or report it"),
+            status_code=500,
+        )

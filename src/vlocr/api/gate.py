@@ -1,0 +1,156 @@
+"""The concurrency gate: N requests run in worker threads, Q wait, the rest get 503 at once.
+
+Blocking inference runs in a thread pool so the event loop keeps answering ``/healthz``. A request
+that times out gets 504 right away, but its worker slot stays taken until the thread really
+finishes, so a burst of timeouts can never pile up more than N inference threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from vlocr.api.errors import ApiError
+from vlocr.errors import EngineTimeoutError
+
+T = TypeVar("T")
+
+
+class Gate:
+    """Admission control plus a thread pool; all counters live on the event loop thread."""
+
+    def __init__(self, workers: int, queue: int, timeout_s: float, retry_after_s: int = 2) -> None:
+        self.workers = max(1, workers)
+        self.queue = max(0, queue)
+        self.timeout_s = timeout_s
+        self.retry_after_s = retry_after_s
+        self.running = 0
+        self.waiting = 0
+        self._free = self.workers
+        self._waiters: list[asyncio.Future[None]] = []
+        self.executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="vlocr-worker")
+
+    def _busy(self) -> ApiError:
+        return ApiError(
+            503,
+            "server_busy",
+            f"server is busy: {self.running} requests running and {self.waiting} waiting",
+            f"retry after {self.retry_after_s} s, or start the server with more --workers/--queue",
+            headers={"Retry-After": str(self.retry_after_s)},
+        )
+
+    async def _acquire(self, deadline: float) -> None:
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return
+        if self.waiting >= self.queue:
+            raise self._busy()
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        self.waiting += 1
+        try:
+            await asyncio.wait_for(asyncio.shield(waiter), max(0.0, deadline - time.monotonic()))
+        except (asyncio.TimeoutError, asyncio.CancelledError) as exc:
+            if waiter.done() and not waiter.cancelled():
+                self._release()  # the slot arrived together with the timeout: pass it on
+            else:
+                waiter.cancel()
+                with contextlib.suppress(ValueError):
+                    self._waiters.remove(waiter)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            raise self._timeout("waiting in the queue") from None
+        finally:
+            self.waiting -= 1
+
+    def _release(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.pop(0)
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self._free += 1
+
+    def _timeout(self, where: str) -> EngineTimeoutError:
+        return EngineTimeoutError(
+            f"request took longer than {self.timeout_s:g} s ({where})",
+            "send a smaller image or fewer pages, or raise the server's request timeout (--timeout)",
+        )
+
+    def _finish_from_thread(self, loop: asyncio.AbstractEventLoop) -> None:
+        def done() -> None:
+            self.running -= 1
+            self._release()
+
+        loop.call_soon_threadsafe(done)
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``fn`` in a worker thread once admitted; 503 when full, 504 past the deadline."""
+        deadline = time.monotonic() + self.timeout_s
+        await self._acquire(deadline)
+        loop = asyncio.get_running_loop()
+        self.running += 1
+        try:
+            future = loop.run_in_executor(self.executor, lambda: fn(*args, **kwargs))
+        except BaseException:
+            self.running -= 1
+            self._release()
+            raise
+        future.add_done_callback(lambda _: self._finish_from_thread(loop))
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), max(0.0, deadline - time.monotonic()))
+        except asyncio.TimeoutError:
+            raise self._timeout("still working") from None
+
+    async def stream(self, make_iter: Callable[[], Iterator[str]]) -> AsyncIterator[str]:
+        """Admit once, then pull chunks of a blocking iterator in a worker thread until it ends.
+
+        The whole stream counts as one running request. When the consumer stops early (client
+        gone) the producer is told to stop at the next chunk. Past the deadline it raises 504.
+        """
+        deadline = time.monotonic() + self.timeout_s
+        await self._acquire(deadline)
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        stop = False
+
+        def produce() -> None:
+            try:
+                iterator = make_iter()
+                try:
+                    for chunk in iterator:
+                        loop.call_soon_threadsafe(queue.put_nowait, ("chunk", chunk))
+                        if stop:
+                            break
+                finally:
+                    close = getattr(iterator, "close", None)
+                    if close is not None:
+                        close()
+                loop.call_soon_threadsafe(queue.put_nowait, ("end", None))
+            except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+                loop.call_soon_threadsafe(queue.put_nowait, ("error", exc))
+
+        self.running += 1
+        future = loop.run_in_executor(self.executor, produce)
+        future.add_done_callback(lambda _: self._finish_from_thread(loop))
+        try:
+            while True:
+                try:
+                    kind, value = await asyncio.wait_for(queue.get(), max(0.0, deadline - time.monotonic()))
+                except asyncio.TimeoutError:
+                    raise self._timeout("streaming") from None
+                if kind == "chunk":
+                    yield value
+                elif kind == "error":
+                    raise value
+                else:
+                    return
+        finally:
+            stop = True
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,50 @@
+"""``POST /v1/ask`` and ``POST /v1/extract``: questions and JSON fields about one image."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from vlocr.api.deps import get_state, require_ready, require_vlm, token_cap
+from vlocr.api.images import resolve_image
+from vlocr.api.schemas import ERROR_RESPONSES, AskRequest, ExtractRequest
+from vlocr.results import ExtractResult, VlmAnswer
+
+router = APIRouter(tags=["vlm"])
+
+
+def _sampling(body: AskRequest | ExtractRequest, state: object) -> dict[str, object]:
+    return {
+        "ocr_hints": body.ocr_hints,
+        "region": tuple(body.region) if body.region else None,
+        "role": body.role,
+        "temperature": body.temperature,
+        "top_p": body.top_p,
+        "max_new_tokens": token_cap(state, body.max_new_tokens),  # type: ignore[arg-type]
+    }
+
+
+@router.post("/v1/ask", response_model=VlmAnswer, summary="Answer a question about an image", responses=ERROR_RESPONSES)
+async def ask(body: AskRequest, request: Request) -> VlmAnswer:
+    state = get_state(request)
+    require_vlm(state)
+    require_ready(state)
+    data = await resolve_image(body.image, allowlist=state.settings.server.url_allowlist, max_bytes=state.io_options.max_bytes)
+    from vlocr import service
+
+    return await state.gate.run(service.ask, data, body.question, vlm=state.vlm, **_sampling(body, state))
+
+
+@router.post(
+    "/v1/extract",
+    response_model=ExtractResult,
+    summary="Extract fields as JSON (receipt, invoice, or your JSON Schema)",
+    responses=ERROR_RESPONSES,
+)
+async def extract(body: ExtractRequest, request: Request) -> ExtractResult:
+    state = get_state(request)
+    require_vlm(state)
+    require_ready(state)
+    data = await resolve_image(body.image, allowlist=state.settings.server.url_allowlist, max_bytes=state.io_options.max_bytes)
+    from vlocr import service
+
+    return await state.gate.run(service.extract, data, schema=body.schema_, vlm=state.vlm, **_sampling(body, state))

@@ -1,0 +1,128 @@
+"""Request and response models of the REST API (the OpenAI-compatible ones live in openai_schemas)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from vlocr.results import PageResult
+
+_TINY_PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAFUlEQVR4nGP8//8/AzbAhFV00EoAAFbUAw037MyjAAAAAElFTkSuQmCC"
+)
+
+Region = tuple[int, int, int, int]
+
+IMAGE_FIELD = Field(
+    ...,
+    min_length=1,
+    description="The image or PDF: base64 text or a data: URL (data:image/png;base64,...). "
+    "http(s) URLs are fetched only from hosts in the server's url_allowlist.",
+    examples=[f"data:image/png;base64,{_TINY_PNG}"],
+)
+REGION_FIELD = Field(
+    None, description="Only look at this rectangle: [x, y, w, h] in pixels of the original image.", examples=[[0, 0, 400, 300]]
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("region", check_fields=False)
+    @classmethod
+    def _region_is_a_rectangle(cls, value: Region | None) -> Region | None:
+        if value is not None and (value[0] < 0 or value[1] < 0 or value[2] <= 0 or value[3] <= 0):
+            raise ValueError("region must be [x, y, w, h] with x, y >= 0 and w, h > 0")
+        return value
+
+
+class OcrOptionsModel(_Strict):
+    preprocess: str = Field("none", description="none | seed | auto | a comma list of steps", examples=["none", "auto"])
+    engine: str = Field("rapidocr", description="rapidocr | rapidocr-v6 | rapidocr-v4 | tesseract", examples=["rapidocr"])
+    region: Region | None = REGION_FIELD
+    return_preprocessed: bool = Field(False, description="Add the image the engine saw, as PNG base64, per page.")
+    return_annotated: bool = Field(False, description="Add the page with numbered line boxes drawn, as PNG base64, per page.")
+    pdf_dpi: int = Field(200, ge=36, le=600, description="Resolution PDF pages are rendered at.")
+
+
+class OcrRequest(OcrOptionsModel):
+    image: str = IMAGE_FIELD
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"image": f"data:image/png;base64,{_TINY_PNG}", "preprocess": "auto", "return_annotated": True}]},
+    )
+
+
+class OcrResponse(BaseModel):
+    pages: list[PageResult] = Field(description="One result per page, same model as `vlocr read --format json`.")
+    preprocessed_images: list[str] | None = Field(None, description="PNG base64 per page (when return_preprocessed).")
+    annotated_images: list[str] | None = Field(None, description="PNG base64 per page (when return_annotated).")
+
+
+class _VlmRequest(_Strict):
+    image: str = IMAGE_FIELD
+    region: Region | None = REGION_FIELD
+    ocr_hints: bool = Field(False, description="Run OCR first and give its lines to the model as hints.")
+    role: str | None = Field(None, max_length=2000, description="A role prompt, e.g. 'You are an accountant.'")
+    temperature: float | None = Field(None, ge=0.0, le=2.0)
+    top_p: float | None = Field(None, gt=0.0, le=1.0)
+    max_new_tokens: int | None = Field(None, ge=1, le=8192)
+
+
+class AskRequest(_VlmRequest):
+    question: str = Field(..., min_length=1, max_length=8000, examples=["What is the total?"])
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"image": f"data:image/png;base64,{_TINY_PNG}", "question": "What is the total?", "max_new_tokens": 64}]},
+    )
+
+
+class ExtractRequest(_VlmRequest):
+    schema_: Literal["receipt", "invoice"] | dict[str, Any] = Field(
+        "receipt", alias="schema", description="A preset name (receipt, invoice) or a JSON Schema object."
+    )
+
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        json_schema_extra={"examples": [{"image": f"data:image/png;base64,{_TINY_PNG}", "schema": "receipt"}]},
+    )
+
+
+class HealthResponse(BaseModel):
+    status: str = Field(examples=["ok"])
+
+
+class ReadyResponse(BaseModel):
+    status: Literal["ready", "starting", "failed"]
+    detail: str = ""
+    ocr_engine: str = ""
+    vlm_model: str | None = None
+    warmup_ms: dict[str, float] = Field(default_factory=dict)
+
+
+class ErrorDetail(BaseModel):
+    type: str
+    code: str
+    message: str
+    hint: str = ""
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": text}
+    for status, text in {
+        401: "Missing or wrong API key",
+        413: "Body or image too large",
+        415: "Unsupported file format",
+        422: "Invalid input or option",
+        503: "Server busy or not ready (see Retry-After)",
+        504: "Timed out",
+    }.items()
+}
