@@ -227,9 +227,60 @@ def estimate_orientation(
     return (90 if ratio > 1.0 else 0), round(ratio, 3)
 
 
+def upright_score(stats: np.ndarray, skew: float = 0.0, min_per_line: int = 6) -> tuple[float, int]:
+    """Is horizontal text upright (> 0) or upside down (< 0)? From glyph boxes alone.
+
+    Latin letters share a baseline (only g j p q y descend) while their tops split between the
+    x-height and the ascender/capital height; CJK punctuation (，。、) also sits on the line's
+    bottom. So in an upright line the glyph *bottoms* line up more tightly than the *tops*; a
+    page turned by 180 degrees shows the reverse. Returns (mean over glyphs of the share of
+    bottoms on the line's common bottom minus the share of tops on its common top, glyphs
+    used). ``stats`` are connected-component rows (x, y, w, h, area) of glyph-like components;
+    ``skew`` (degrees, as from ``estimate_skew``) straightens the lines first. About 0 when
+    there is nothing to tell (symmetric glyphs, merged blobs, too few lines).
+    """
+    if len(stats) < 2 * min_per_line:
+        return 0.0, 0
+    st = np.asarray(stats, dtype=np.float64)
+    cx = st[:, 0] + st[:, 2] / 2
+    shift = np.tan(np.deg2rad(skew)) * (cx - cx.mean())
+    top = st[:, 1] + shift
+    bottom = st[:, 1] + st[:, 3] + shift
+    cy = (top + bottom) / 2
+    hmed = float(np.median(st[:, 3]))
+    order = np.argsort(cy, kind="stable")
+    lines: list[list[int]] = []
+    cur = [int(order[0])]
+    cur_sum = cy[order[0]]
+    for i in order[1:]:
+        if cy[i] - cur_sum / len(cur) < 0.6 * hmed:
+            cur.append(int(i))
+            cur_sum += cy[i]
+        else:
+            lines.append(cur)
+            cur, cur_sum = [int(i)], cy[i]
+    lines.append(cur)
+    total, n = 0.0, 0
+    for ln in lines:
+        if len(ln) < min_per_line:
+            continue
+        t, b = top[ln], bottom[ln]
+        tol = max(1.0, 0.12 * float(np.median(b - t)))
+        on_bottom = float(np.mean(np.abs(b - np.median(b)) <= tol))
+        on_top = float(np.mean(np.abs(t - np.median(t)) <= tol))
+        total += (on_bottom - on_top) * len(ln)
+        n += len(ln)
+    return (round(total / n, 4) if n else 0.0), n
+
+
+def rotate180(image: np.ndarray) -> Step:
+    """Turn an upside-down page the right way up (lossless)."""
+    return rotate90(image, 2)
+
+
 def _warp_flags(image: np.ndarray) -> int:
-    """Cubic for normal sizes; linear above 4 megapixels, where cubic costs a lot and gains little."""
-    return cv2.INTER_CUBIC if image.shape[0] * image.shape[1] <= 4_000_000 else cv2.INTER_LINEAR
+    """Cubic for normal sizes; linear above 2 megapixels, where cubic costs a lot and gains little."""
+    return cv2.INTER_CUBIC if image.shape[0] * image.shape[1] <= 2_000_000 else cv2.INTER_LINEAR
 
 
 def rotate(image: np.ndarray, angle: float, fill: tuple[int, ...] | int | None = None) -> Step:
@@ -411,27 +462,34 @@ def quad_size(quad: np.ndarray) -> tuple[int, int]:
     return max(1, int(round(w))), max(1, int(round(h)))
 
 
-def warp_quad(image: np.ndarray, quad: np.ndarray) -> Step:
-    """Warp the quadrilateral (tl, tr, br, bl, input pixels) to an upright rectangle."""
+def warp_quad(image: np.ndarray, quad: np.ndarray, scale: float = 1.0) -> Step:
+    """Warp the quadrilateral (tl, tr, br, bl, input pixels) to an upright rectangle.
+
+    ``scale`` < 1 shrinks in the same pass (one full-resolution read instead of a resize then
+    a warp); a shrinking warp of a large photo uses linear interpolation, which is enough
+    when the text stays tall.
+    """
     quad = order_quad(quad)
-    w, h = quad_size(quad)
+    w, h = quad_size(quad * scale)
     dst = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
     m = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
-    out = cv2.warpPerspective(
-        image, m, (w, h), flags=_warp_flags(image), borderMode=cv2.BORDER_REPLICATE
-    )
+    flags = _warp_flags(image) if scale >= 1.0 else cv2.INTER_LINEAR
+    out = cv2.warpPerspective(image, m, (w, h), flags=flags, borderMode=cv2.BORDER_REPLICATE)
     return out, m.astype(np.float64)
 
 
-def perspective(image: np.ndarray, quad: np.ndarray | None = None, work_side: int = 1000) -> Step:
-    """Find the page quadrilateral (unless given) and warp it to a rectangle; identity if none."""
+def perspective(
+    image: np.ndarray, quad: np.ndarray | None = None, work_side: int = 1000, scale: float = 1.0
+) -> Step:
+    """Find the page quadrilateral (unless given) and warp it to a rectangle (scaled by
+    ``scale``); identity if none."""
     if quad is None:
         small, s = shrink(to_gray(image), work_side)
         found = find_page_quad(small)
         if found is None or quad_is_frame(found, small.shape[1], small.shape[0]):
             return image.copy(), np.eye(3)
         quad = found / s
-    return warp_quad(image, np.asarray(quad, dtype=np.float64))
+    return warp_quad(image, np.asarray(quad, dtype=np.float64), scale)
 
 
 # ---- borders ---------------------------------------------------------------------------------

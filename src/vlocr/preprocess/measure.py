@@ -33,6 +33,8 @@ class Measurements:
     skew_deg: float = 0.0
     skew_confidence: float = 0.0
     orientation_ratio: float = 1.0  # vertical / horizontal line evidence; > ~2 means sideways
+    upright_score: float = 0.0  # > 0 upright, < 0 upside down (geometry.upright_score)
+    upright_glyphs: int = 0  # glyphs on lines that the upright score used
     page_quad: list[list[float]] | None = None  # tl, tr, br, bl in full-resolution pixels
     page_area_frac: float | None = None
     page_is_frame: bool = True
@@ -59,6 +61,21 @@ def noise_sigma(gray: np.ndarray, crop: int = 512) -> float:
         return 0.0
     resp = np.abs(cv2.filter2D(patch, -1, _NOISE_KERNEL)[1:-1, 1:-1])
     return float(np.median(resp) / (0.6745 * 6.0))
+
+
+def noise_robust_mask(gray: np.ndarray, noise: float) -> np.ndarray:
+    """Text mask that noise does not shatter into specks (which fake a 4 px text height).
+
+    ``noise`` is the noise sigma in ``gray``'s pixels: above 4 a 3x3 median removes salt and
+    pepper, above 8 a light blur also calms Gaussian grain, and the threshold offset grows with
+    the noise so grain is not taken for ink.
+    """
+    if noise <= 4.0:
+        return geo.text_mask(gray)
+    smooth = cv2.medianBlur(gray, 3)
+    if noise > 8.0:
+        smooth = cv2.GaussianBlur(smooth, (0, 0), 1.0)
+    return geo.text_mask(smooth, c=max(12.0, 1.5 * noise))
 
 
 def _glyph_height(mask: np.ndarray, comps: tuple | None = None) -> tuple[float | None, int]:
@@ -111,14 +128,20 @@ def illumination_variation(bg: np.ndarray, region: np.ndarray | None = None) -> 
 
 def measure(image: np.ndarray, work_side: int = 1000) -> Measurements:
     """Measure everything ``auto`` needs, in full-resolution units."""
+    return measure_with_copy(image, work_side)[0]
+
+
+def measure_with_copy(
+    image: np.ndarray, work_side: int = 1000
+) -> tuple[Measurements, np.ndarray, float]:
+    """``measure`` plus the gray measurement copy and its scale, for callers that reuse it."""
     gray = to_gray(image)
     h, w = gray.shape[:2]
     small, s = shrink(gray, work_side)
     m = Measurements(width=w, height=h, work_scale=round(s, 4))
 
     m.noise_sigma = noise_sigma(gray)
-    # noise breaks glyphs into specks and fools the size estimate: look through a median filter
-    mask = geo.text_mask(cv2.medianBlur(small, 3) if m.noise_sigma * s > 6 else small)
+    mask = noise_robust_mask(small, m.noise_sigma * s)
     comps = geo._components(mask)
     th, n = _glyph_height(mask, comps)
     m.glyphs = n
@@ -150,6 +173,7 @@ def measure(image: np.ndarray, work_side: int = 1000) -> Measurements:
         np.float64
     )
     _, m.orientation_ratio = geo.estimate_orientation(small, m.skew_deg, pts, centers)
+    m.upright_score, m.upright_glyphs = geo.upright_score(st, m.skew_deg)
 
     quad_small, s_quad = small, 1.0
     quad = geo.find_page_quad(quad_small)
@@ -169,4 +193,4 @@ def measure(image: np.ndarray, work_side: int = 1000) -> Measurements:
     bg = background(small, text_px=(m.text_height_px or 12.0) * s, work_side=320)
     m.illumination_var, resid = illumination_variation(bg, region)
     m.extra["illumination_residual"] = round(resid, 2)
-    return m
+    return m, small, s

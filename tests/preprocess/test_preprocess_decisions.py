@@ -1,0 +1,115 @@
+"""auto's stricter decision rules: what it must leave alone for RapidOCR, and the 180-degree turn."""
+
+import cv2
+import numpy as np
+
+from vlocr.preprocess import geometry as geo
+from vlocr.preprocess import run, synth
+from vlocr.preprocess.measure import measure
+
+
+def names(result):
+    return [s.name for s in result.trace.steps]
+
+
+def skipped(result, step):
+    return next(s.reason for s in result.trace.skipped if s.name == step)
+
+
+def salt_and_pepper(img, frac=0.01, seed=1):
+    rng = np.random.default_rng(seed)
+    out = img.copy()
+    mask = rng.random(img.shape[:2]) < frac
+    out[mask] = np.where(rng.random(int(mask.sum())) < 0.5, 0, 255)[:, None]
+    return out
+
+
+def test_noise_does_not_fake_tiny_text(page):
+    noisy = salt_and_pepper(synth.add_noise(page, sigma=30.0))
+    clean_th = measure(page).text_height_px
+    noisy_th = measure(noisy).text_height_px
+    assert clean_th is not None and noisy_th is not None
+    assert abs(noisy_th - clean_th) <= 0.25 * clean_th  # was 4 px: specks taken for glyphs
+
+
+def test_noisy_page_is_left_alone_for_rapidocr(page):
+    noisy = salt_and_pepper(synth.add_noise(page, sigma=30.0))
+    r = run(noisy, "auto", engine="rapidocr")
+    assert names(r) == []
+    assert np.array_equal(r.image, noisy)
+    assert "neural recognisers read through noise" in skipped(r, "denoise")
+
+
+def test_tesseract_still_gets_denoised(page):
+    noisy = synth.add_noise(page, sigma=40.0)
+    r = run(noisy, "auto", engine="tesseract")
+    assert "denoise" in names(r)
+
+
+def test_rapidocr_small_text_is_not_upscaled_but_other_engines_are():
+    tiny = synth.render_text(font_px=9)
+    r = run(tiny, "auto", engine="rapidocr")
+    assert "upscale" not in names(r)
+    assert "scales its detector" in skipped(r, "upscale")
+    assert names(run(tiny, "auto", engine="rapidocr-v6")) == ["upscale"]
+
+
+def test_axis_aligned_outline_is_not_warped(page):
+    # a screenshot: dark title bar across the top, white content below touching the other edges
+    shot = np.full((page.shape[0] + 120, page.shape[1], 3), 40, np.uint8)
+    shot[120:] = page
+    r = run(shot, "auto", engine="rapidocr")
+    assert "perspective" not in names(r)
+    assert "upright rectangle" in skipped(r, "perspective")
+
+
+def test_upside_down_page_is_turned(page):
+    turned = np.ascontiguousarray(page[::-1, ::-1])
+    m_up, m_down = measure(page), measure(turned)
+    assert m_up.upright_score > 0.16 > -0.16 > m_down.upright_score
+    r = run(turned, "auto", engine="rapidocr")
+    assert names(r) == ["rotate180"]
+    assert np.array_equal(r.image, page)
+    h, w = page.shape[:2]
+    assert np.allclose(r.map_points_to_original([(0, 0)]), [(w, h)])
+
+
+def test_upright_page_is_not_turned(page):
+    r = run(page, "auto", engine="rapidocr")
+    assert names(r) == []
+    assert "upright score +" in skipped(r, "rotate180")
+
+
+def test_upright_score_needs_lines():
+    blank = np.full((300, 300), 255, np.uint8)
+    stats = np.zeros((0, 5), np.int32)
+    assert geo.upright_score(stats) == (0.0, 0)
+    assert measure(blank).upright_score == 0.0
+
+
+def test_orientation_scorer_decides_the_180_turn(page):
+    turned = np.ascontiguousarray(page[::-1, ::-1])
+
+    def prefers_dark_bottom(img):  # a stand-in scorer: any higher-is-better callable
+        g = img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+        return float(g[: g.shape[0] // 2].mean())
+
+    r = run(turned, "auto", engine="rapidocr", orientation_scorer=prefers_dark_bottom)
+    expect_turn = prefers_dark_bottom(page) > prefers_dark_bottom(turned)
+    assert ("rotate180" in names(r)) == expect_turn
+    assert "orientation scorer" in (
+        r.trace.steps[-1].reason if expect_turn else skipped(r, "rotate180")
+    )
+
+
+def test_big_photo_is_warped_and_shrunk_in_one_pass(photo):
+    image, corners = photo
+    big = cv2.resize(image, None, fx=2.5, fy=2.5, interpolation=cv2.INTER_CUBIC)
+    r = run(big, "auto", engine="rapidocr")
+    assert names(r)[0] == "perspective"
+    assert "cap_size" not in names(r)
+    assert max(r.image.shape[:2]) <= 2000
+    # the page corners map to the output's corners
+    out = r.map_box_to_output(np.asarray(corners) * 2.5)
+    h, w = r.image.shape[:2]
+    assert np.abs(out - np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]])).max() < 0.02 * w
