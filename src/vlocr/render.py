@@ -41,6 +41,7 @@ def annotate(image: np.ndarray, lines: list[OcrLine]) -> np.ndarray:
     canvas = Image.fromarray(image).convert("RGB")
     draw = ImageDraw.Draw(canvas)
     size = max(12, int(min(canvas.size) / 60))
+    font: ImageFont.FreeTypeFont | ImageFont.ImageFont
     try:
         font = ImageFont.truetype("DejaVuSans-Bold.ttf", size)
     except OSError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -106,7 +106,7 @@ class Gate:
         except asyncio.TimeoutError:
             raise self._timeout("still working") from None
 
-    async def stream(self, make_iter: Callable[[], Iterator[str]]) -> AsyncIterator[str]:
+    async def stream(self, make_iter: Callable[[], Iterator[str]]) -> AsyncGenerator[str, None]:
         """Admit once, then pull chunks of a blocking iterator in a worker thread until it ends.
 
         The whole stream counts as one running request. When the consumer stops early (client

@@ -397,15 +397,15 @@ def _refine_quad(contour: np.ndarray, quad: np.ndarray) -> np.ndarray:
             return quad
         vx, vy, x0, y0 = cv2.fitLine(sel.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
         lines.append((np.array([x0, y0], float), np.array([vx, vy], float)))
-    out = []
+    corners: list[np.ndarray] = []
     for i in range(4):
         (p1, d1), (p2, d2) = lines[i - 1], lines[i]
         a = np.array([d1, -d2]).T
         if abs(np.linalg.det(a)) < 1e-6:
             return quad
         t = np.linalg.solve(a, p2 - p1)
-        out.append(p1 + t[0] * d1)
-    out = np.array(out)
+        corners.append(p1 + t[0] * d1)
+    out = np.array(corners)
     return out if np.abs(out - quad).max() < 0.05 * max(np.ptp(quad, axis=0)) + 3 else quad
 
 

@@ -15,7 +15,7 @@ BUILTIN_SCHEMAS = ("receipt", "invoice")
 
 @lru_cache(maxsize=8)
 def _builtin(name: str) -> str:
-    return resources.files("vlocr.tasks").joinpath("schemas", f"{name}.json").read_text(encoding="utf-8")
+    return resources.files("vlocr.tasks").joinpath("schemas").joinpath(f"{name}.json").read_text(encoding="utf-8")
 
 
 def load_schema(schema: str | Path | dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -66,7 +66,7 @@ def build_tiny_qwen3_vl(path: Path) -> Path:
     from transformers import AutoTokenizer
 
     tok = AutoTokenizer.from_pretrained(str(path))
-    ids = {t: tok.convert_tokens_to_ids(t) for t in SPECIAL_TOKENS}
+    ids: dict[str, int] = {t: tok.convert_tokens_to_ids(t) for t in SPECIAL_TOKENS}  # type: ignore[misc]
 
     config = Qwen3VLConfig(
         text_config={

@@ -59,7 +59,7 @@ def make_loop_stopping_criteria(tokenizer: Any, prompt_len: int, every: int = 8)
             self.fired = False
             self._step = 0
 
-        def __call__(self, input_ids: torch.LongTensor, scores: Any, **kwargs: Any) -> torch.BoolTensor:
+        def __call__(self, input_ids: torch.LongTensor, scores: Any, **kwargs: Any) -> torch.Tensor:
             self._step += 1
             done = torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
             if self._step % every:
