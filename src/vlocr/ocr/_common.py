@@ -25,5 +25,9 @@ def to_quad(points: Iterable[Sequence[float]]) -> Quad:
     return quad
 
 
-def make_line(text: str, box: Iterable[Sequence[float]], confidence: float, words: list[OcrWord] | None = None) -> OcrLine:
-    return OcrLine(text=text, box=to_quad(box), confidence=min(1.0, max(0.0, float(confidence))), words=words)
+def make_line(
+    text: str, box: Iterable[Sequence[float]], confidence: float, words: list[OcrWord] | None = None
+) -> OcrLine:
+    return OcrLine(
+        text=text, box=to_quad(box), confidence=min(1.0, max(0.0, float(confidence))), words=words
+    )

@@ -1,24 +1,78 @@
-"""vlocr's default OCR engine, built on the PP-OCR models bundled in the rapidocr wheels.
+"""vlocr's default OCR engine: the bundled PP-OCR models in vlocr's own ONNX Runtime pipeline.
 
-For now it wraps the PP-OCRv6 small release; later work tunes detection size, recognition
-batching and post-OCR corrections here.
+Differences from plain RapidOCR (measured in :mod:`vlocr.ocr.compare`): PP-OCRv4 detector +
+PP-OCRv6 recogniser, detector input scaled from the measured text height instead of "short side
+= 736", no angle classifier unless asked, ONNX Runtime threads that sleep instead of spin,
+recognition in width-sorted batches with slightly narrowed crops, spaces put back from character
+positions, and recorded confusable/width/decimal corrections. A "fused" re-read of uncertain lines
+was not built: on the comparison set 5 of 6 remaining error lines had confidence above 0.98.
 """
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 
 from vlocr.config import RapidOcrOptions
 from vlocr.ocr.base import OcrOutput
-from vlocr.ocr.rapidocr_raw import RapidOcrV6Engine
+from vlocr.ocr.layout import sort_reading_order
+from vlocr.ocr.pipeline import PipelineConfig, PpOcrPipeline
+from vlocr.ocr.postprocess import build_line, restore_decimals
+from vlocr.ocr.spacing import Glyph
+
+
+def box_width(box: np.ndarray) -> float:
+    return float(np.linalg.norm(box[1] - box[0]))
+
+
+def box_height(box: np.ndarray) -> float:
+    return float(np.linalg.norm(box[3] - box[0]))
 
 
 class VlocrRapidEngine:
+    """Engine name ``rapidocr``. ``config`` overrides pipeline knobs (models, scales, cls)."""
+
     name = "rapidocr"
 
-    def __init__(self, options: RapidOcrOptions | None = None) -> None:
+    def __init__(
+        self, options: RapidOcrOptions | None = None, config: PipelineConfig | None = None
+    ) -> None:
         self.options = options or RapidOcrOptions()
-        self._inner = RapidOcrV6Engine(self.options)
+        cfg = config or PipelineConfig()
+        cfg.threads = cfg.threads or self.options.threads
+        cfg.min_confidence = self.options.min_confidence
+        self.pipeline = PpOcrPipeline(cfg)
 
     def recognize(self, image: np.ndarray) -> OcrOutput:
-        return self._inner.recognize(image)
+        start = time.perf_counter()
+        raw_lines, timings = self.pipeline.run(image)
+        t_post = time.perf_counter()
+        post = self.options.postprocess
+        lines = []
+        for raw in raw_lines:
+            glyphs = [Glyph(c.char, c.x0, c.x1) for c in raw.chars]
+            confs = [c.prob for c in raw.chars]
+            # crops of tall boxes were turned 90 degrees before recognition: no word boxes then
+            upright = box_height(raw.box) < 1.5 * box_width(raw.box)
+            lines.append(
+                build_line(
+                    raw.text,
+                    raw.box,
+                    raw.confidence,
+                    glyphs,
+                    confs,
+                    raw.ink,
+                    raw.text_height,
+                    raw.crop_width if upright else 0,
+                    crop_box=raw.crop_box,
+                    postprocess=post,
+                )
+            )
+        lines = sort_reading_order(lines)
+        if post:
+            lines = restore_decimals(lines)
+        end = time.perf_counter()
+        timings["post"] = (end - t_post) * 1000
+        timings["total"] = (end - start) * 1000
+        return OcrOutput(lines=lines, timings_ms=timings)

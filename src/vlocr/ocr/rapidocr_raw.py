@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any
 
 import numpy as np
 
@@ -55,15 +56,26 @@ class RapidOcrV6Engine:
     def recognize(self, image: np.ndarray, *, word_boxes: bool = True) -> OcrOutput:
         start = time.perf_counter()
         with self._lock:
-            out = self._engine(np.ascontiguousarray(image[:, :, ::-1]), return_word_box=word_boxes)
+            out: Any = self._engine(
+                np.ascontiguousarray(image[:, :, ::-1]), return_word_box=word_boxes
+            )
         total = (time.perf_counter() - start) * 1000
         lines = []
         boxes = out.boxes if out.boxes is not None else []
         words_per_line = getattr(out, "word_results", None) or [None] * len(boxes)
-        for box, text, score, words in zip(boxes, out.txts or (), out.scores or (), words_per_line, strict=False):
+        for box, text, score, words in zip(
+            boxes, out.txts or (), out.scores or (), words_per_line, strict=False
+        ):
             word_list = None
             if words:
-                word_list = [OcrWord(text=w[0], confidence=float(w[1]), box=[(float(p[0]), float(p[1])) for p in w[2]]) for w in words]
+                word_list = [
+                    OcrWord(
+                        text=w[0],
+                        confidence=float(w[1]),
+                        box=[(float(p[0]), float(p[1])) for p in w[2]],
+                    )
+                    for w in words
+                ]
             lines.append(make_line(text, box, score, word_list))
         elapse = getattr(out, "elapse_list", None) or []
         timings = {"total": total}
@@ -83,7 +95,8 @@ class RapidOcrV4Engine:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:  # pragma: no cover - a declared dependency
             raise EngineUnavailableError(
-                "the 'rapidocr_onnxruntime' package is not installed", "pip install rapidocr_onnxruntime==1.4.4"
+                "the 'rapidocr_onnxruntime' package is not installed",
+                "pip install rapidocr_onnxruntime==1.4.4",
             ) from exc
         threads = self.options.threads or default_threads()
         self._lock = threading.Lock()

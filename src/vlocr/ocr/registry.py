@@ -16,8 +16,8 @@ DEFAULT_ENGINE = "rapidocr"
 
 
 def _rapidocr(**kw: Any) -> OcrEngine:
-    from vlocr.ocr.rapidocr_engine import VlocrRapidEngine
     from vlocr.config import RapidOcrOptions
+    from vlocr.ocr.rapidocr_engine import VlocrRapidEngine
 
     return VlocrRapidEngine(RapidOcrOptions(kind="rapidocr", **kw))
 

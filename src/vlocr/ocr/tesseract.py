@@ -56,10 +56,14 @@ class TesseractEngine:
         try:
             import pytesseract  # noqa: F401
         except ImportError as exc:  # pragma: no cover - a declared dependency
-            raise EngineUnavailableError("pytesseract is not installed", "pip install pytesseract") from exc
+            raise EngineUnavailableError(
+                "pytesseract is not installed", "pip install pytesseract"
+            ) from exc
         installed = available_languages(self.options.binary)
         wanted = [lang for lang in self.options.lang.split("+") if lang]
-        usable = [lang for lang in wanted if lang in installed] or (["eng"] if "eng" in installed else [])
+        usable = [lang for lang in wanted if lang in installed] or (
+            ["eng"] if "eng" in installed else []
+        )
         if not usable:
             raise EngineUnavailableError(
                 f"no tesseract language pack among {wanted} is installed",
@@ -73,13 +77,21 @@ class TesseractEngine:
         pytesseract.pytesseract.tesseract_cmd = self.options.binary
         start = time.perf_counter()
         data = pytesseract.image_to_data(
-            image, lang=self.lang, config=f"--psm {self.options.psm}", output_type=pytesseract.Output.DICT
+            image,
+            lang=self.lang,
+            config=f"--psm {self.options.psm}",
+            output_type=pytesseract.Output.DICT,
         )
         total = (time.perf_counter() - start) * 1000
         groups: dict[tuple[int, int, int, int], list[int]] = defaultdict(list)
         for i, text in enumerate(data["text"]):
             if text and text.strip() and float(data["conf"][i]) >= 0:
-                key = (data["page_num"][i], data["block_num"][i], data["par_num"][i], data["line_num"][i])
+                key = (
+                    data["page_num"][i],
+                    data["block_num"][i],
+                    data["par_num"][i],
+                    data["line_num"][i],
+                )
                 groups[key].append(i)
         lines = []
         for idx in groups.values():

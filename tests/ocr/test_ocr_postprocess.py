@@ -1,0 +1,126 @@
+"""Spacing from character positions, recorded corrections, decimal points on a page."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vlocr.ocr.postprocess import build_line, restore_decimals
+from vlocr.ocr.spacing import Glyph, respace
+from vlocr.results import OcrLine
+
+
+def _glyphs(
+    text: str, gaps: dict[int, float], pitch: float = 10.0, ink_w: float = 8.0
+) -> tuple[list[Glyph], np.ndarray]:
+    """Glyphs every ``pitch`` px with ``ink_w`` px of ink; ``gaps[i]`` px of blank before glyph i."""
+    glyphs, x = [], 0.0
+    ink = np.zeros(int(len(text) * pitch + sum(gaps.values()) + 10), np.int32)
+    for i, ch in enumerate(text):
+        x += gaps.get(i, 0.0)
+        glyphs.append(Glyph(ch, x, x + pitch))
+        ink[int(x + 1) : int(x + 1 + ink_w)] = 5
+        x += pitch
+    return glyphs, ink
+
+
+def test_gap_in_ink_becomes_space() -> None:
+    glyphs, ink = _glyphs("DATE:15/01/2019", {5: 12.0})
+    text, inserted = respace(glyphs, ink, height=20.0)
+    assert text == "DATE: 15/01/2019"
+    assert inserted == [5]
+
+
+def test_letter_gaps_stay_joined() -> None:
+    glyphs, ink = _glyphs("PETALING", {})
+    assert respace(glyphs, ink, height=20.0)[0] == "PETALING"
+
+
+def test_cjk_never_gains_spaces() -> None:
+    glyphs, ink = _glyphs("北京市朝阳区", {2: 30.0, 4: 30.0})
+    assert respace(glyphs, ink, height=20.0)[0] == "北京市朝阳区"
+
+
+def test_numbers_are_not_split_at_separators() -> None:
+    glyphs, ink = _glyphs("12.50", {2: 15.0, 3: 15.0})
+    assert respace(glyphs, ink, height=20.0)[0] == "12.50"
+
+
+def test_pitch_fallback_without_ink() -> None:
+    glyphs, _ = _glyphs("SDNBHD", {3: 20.0})
+    assert respace(glyphs, None, None)[0] == "SDN BHD"
+
+
+def _box(w: float = 150.0) -> np.ndarray:
+    return np.array([[10, 10], [10 + w, 10], [10 + w, 30], [10, 30]], np.float32)
+
+
+def test_build_line_records_and_can_be_switched_off() -> None:
+    glyphs, ink = _glyphs("TOTALRM1O.5O", {5: 12.0})
+    width = int(glyphs[-1].x1)
+    line = build_line(
+        "TOTALRM1O.5O", _box(width), 0.9, glyphs, [0.9] * len(glyphs), ink, 20.0, width
+    )
+    assert line.text == "TOTAL RM10.50"
+    assert line.raw_text == "TOTALRM1O.5O"
+    assert [(c.kind, c.original, c.corrected) for c in line.corrections] == [
+        ("spacing", "TOTALRM1O.5O", "TOTAL RM1O.5O"),
+        ("confusable", "RM1O.5O", "RM10.50"),
+    ]
+    assert line.words is not None and [w.text for w in line.words] == ["TOTAL", "RM10.50"]
+    assert line.words[0].box is not None and line.words[1].box is not None
+    assert line.words[0].box[1][0] < line.words[1].box[0][0]  # TOTAL ends before the amount starts
+
+    plain = build_line(
+        "TOTALRM1O.5O",
+        _box(width),
+        0.9,
+        glyphs,
+        [0.9] * len(glyphs),
+        ink,
+        20.0,
+        width,
+        postprocess=False,
+    )
+    assert plain.text == "TOTALRM1O.5O"
+    assert plain.raw_text is None and plain.corrections == []
+
+
+def _line(text: str, right: float, y: float) -> OcrLine:
+    return OcrLine(
+        text=text,
+        box=[(right - 80, y), (right, y), (right, y + 20), (right - 80, y + 20)],
+        confidence=0.9,
+    )
+
+
+def test_decimal_restored_in_amount_column() -> None:
+    lines = [
+        _line("12.50", 560, 100),
+        _line("7.20", 560, 130),
+        _line("19300", 560, 160),
+        _line("3.00", 560, 190),
+    ]
+    restore_decimals(lines)
+    assert lines[2].text == "193.00"
+    assert lines[2].raw_text == "19300"
+    assert lines[2].corrections[0].kind == "decimal"
+
+
+def test_decimal_not_restored_without_support() -> None:
+    lines = [_line("12.50", 560, 100), _line("19300", 560, 130)]
+    restore_decimals(lines)
+    assert lines[1].text == "19300"
+    other = [
+        _line("12.50", 560, 100),
+        _line("7.20", 560, 130),
+        _line("3.00", 560, 190),
+        _line("APPR 637391", 560, 160),
+    ]
+    restore_decimals(other)
+    assert other[3].text == "APPR 637391"
+
+
+def test_decimal_restored_next_to_same_line_amount() -> None:
+    lines = [_line("2 X 96.50 19300", 560, 100)]
+    restore_decimals(lines)
+    assert lines[0].text == "2 X 96.50 193.00"
