@@ -16,10 +16,16 @@ class OcrOutput:
 
     lines: list[OcrLine]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    rows: str | None = None  # page text by rows, when the engine grouped rows in its own frame
 
     @property
     def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
+        """The page text, one output line per row of boxes."""
+        if self.rows is not None:
+            return self.rows
+        from vlocr.ocr.layout import rows_text
+
+        return rows_text(self.lines)
 
 
 @runtime_checkable

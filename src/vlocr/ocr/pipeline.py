@@ -31,7 +31,11 @@ class PipelineConfig:
 
     det_model: str = "v4"
     rec_model: str = "v6"
-    use_cls: bool = False  # run the 0/180 degree line classifier
+    use_cls: bool = False  # run the 0/180 degree line classifier on every line
+    # turn whole pages that lie sideways (most boxes tall) or upside down (the 0/180 classifier's
+    # vote over the widest lines); costs one classifier batch per page, a re-detect when turned
+    auto_orient: bool = True
+    orient_votes: int = 12
     threads: int = 0
     spinning: bool = False  # ONNX Runtime worker threads busy-wait between ops
     det_text_px: float = 12.0  # target glyph height in the detector input
@@ -94,7 +98,9 @@ class PpOcrPipeline:
         self.det: OnnxModel = open_model(model_path("det", cfg.det_model), threads, cfg.spinning)
         self.rec: OnnxModel = open_model(model_path("rec", cfg.rec_model), threads, cfg.spinning)
         self.cls: OnnxModel | None = (
-            open_model(model_path("cls", "v2"), threads, cfg.spinning) if cfg.use_cls else None
+            open_model(model_path("cls", "v2"), threads, cfg.spinning)
+            if cfg.use_cls or cfg.auto_orient
+            else None
         )
         if not self.rec.characters:
             from vlocr.errors import EngineUnavailableError
@@ -115,6 +121,7 @@ class PpOcrPipeline:
         )
         self._lock = threading.Lock()
         self.last_scale: tuple[float, float | None] = (1.0, None)  # detector scale, text height
+        self.last_turns = 0
 
     # ---- detection ------------------------------------------------------------------------
 
@@ -165,6 +172,48 @@ class PpOcrPipeline:
         from rapidocr.utils.process_img import get_rotate_crop_image
 
         return get_rotate_crop_image(bgr, box.copy())
+
+    def upside_down_probs(self, crops: list[np.ndarray]) -> np.ndarray:
+        """The 0/180 classifier's probability that each crop is upside down."""
+        import cv2
+
+        assert self.cls is not None
+        out = np.zeros(len(crops), np.float32)
+        for beg in range(0, len(crops), 6):
+            batch = []
+            for img in crops[beg : beg + 6]:
+                h, w = img.shape[:2]
+                rw = min(192, int(math.ceil(48 * w / h)))
+                pad = np.zeros((3, 48, 192), np.float32)
+                pad[:, :, :rw] = (
+                    cv2.resize(img, (rw, 48)).astype(np.float32) * (2 / 255.0) - 1.0
+                ).transpose(2, 0, 1)
+                batch.append(pad)
+            probs = self.cls(np.stack(batch))
+            out[beg : beg + len(batch)] = [float(p[1]) for p in probs]
+        return out
+
+    def orient_page(self, bgr: np.ndarray, boxes: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray, int]:
+        """Turn a page whose text runs sideways or upside down; return the turned image, its boxes
+        and the number of clockwise quarter turns applied (0-3)."""
+        import cv2
+
+        turns = 0
+        if is_sideways(boxes):
+            bgr = cv2.rotate(bgr, cv2.ROTATE_90_CLOCKWISE)
+            boxes = self.detect(bgr, scale)
+            turns = 1
+        wide = [b for b in boxes if box_len(b, 0) >= 2 * box_len(b, 1)]
+        wide.sort(key=lambda b: -box_len(b, 0))
+        crops = [self.crop(bgr, b) for b in wide[: self.config.orient_votes]]
+        if len(crops) >= 3:
+            probs = self.upside_down_probs(crops)
+            flipped, upright = int((probs > 0.9).sum()), int((probs < 0.1).sum())
+            if flipped >= 3 and flipped > 2 * upright:
+                bgr = cv2.rotate(bgr, cv2.ROTATE_180)
+                boxes = self.detect(bgr, scale)
+                turns += 2
+        return bgr, boxes, turns
 
     def classify(self, crops: list[np.ndarray]) -> list[np.ndarray]:
         """Rotate crops the 0/180 classifier is sure are upside down."""
@@ -247,7 +296,10 @@ class PpOcrPipeline:
     # ---- whole page -------------------------------------------------------------------------
 
     def run(self, image: np.ndarray) -> tuple[list[RawLine], dict[str, float]]:
-        """RGB uint8 image -> raw lines (detector order) and per-stage timings in ms."""
+        """RGB uint8 image -> raw lines (detector order) and per-stage timings in ms.
+
+        Line boxes are in the upright frame the text was read in; ``last_turns`` says how many
+        clockwise quarter turns of the input that frame is (see :func:`unturn`)."""
         timings: dict[str, float] = {}
         with self._lock:
             t0 = time.perf_counter()
@@ -259,6 +311,10 @@ class PpOcrPipeline:
             self.last_scale = (scale, text_h)
             boxes = self.detect(bgr, scale)
             cfg = self.config
+            turns = 0
+            if cfg.auto_orient and self.cls is not None and len(boxes) >= 3:
+                bgr, boxes, turns = self.orient_page(bgr, boxes, scale)
+            self.last_turns = turns
             crop_boxes = [
                 widen(b, cfg.crop_margin_left, cfg.crop_margin, bgr.shape[1]) for b in boxes
             ]
@@ -311,3 +367,35 @@ def ink_profile(crop: np.ndarray) -> tuple[np.ndarray, float]:
     if mask.mean() > 0.5:
         mask = 1 - mask
     return mask.sum(axis=0).astype(np.int32), text_height(mask.sum(axis=1))
+
+
+def box_len(box: np.ndarray, axis: int) -> float:
+    """Length of a quad's top edge (axis 0) or left edge (axis 1)."""
+    return float(np.linalg.norm(box[1] - box[0]) if axis == 0 else np.linalg.norm(box[3] - box[0]))
+
+
+def is_sideways(boxes: np.ndarray) -> bool:
+    """Most elongated text boxes stand upright: the page lies on its side."""
+    tall = wide = 0
+    for b in boxes:
+        w, h = box_len(b, 0), box_len(b, 1)
+        if h >= 2 * w:
+            tall += 1
+        elif w >= 2 * h:
+            wide += 1
+    return tall >= 3 and tall > 2 * wide
+
+
+def unturn(points: np.ndarray, turns: int, width: int, height: int) -> np.ndarray:
+    """Map points from an image turned ``turns`` x 90 degrees clockwise back onto the original
+    ``width`` x ``height`` image."""
+    pts = np.asarray(points, np.float32).copy()
+    x, y = pts[..., 0].copy(), pts[..., 1].copy()
+    turns %= 4
+    if turns == 1:
+        pts[..., 0], pts[..., 1] = y, height - x
+    elif turns == 2:
+        pts[..., 0], pts[..., 1] = width - x, height - y
+    elif turns == 3:
+        pts[..., 0], pts[..., 1] = width - y, x
+    return pts

@@ -16,8 +16,9 @@ import numpy as np
 
 from vlocr.config import RapidOcrOptions
 from vlocr.ocr.base import OcrOutput
-from vlocr.ocr.layout import sort_reading_order
-from vlocr.ocr.pipeline import PipelineConfig, PpOcrPipeline
+from vlocr.results import OcrLine
+from vlocr.ocr.layout import rows_text, sort_reading_order
+from vlocr.ocr.pipeline import PipelineConfig, PpOcrPipeline, unturn
 from vlocr.ocr.postprocess import build_line, restore_decimals
 from vlocr.ocr.spacing import Glyph
 
@@ -72,7 +73,22 @@ class VlocrRapidEngine:
         lines = sort_reading_order(lines)
         if post:
             lines = restore_decimals(lines)
+        rows = rows_text(lines)
+        turns = self.pipeline.last_turns
+        if turns:
+            height, width = image.shape[:2]
+            lines = [self._unturned(line, turns, width, height) for line in lines]
         end = time.perf_counter()
         timings["post"] = (end - t_post) * 1000
         timings["total"] = (end - start) * 1000
-        return OcrOutput(lines=lines, timings_ms=timings)
+        return OcrOutput(lines=lines, timings_ms=timings, rows=rows)
+
+    @staticmethod
+    def _unturned(line: OcrLine, turns: int, width: int, height: int) -> OcrLine:
+        """The line with its boxes (and word boxes) mapped back onto the unturned input."""
+
+        def back(quad: list[tuple[float, float]]) -> list[tuple[float, float]]:
+            return [(float(x), float(y)) for x, y in unturn(np.asarray(quad), turns, width, height)]
+
+        words = [w.model_copy(update={"box": back(w.box)}) if w.box else w for w in line.words or []]
+        return line.model_copy(update={"box": back(line.box), "words": words if line.words is not None else None})

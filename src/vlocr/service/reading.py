@@ -12,7 +12,6 @@ import numpy as np
 from vlocr.config import IoOptions
 from vlocr.errors import InvalidOptionError, VlocrError
 from vlocr.io.page import Page
-from vlocr.ocr.layout import rows_text
 from vlocr.ocr.registry import DEFAULT_ENGINE, get_engine
 from vlocr.results import ErrorInfo, OcrLine, PageResult, ReadResult
 
@@ -91,7 +90,7 @@ def ocr_page_with_image(
         height=page.height,
         engine=engine,
         lines=lines,
-        text=rows_text(lines),
+        text=out.text,
         mean_confidence=float(np.mean(confidences)) if confidences else None,
         timings_ms={k: round(v, 2) for k, v in timings.items()},
         preprocess=trace,
