@@ -35,3 +35,26 @@ def test_small_overlap_is_not_one_row() -> None:
 
 def test_empty() -> None:
     assert sort_reading_order([]) == []
+
+
+def test_rows_follow_a_sloping_page() -> None:
+    """On a page turned 5 degrees, a right-hand amount sits lower than the next row's left edge;
+    grouping in the levelled frame keeps it on its own row."""
+    import math
+
+    from vlocr.ocr.layout import group_rows
+    from vlocr.results import OcrLine
+
+    angle = math.radians(5)
+
+    def quad(x: float, y: float, w: float, h: float) -> list[tuple[float, float]]:
+        pts = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+        return [(px * math.cos(angle) - py * math.sin(angle), px * math.sin(angle) + py * math.cos(angle)) for px, py in pts]
+
+    lines = []
+    for row in range(4):
+        y = 100 + row * 40
+        lines.append(OcrLine(text=f"item{row}", box=quad(20, y, 200, 24), confidence=0.9))
+        lines.append(OcrLine(text=f"{row}.50", box=quad(600, y, 80, 24), confidence=0.9))
+    rows = group_rows(lines)
+    assert [[ln.text for ln in r] for r in rows] == [[f"item{i}", f"{i}.50"] for i in range(4)]

@@ -67,7 +67,7 @@ def test_upside_down_page_is_turned(page):
     turned = np.ascontiguousarray(page[::-1, ::-1])
     m_up, m_down = measure(page), measure(turned)
     assert m_up.upright_score > 0.16 > -0.16 > m_down.upright_score
-    r = run(turned, "auto", engine="rapidocr")
+    r = run(turned, "auto", engine="rapidocr-v6")
     assert names(r) == ["rotate180"]
     assert np.array_equal(r.image, page)
     h, w = page.shape[:2]
@@ -75,9 +75,17 @@ def test_upside_down_page_is_turned(page):
 
 
 def test_upright_page_is_not_turned(page):
-    r = run(page, "auto", engine="rapidocr")
-    assert names(r) == []
+    r = run(page, "auto", engine="tesseract")
+    assert "rotate180" not in names(r)
     assert "upright score +" in skipped(r, "rotate180")
+
+
+def test_orientation_is_left_to_the_self_orienting_engine(page):
+    turned = np.ascontiguousarray(page[::-1, ::-1])
+    r = run(turned, "auto", engine="rapidocr")
+    assert names(r) == []
+    assert "turns sideways and upside-down pages itself" in skipped(r, "rotate180")
+    assert "turns sideways and upside-down pages itself" in skipped(r, "orient")
 
 
 def test_upright_score_needs_lines():
@@ -113,3 +121,27 @@ def test_big_photo_is_warped_and_shrunk_in_one_pass(photo):
     out = r.map_box_to_output(np.asarray(corners) * 2.5)
     h, w = r.image.shape[:2]
     assert np.abs(out - np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]])).max() < 0.02 * w
+
+
+def test_outline_helpers_tell_rotation_and_frame_edges_from_perspective():
+    from vlocr.preprocess.pipeline import _corners_on_frame, _rotated_rectangle
+
+    angle = np.radians(4.0)
+    rect = np.array([[0, 0], [400, 0], [400, 300], [0, 300]], float)
+    rot = rect @ np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]]) + 100
+    keystone = np.array([[120, 90], [520, 110], [560, 420], [80, 400]], float)
+    assert _rotated_rectangle(rot)
+    assert not _rotated_rectangle(keystone)
+    assert _corners_on_frame(np.array([[0, 0], [777, 88], [777, 804], [0, 804]], float), 778, 806) == 4
+    assert _corners_on_frame(keystone, 700, 600) == 0
+
+
+def test_turned_screenshot_is_deskewed_not_warped(page):
+    """A screenshot turned 4 degrees fills the frame: its 'outline' runs along the frame edges,
+    and a warp to that outline would shear the text. auto must deskew instead."""
+    h, w = page.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), 4.0, 1.0)
+    turned = cv2.warpAffine(page, m, (w, h), borderValue=(255, 255, 255))
+    r = run(turned, "auto", engine="rapidocr")
+    assert "perspective" not in names(r)
+    assert "deskew" in names(r)

@@ -239,6 +239,15 @@ def perspective(image: np.ndarray, lines: Lines, severity: int, rng: random.Rand
     return _u8(out), transform_lines(lines, m)
 
 
+def phone_photo(image: np.ndarray, lines: Lines, severity: int, rng: random.Random) -> Result:
+    """What a hand-held phone shot of a page combines: the page on a desk in perspective, uneven
+    light with a shadow, a little focus blur and JPEG compression, all at this severity."""
+    image, lines = perspective(image, lines, severity, rng)
+    image, lines = uneven_light(image, lines, severity, rng)
+    image, lines = blur(image, lines, 1, rng)
+    return jpeg(image, lines, 1, rng)
+
+
 Degradation = Callable[[np.ndarray, Lines, int, random.Random], Result]
 
 DEGRADATIONS: dict[str, Degradation] = {
@@ -255,6 +264,7 @@ DEGRADATIONS: dict[str, Degradation] = {
     "perspective": perspective,
     "moire": moire,
     "shaded_cells": shaded_cells,
+    "phone_photo": phone_photo,
 }
 
 

@@ -146,15 +146,18 @@ class BenchResult:
 def default_configs(
     engines: Sequence[str], presets: Sequence[str], vlm_model: str | None = None
 ) -> list[Config]:
-    """Every engine with preset ``none``; the default engine also with each other preset; and,
-    with a VLM model, the article's prompt grid (plain/structured x OCR hints, preprocessing
-    none/seed)."""
+    """Every engine with preset ``none``; the default engine also with each other preset; plain
+    PP-OCRv6 also with ``auto`` (what preprocessing does for an engine that neither turns pages
+    nor levels sloping rows itself); and, with a VLM model, the article's prompt grid
+    (plain/structured x OCR hints, preprocessing none/seed)."""
     configs: list[Config] = []
     if "none" in presets:
         configs += [Config(e, "none") for e in engines]
     lead = "rapidocr" if "rapidocr" in engines else (engines[0] if engines else None)
     if lead is not None:
         configs += [Config(lead, p) for p in presets if p != "none"]
+    if lead != "rapidocr-v6" and "rapidocr-v6" in engines and "auto" in presets:
+        configs.append(Config("rapidocr-v6", "auto"))
     if vlm_model:
         for structured in (False, True):
             for hints in (False, True):

@@ -35,7 +35,7 @@ class PipelineConfig:
     # turn whole pages that lie sideways (most boxes tall) or upside down (the 0/180 classifier's
     # vote over the widest lines); costs one classifier batch per page, a re-detect when turned
     auto_orient: bool = True
-    orient_votes: int = 12
+    orient_votes: int = 6  # one classifier batch
     threads: int = 0
     spinning: bool = False  # ONNX Runtime worker threads busy-wait between ops
     det_text_px: float = 12.0  # target glyph height in the detector input
