@@ -48,10 +48,11 @@ def test_tesseract_still_gets_denoised(page):
 
 def test_rapidocr_small_text_is_not_upscaled_but_other_engines_are():
     tiny = synth.render_text(font_px=9)
-    r = run(tiny, "auto", engine="rapidocr")
-    assert "upscale" not in names(r)
-    assert "scales its detector" in skipped(r, "upscale")
-    assert names(run(tiny, "auto", engine="rapidocr-v6")) == ["upscale"]
+    for engine in ("rapidocr", "rapidocr-v6", "rapidocr-v4"):
+        r = run(tiny, "auto", engine=engine)
+        assert "upscale" not in names(r)
+        assert "scales its detector" in skipped(r, "upscale")
+    assert names(run(tiny, "auto", engine="vlm")) == ["upscale"]
 
 
 def test_axis_aligned_outline_is_not_warped(page):

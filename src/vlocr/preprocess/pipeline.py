@@ -23,9 +23,10 @@ from vlocr.preprocess.measure import Measurements, measure, measure_with_copy
 from vlocr.results import PreprocessTrace, StepTrace
 
 NEURAL_ENGINES = frozenset({"rapidocr", "rapidocr-v4", "rapidocr-v6", "vlm"})
-# engines that size their own detector input from the measured text height: upscaling first
-# only costs time (bench, low_res group: CER 0.53% untouched vs 0.67% upscaled)
-SELF_SCALING_ENGINES = frozenset({"rapidocr"})
+# engines that scale their own detector input (vlocr's from the measured text height, plain
+# RapidOCR up to a 736 px short side): upscaling first only hurts (bench, low_res group:
+# rapidocr 0.53% untouched vs 0.67% upscaled; plain PP-OCRv6 0.4% vs 2.4%)
+SELF_SCALING_ENGINES = frozenset({"rapidocr", "rapidocr-v4", "rapidocr-v6"})
 # engines that turn sideways / upside-down pages themselves (the 0/180 classifier votes over
 # the widest lines): turning first from glyph statistics only adds a chance to get it wrong
 # (bench, rotate group: CER 0.2% left to the engine vs 7.0% turned by auto first)
@@ -570,7 +571,7 @@ def _auto(
     th = m.text_height_px
     h, w = runner.image.shape[:2]
     if eng in SELF_SCALING_ENGINES:
-        runner.skip("upscale", f"{eng} scales its detector to the measured text height itself")
+        runner.skip("upscale", f"{eng} scales its detector input to the text itself")
     elif th is None:
         runner.skip("upscale", "no text size measured")
     elif th * scale_now() >= o["min_text_px"]:
