@@ -44,8 +44,9 @@ test: sysdeps install-dev
 	$(BIN)/python -m pytest
 
 lint: install-dev
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/mypy src/vlocr
 
 bench: install-dev
 	$(BIN)/vlocr bench --out bench-out/full

@@ -12,7 +12,9 @@ REPO = Path(__file__).resolve().parent.parent
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
-def render_lines(lines: list[str], *, size: int = 28, width: int = 760, pad: int = 24, gap: int = 22) -> np.ndarray:
+def render_lines(
+    lines: list[str], *, size: int = 28, width: int = 760, pad: int = 24, gap: int = 22
+) -> np.ndarray:
     """A white page with each string on its own line, in DejaVu Sans; RGB uint8."""
     font = ImageFont.truetype(DEJAVU, size)
     height = pad * 2 + len(lines) * (size + gap)

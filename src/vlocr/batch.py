@@ -30,7 +30,13 @@ def collect_inputs(paths: Iterable[Path], recursive: bool = True) -> list[Path]:
     for path in paths:
         if path.is_dir():
             pattern = "**/*" if recursive else "*"
-            found.extend(sorted(p for p in path.glob(pattern) if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES))
+            found.extend(
+                sorted(
+                    p
+                    for p in path.glob(pattern)
+                    if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+                )
+            )
         else:
             found.append(path)
     return found
@@ -69,12 +75,19 @@ def run_batch(
                     summary.pages_ok += 1
                 else:
                     summary.pages_failed += 1
-                    summary.failures.append(f"{page.label}: {page.error.message if page.error else ''}")
+                    summary.failures.append(
+                        f"{page.label}: {page.error.message if page.error else ''}"
+                    )
                 log.write(page.model_dump_json() + "\n")
             log.flush()
             if all(p.ok for p in pages):
                 tmp = target.with_suffix(".tmp")
-                tmp.write_text(json.dumps([p.model_dump(mode="json") for p in pages], ensure_ascii=False, indent=1), encoding="utf-8")
+                tmp.write_text(
+                    json.dumps(
+                        [p.model_dump(mode="json") for p in pages], ensure_ascii=False, indent=1
+                    ),
+                    encoding="utf-8",
+                )
                 tmp.replace(target)
             if on_input:
                 on_input(path, pages)

@@ -39,14 +39,25 @@ class TesseractOptions(BaseModel):
 
 class VlmOptions(BaseModel):
     backend: Literal["transformers", "openai"] = "transformers"
-    model: str = Field(DEFAULT_VLM_MODEL, description="Hub id or local directory (transformers), or model name (openai).")
+    model: str = Field(
+        DEFAULT_VLM_MODEL,
+        description="Hub id or local directory (transformers), or model name (openai).",
+    )
     device: str = Field("auto", description="auto | cpu | cuda | cuda:N")
-    dtype: str = Field("auto", description="auto (float32 on CPU, bfloat16 on GPU) | float32 | bfloat16 | float16")
+    dtype: str = Field(
+        "auto", description="auto (float32 on CPU, bfloat16 on GPU) | float32 | bfloat16 | float16"
+    )
     cache_dir: str | None = Field(None, description="Writable directory for hub downloads.")
-    max_memory: dict[str, str] | None = Field(None, description="Per-device memory caps for device_map on GPU.")
+    max_memory: dict[str, str] | None = Field(
+        None, description="Per-device memory caps for device_map on GPU."
+    )
     min_pixels: int = Field(64 * 32 * 32, description="Smallest image area sent to the model.")
-    max_pixels: int = Field(1280 * 32 * 32, description="Largest image area sent to the model (~1280 visual tokens).")
-    base_url: str = Field("http://127.0.0.1:8001/v1", description="OpenAI-compatible server root (openai backend).")
+    max_pixels: int = Field(
+        1280 * 32 * 32, description="Largest image area sent to the model (~1280 visual tokens)."
+    )
+    base_url: str = Field(
+        "http://127.0.0.1:8001/v1", description="OpenAI-compatible server root (openai backend)."
+    )
     api_key: str | None = Field(None, description="Bearer key for the OpenAI-compatible server.")
     timeout_s: float = Field(120.0, gt=0)
     retries: int = Field(3, ge=0)
@@ -63,16 +74,23 @@ class ServerOptions(BaseModel):
     request_timeout_s: float = Field(120.0, gt=0)
     max_body_bytes: int = 30 * 1024 * 1024
     api_keys: list[str] = Field(default_factory=list)
-    url_allowlist: list[str] = Field(default_factory=list, description="Host names image URLs may be fetched from; empty = never fetch.")
+    url_allowlist: list[str] = Field(
+        default_factory=list,
+        description="Host names image URLs may be fetched from; empty = never fetch.",
+    )
     failed_samples_dir: str | None = None
     failed_samples_max_mb: float = 200.0
-    low_confidence: float = Field(0.6, description="Mean line confidence under which a sample is kept for review.")
+    low_confidence: float = Field(
+        0.6, description="Mean line confidence under which a sample is kept for review."
+    )
 
 
 class Settings(BaseSettings):
     """Root settings. Nested fields use ``__``: ``VLOCR_VLM__MODEL=/models/qwen``."""
 
-    model_config = SettingsConfigDict(env_prefix="VLOCR_", env_nested_delimiter="__", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="VLOCR_", env_nested_delimiter="__", extra="ignore"
+    )
 
     io: IoOptions = Field(default_factory=IoOptions)
     ocr_engine: str = "rapidocr"

@@ -10,13 +10,23 @@ from vlocr.results import OcrLine, PageResult, ReadResult
 def page_markdown(page: PageResult) -> str:
     head = f"## {page.label}\n"
     if page.error:
-        return head + f"\n**Error:** {page.error.message}" + (f" ({page.error.hint})" if page.error.hint else "") + "\n"
+        return (
+            head
+            + f"\n**Error:** {page.error.message}"
+            + (f" ({page.error.hint})" if page.error.hint else "")
+            + "\n"
+        )
     rows = ["| # | text | confidence |", "| ---: | --- | ---: |"]
     for i, line in enumerate(page.lines, 1):
         text = line.text.replace("|", "\\|")
         rows.append(f"| {i} | {text} | {line.confidence:.2f} |")
     timing = ", ".join(f"{k} {v:.0f} ms" for k, v in page.timings_ms.items())
-    return head + f"\n{len(page.lines)} lines, engine `{page.engine}`; {timing}\n\n" + "\n".join(rows) + "\n"
+    return (
+        head
+        + f"\n{len(page.lines)} lines, engine `{page.engine}`; {timing}\n\n"
+        + "\n".join(rows)
+        + "\n"
+    )
 
 
 def to_markdown(result: ReadResult) -> str:

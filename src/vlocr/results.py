@@ -35,7 +35,9 @@ class OcrLine(BaseModel):
     raw_text: str | None = Field(None, description="Text before corrections, when any were made")
     corrections: list[Correction] = Field(default_factory=list)
     words: list[OcrWord] | None = None
-    engine: str | None = Field(None, description="Set when a line came from a different engine than the page's")
+    engine: str | None = Field(
+        None, description="Set when a line came from a different engine than the page's"
+    )
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
@@ -57,7 +59,9 @@ class PreprocessTrace(BaseModel):
     pipeline: str
     measurements: dict[str, Any] = Field(default_factory=dict)
     steps: list[StepTrace] = Field(default_factory=list)
-    skipped: list[StepTrace] = Field(default_factory=list, description="Steps considered and not applied, with why")
+    skipped: list[StepTrace] = Field(
+        default_factory=list, description="Steps considered and not applied, with why"
+    )
     input_size: tuple[int, int] = (0, 0)
     output_size: tuple[int, int] = (0, 0)
     total_ms: float = 0.0
@@ -83,9 +87,13 @@ class PageResult(BaseModel):
     lines: list[OcrLine] = Field(default_factory=list)
     text: str = ""
     mean_confidence: float | None = None
-    timings_ms: dict[str, float] = Field(default_factory=dict, description="Per-stage wall time in ms")
+    timings_ms: dict[str, float] = Field(
+        default_factory=dict, description="Per-stage wall time in ms"
+    )
     preprocess: PreprocessTrace | None = None
-    region: tuple[int, int, int, int] | None = Field(None, description="x, y, w, h crop that was read")
+    region: tuple[int, int, int, int] | None = Field(
+        None, description="x, y, w, h crop that was read"
+    )
     error: ErrorInfo | None = None
 
     @property
@@ -94,7 +102,11 @@ class PageResult(BaseModel):
 
     @property
     def label(self) -> str:
-        return self.source if self.page_count <= 1 else f"{self.source} [page {self.page}/{self.page_count}]"
+        return (
+            self.source
+            if self.page_count <= 1
+            else f"{self.source} [page {self.page}/{self.page_count}]"
+        )
 
 
 class ReadResult(BaseModel):
@@ -151,7 +163,9 @@ class VlmAnswer(BaseModel):
     loop_cut: bool = Field(False, description="A repetition loop was detected and the output cut")
     number_checks: list[NumberCheck] = Field(default_factory=list)
     unsupported_numbers: list[str] = Field(default_factory=list)
-    provenance: list[OcrLine] = Field(default_factory=list, description="OCR lines that support the answer")
+    provenance: list[OcrLine] = Field(
+        default_factory=list, description="OCR lines that support the answer"
+    )
     ocr_hints_used: bool = False
     timings_ms: dict[str, float] = Field(default_factory=dict)
     source: str = ""

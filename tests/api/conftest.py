@@ -51,10 +51,10 @@ class _BoomEngine:
         raise RuntimeError("secret detail /etc/shadow")
 
 
-registry.ENGINES.setdefault("test-slow", (lambda **kw: _SlowEngine(), "test hook: blocks until released"))
+registry.ENGINES.setdefault(
+    "test-slow", (lambda **kw: _SlowEngine(), "test hook: blocks until released")
+)
 registry.ENGINES.setdefault("test-boom", (lambda **kw: _BoomEngine(), "test hook: raises"))
-
-
 
 
 @pytest.fixture
@@ -79,8 +79,13 @@ def main_server(samples_dir: Path) -> Iterator[BackgroundServer]:
     """2 workers, queue 4, 3 MB body cap, failed samples kept, loopback URLs allowed, no VLM."""
     settings = Settings(
         server=ServerOptions(
-            workers=2, queue=4, request_timeout_s=60, max_body_bytes=3 * 1024 * 1024,
-            failed_samples_dir=str(samples_dir), failed_samples_max_mb=0.05, url_allowlist=["127.0.0.1"],
+            workers=2,
+            queue=4,
+            request_timeout_s=60,
+            max_body_bytes=3 * 1024 * 1024,
+            failed_samples_dir=str(samples_dir),
+            failed_samples_max_mb=0.05,
+            url_allowlist=["127.0.0.1"],
         )
     )
     srv = start_in_thread(create_app(settings, ui=False))
@@ -92,7 +97,9 @@ def main_server(samples_dir: Path) -> Iterator[BackgroundServer]:
 @pytest.fixture(scope="session")
 def tight_server() -> Iterator[BackgroundServer]:
     """1 worker, queue 1, API key 'secret': for 401 and 503."""
-    settings = Settings(server=ServerOptions(workers=1, queue=1, request_timeout_s=60, api_keys=["secret"]))
+    settings = Settings(
+        server=ServerOptions(workers=1, queue=1, request_timeout_s=60, api_keys=["secret"])
+    )
     srv = start_in_thread(create_app(settings, ui=False))
     srv.wait_ready()
     yield srv
@@ -103,7 +110,11 @@ def tight_server() -> Iterator[BackgroundServer]:
 @pytest.fixture(scope="session")
 def timeout_server() -> Iterator[BackgroundServer]:
     """A 0.3 s request timeout: for 504."""
-    srv = start_in_thread(create_app(Settings(server=ServerOptions(workers=1, queue=2, request_timeout_s=0.3)), ui=False))
+    srv = start_in_thread(
+        create_app(
+            Settings(server=ServerOptions(workers=1, queue=2, request_timeout_s=0.3)), ui=False
+        )
+    )
     srv.wait_ready()
     yield srv
     SLOW.release()
@@ -120,8 +131,9 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def vlm_server(tiny_model: Path) -> Iterator[BackgroundServer]:
     vlm = VlmOptions(model=str(tiny_model), device="cpu", max_new_tokens=8)
-    srv = start_in_thread(create_app(Settings(server=ServerOptions(workers=1, queue=4)), vlm=vlm, ui=False))
+    srv = start_in_thread(
+        create_app(Settings(server=ServerOptions(workers=1, queue=4)), vlm=vlm, ui=False)
+    )
     srv.wait_ready()
     yield srv
     srv.stop()
-

@@ -21,7 +21,12 @@ def _error(r: httpx.Response, status: int, code: str) -> dict[str, str]:
 
 def test_413_from_content_length(main_server) -> None:
     big = b"x" * (3 * 1024 * 1024 + 10)
-    r = httpx.post(f"{main_server.url}/v1/ocr", content=big, headers={"content-type": "application/json"}, timeout=30)
+    r = httpx.post(
+        f"{main_server.url}/v1/ocr",
+        content=big,
+        headers={"content-type": "application/json"},
+        timeout=30,
+    )
     err = _error(r, 413, "body_too_large")
     assert "max_body_bytes" in err["hint"]
 
@@ -33,16 +38,39 @@ def test_413_counted_while_streaming_without_length(main_server) -> None:
             yield b"A" * (100 * 1024)
         yield b'"}'
 
-    r = httpx.post(f"{main_server.url}/v1/ocr", content=chunks(), headers={"content-type": "application/json"}, timeout=30)
+    r = httpx.post(
+        f"{main_server.url}/v1/ocr",
+        content=chunks(),
+        headers={"content-type": "application/json"},
+        timeout=30,
+    )
     _error(r, 413, "body_too_large")
 
 
 def test_415_for_bytes_that_are_no_image(main_server) -> None:
-    err = _error(httpx.post(f"{main_server.url}/v1/ocr", json={"image": b64(b"hello, this is plain text\n" * 4)}, timeout=30), 415, "unsupported_format")
+    err = _error(
+        httpx.post(
+            f"{main_server.url}/v1/ocr",
+            json={"image": b64(b"hello, this is plain text\n" * 4)},
+            timeout=30,
+        ),
+        415,
+        "unsupported_format",
+    )
     assert "PNG" in err["hint"]
-    r = httpx.post(f"{main_server.url}/v1/ocr", files={"file": ("notes.txt", b"just text", "text/plain")}, timeout=30)
+    r = httpx.post(
+        f"{main_server.url}/v1/ocr",
+        files={"file": ("notes.txt", b"just text", "text/plain")},
+        timeout=30,
+    )
     _error(r, 415, "unsupported_format")
-    _error(httpx.post(f"{main_server.url}/v1/ocr", content=b"abc", headers={"content-type": "text/plain"}), 415, "unsupported_media_type")
+    _error(
+        httpx.post(
+            f"{main_server.url}/v1/ocr", content=b"abc", headers={"content-type": "text/plain"}
+        ),
+        415,
+        "unsupported_media_type",
+    )
 
 
 @pytest.mark.parametrize(
@@ -70,14 +98,34 @@ def test_a_path_string_is_never_read_from_the_server_disk(main_server) -> None:
 
 
 def test_422_for_region_outside_image_and_unknown_engine(main_server, receipt_png: bytes) -> None:
-    err = _error(httpx.post(f"{main_server.url}/v1/ocr", json={"image": b64(receipt_png), "region": [5000, 0, 10, 10]}, timeout=30), 422, "invalid_option")
+    err = _error(
+        httpx.post(
+            f"{main_server.url}/v1/ocr",
+            json={"image": b64(receipt_png), "region": [5000, 0, 10, 10]},
+            timeout=30,
+        ),
+        422,
+        "invalid_option",
+    )
     assert "outside" in err["message"]
-    err = _error(httpx.post(f"{main_server.url}/v1/ocr", json={"image": b64(receipt_png), "engine": "nope"}, timeout=30), 422, "invalid_option")
+    err = _error(
+        httpx.post(
+            f"{main_server.url}/v1/ocr",
+            json={"image": b64(receipt_png), "engine": "nope"},
+            timeout=30,
+        ),
+        422,
+        "invalid_option",
+    )
     assert "rapidocr" in err["hint"]
 
 
 def test_500_is_generic_and_leaks_nothing(main_server, receipt_png: bytes) -> None:
-    r = httpx.post(f"{main_server.url}/v1/ocr", json={"image": b64(receipt_png), "engine": "test-boom"}, timeout=30)
+    r = httpx.post(
+        f"{main_server.url}/v1/ocr",
+        json={"image": b64(receipt_png), "engine": "test-boom"},
+        timeout=30,
+    )
     err = _error(r, 500, "internal_error")
     assert "secret" not in r.text and "/etc" not in r.text
     assert err["message"] == "internal server error"
@@ -85,7 +133,11 @@ def test_500_is_generic_and_leaks_nothing(main_server, receipt_png: bytes) -> No
 
 def test_404_and_vlm_not_configured(main_server) -> None:
     _error(httpx.get(f"{main_server.url}/v1/nothing-here"), 404, "not_found")
-    err = _error(httpx.post(f"{main_server.url}/v1/ask", json={"image": "AAAA", "question": "total?"}), 503, "engine_unavailable")
+    err = _error(
+        httpx.post(f"{main_server.url}/v1/ask", json={"image": "AAAA", "question": "total?"}),
+        503,
+        "engine_unavailable",
+    )
     assert "--vlm" in err["hint"]
 
 
@@ -93,8 +145,19 @@ def test_401_without_or_with_wrong_key(tight_server, receipt_png: bytes) -> None
     url = f"{tight_server.url}/v1/ocr"
     err = _error(httpx.post(url, json={"image": b64(receipt_png)}), 401, "unauthorized")
     assert "Bearer" in err["hint"]
-    _error(httpx.post(url, json={"image": b64(receipt_png)}, headers={"Authorization": "Bearer wrong"}), 401, "unauthorized")
-    ok = httpx.post(url, json={"image": b64(receipt_png)}, headers={"Authorization": "Bearer secret"}, timeout=60)
+    _error(
+        httpx.post(
+            url, json={"image": b64(receipt_png)}, headers={"Authorization": "Bearer wrong"}
+        ),
+        401,
+        "unauthorized",
+    )
+    ok = httpx.post(
+        url,
+        json={"image": b64(receipt_png)},
+        headers={"Authorization": "Bearer secret"},
+        timeout=60,
+    )
     assert ok.status_code == 200 and "TOTAL" in ok.json()["pages"][0]["text"]
     assert httpx.get(f"{tight_server.url}/healthz").status_code == 200  # never behind the key
 
@@ -106,7 +169,9 @@ def test_503_with_retry_after_when_gate_is_full(tight_server, slow) -> None:
     results: list[httpx.Response] = []
 
     def call() -> None:
-        results.append(httpx.post(f"{tight_server.url}/v1/ocr", json=body, headers=auth, timeout=30))
+        results.append(
+            httpx.post(f"{tight_server.url}/v1/ocr", json=body, headers=auth, timeout=30)
+        )
 
     threads = [threading.Thread(target=call) for _ in range(2)]
     for t in threads:

@@ -21,7 +21,9 @@ def test_readyz_waits_for_warm_up_and_healthz_never_does(slow) -> None:  # type:
     try:
         assert slow.started.acquire(timeout=20)  # warm-up is inside the engine now
         r = httpx.get(f"{srv.url}/readyz")
-        assert r.status_code == 503 and r.json()["status"] == "starting" and r.headers["Retry-After"]
+        assert (
+            r.status_code == 503 and r.json()["status"] == "starting" and r.headers["Retry-After"]
+        )
         assert httpx.get(f"{srv.url}/healthz").json() == {"status": "ok"}
         busy = httpx.post(f"{srv.url}/v1/ocr", json={"image": "AAAA"})
         assert busy.status_code == 503 and busy.json()["error"]["code"] == "not_ready"
@@ -39,7 +41,9 @@ def test_metrics_expose_requests_errors_latency_and_gate(main_server, receipt_pn
     assert 'vlocr_requests_total{endpoint="/v1/ocr",method="POST",status="422"}' in text
     assert 'vlocr_errors_total{endpoint="/v1/ocr",status="422"}' in text
     assert 'vlocr_request_duration_seconds_bucket{endpoint="/v1/ocr",le="0.5"}' in text
-    assert "vlocr_queue_depth 0.0" in text and "vlocr_in_flight" in text and "vlocr_ready 1.0" in text
+    assert (
+        "vlocr_queue_depth 0.0" in text and "vlocr_in_flight" in text and "vlocr_ready 1.0" in text
+    )
 
 
 def test_burst_of_64_gets_200_or_503_and_health_stays_up(main_server) -> None:  # type: ignore[no-untyped-def]

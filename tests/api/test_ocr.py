@@ -20,7 +20,12 @@ def _decode_png(text: str) -> np.ndarray:
 def test_json_base64_reads_lines_and_returns_images(main_server, receipt_png: bytes) -> None:
     r = httpx.post(
         f"{main_server.url}/v1/ocr",
-        json={"image": b64(receipt_png), "return_preprocessed": True, "return_annotated": True, "preprocess": "none"},
+        json={
+            "image": b64(receipt_png),
+            "return_preprocessed": True,
+            "return_annotated": True,
+            "preprocess": "none",
+        },
         timeout=60,
     )
     assert r.status_code == 200, r.text
@@ -37,7 +42,9 @@ def test_json_base64_reads_lines_and_returns_images(main_server, receipt_png: by
     assert _decode_png(body["preprocessed_images"][0]).shape[:2] == original.shape[:2]
 
 
-def test_multipart_upload_with_region_reads_only_that_rectangle(main_server, receipt_png: bytes) -> None:
+def test_multipart_upload_with_region_reads_only_that_rectangle(
+    main_server, receipt_png: bytes
+) -> None:
     # The fixture renders 3 lines, 50 px apart from y=24: the first 60 px hold only "GROCERY MART".
     r = httpx.post(
         f"{main_server.url}/v1/ocr",
@@ -82,10 +89,18 @@ def test_allow_listed_url_is_fetched(main_server, receipt_png: bytes) -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         port = server.server_address[1]
-        r = httpx.post(f"{main_server.url}/v1/ocr", json={"image": f"http://127.0.0.1:{port}/r.png"}, timeout=60)
+        r = httpx.post(
+            f"{main_server.url}/v1/ocr",
+            json={"image": f"http://127.0.0.1:{port}/r.png"},
+            timeout=60,
+        )
         assert r.status_code == 200, r.text
         assert "TOTAL" in r.json()["pages"][0]["text"]
-        other = httpx.post(f"{main_server.url}/v1/ocr", json={"image": f"http://localhost:{port}/r.png"}, timeout=30)
+        other = httpx.post(
+            f"{main_server.url}/v1/ocr",
+            json={"image": f"http://localhost:{port}/r.png"},
+            timeout=30,
+        )
         assert other.status_code == 422
         assert "url_allowlist" in other.json()["error"]["message"]
     finally:

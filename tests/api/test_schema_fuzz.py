@@ -17,7 +17,13 @@ def test_no_500_on_post_endpoints(vlm_server) -> None:  # type: ignore[no-untype
         operation = result.ok()
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+        @settings(
+            max_examples=12,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+            database=None,
+        )
         def check(case) -> None:  # type: ignore[no-untyped-def]
             response = case.call(timeout=120)
             assert response.status_code != 500, (case.as_curl_command(), response.text)
@@ -27,4 +33,6 @@ def test_no_500_on_post_endpoints(vlm_server) -> None:  # type: ignore[no-untype
 
         check()
         checked.append(operation.label)
-    assert {"POST /v1/ocr", "POST /v1/ask", "POST /v1/extract", "POST /v1/chat/completions"} <= set(checked)
+    assert {"POST /v1/ocr", "POST /v1/ask", "POST /v1/extract", "POST /v1/chat/completions"} <= set(
+        checked
+    )

@@ -10,7 +10,12 @@ from pathlib import Path
 
 
 def run_batch(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "vlocr.cli.main", "batch", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "vlocr.cli.main", "batch", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_batch_writes_results_and_resumes(tmp_path: Path, text_png: Path) -> None:

@@ -17,13 +17,20 @@ PY = sys.executable
 
 
 def run_cli(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([PY, "-m", "vlocr.cli.main", *args], capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [PY, "-m", "vlocr.cli.main", *args], capture_output=True, text=True, timeout=timeout
+    )
 
 
 def _png_header(width: int, height: int) -> bytes:
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     chunk = b"IHDR" + ihdr
-    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", len(ihdr))
+        + chunk
+        + struct.pack(">I", zlib.crc32(chunk))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +40,14 @@ def bad_inputs(tmp_path_factory: pytest.TempPathFactory, text_png: Path) -> dict
         "empty": (d / "empty.png", b""),
         "truncated": (d / "truncated.png", text_png.read_bytes()[:300]),
         "text_as_jpg": (d / "notes.jpg", b"shopping list: milk, eggs, bread\n" * 10),
-        "huge_header": (d / "huge.png", _png_header(100_000, 100_000) + b"\x00\x00\x00\x00IEND\xaeB`\x82"),
-        "unsupported": (d / "drawing.svg", b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>'),
+        "huge_header": (
+            d / "huge.png",
+            _png_header(100_000, 100_000) + b"\x00\x00\x00\x00IEND\xaeB`\x82",
+        ),
+        "unsupported": (
+            d / "drawing.svg",
+            b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>',
+        ),
     }
     for path, data in files.values():
         path.write_bytes(data)
@@ -48,7 +61,10 @@ def test_text_output_reads_the_lines(text_png: Path, text_lines: list[str]) -> N
     assert proc.returncode == 0, proc.stderr
     got = proc.stdout.split("\n")
     for expected in text_lines:
-        assert any(expected.replace(" ", "") == line.replace(" ", "") for line in got), (expected, got)
+        assert any(expected.replace(" ", "") == line.replace(" ", "") for line in got), (
+            expected,
+            got,
+        )
 
 
 def test_json_lines_have_boxes_and_confidences(text_png: Path, text_lines: list[str]) -> None:
@@ -84,7 +100,9 @@ def test_annotation_draws_boxes_over_the_text(text_png: Path, tmp_path: Path) ->
         y0 = int(min(p[1] for p in line["box"]))
         edge = ann[max(0, y0 - 2) : y0 + 3, x0 + 10 : x1 - 10]
         red = (edge[..., 0] > 180) & (edge[..., 1] < 120) & (edge[..., 2] < 120)
-        assert red.any(axis=0).mean() > 0.8, "a red box edge runs along the top of each recognised line"
+        assert red.any(axis=0).mean() > 0.8, (
+            "a red box edge runs along the top of each recognised line"
+        )
     far = ann[-10:, :]  # bottom margin has no text, so no drawing
     assert (far == 255).all()
 
@@ -111,8 +129,17 @@ def test_bad_input_is_one_line_exit_2(bad_inputs: dict[str, Path], name: str, ne
     assert proc.stdout.strip() == ""
 
 
-def test_batch_keeps_good_files_and_reports_failure(bad_inputs: dict[str, Path], text_png: Path) -> None:
-    proc = run_cli("read", str(bad_inputs["empty"]), str(text_png), str(bad_inputs["missing"]), "--format", "json")
+def test_batch_keeps_good_files_and_reports_failure(
+    bad_inputs: dict[str, Path], text_png: Path
+) -> None:
+    proc = run_cli(
+        "read",
+        str(bad_inputs["empty"]),
+        str(text_png),
+        str(bad_inputs["missing"]),
+        "--format",
+        "json",
+    )
     assert proc.returncode == 2
     result = json.loads(proc.stdout)
     assert [p["error"] is None for p in result["pages"]] == [False, True, False]

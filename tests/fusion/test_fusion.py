@@ -26,8 +26,17 @@ def test_hints_block_numbers_and_positions() -> None:
 
 
 def test_check_numbers_found_and_flagged() -> None:
-    checks = {c.value: c for c in check_numbers("Total 89.5, discount ¥12.00 on 2024-05-12, tax 7.77, RM 10.50, 12%", LINES)}
-    assert checks["89.5"].found and checks["89.5"].lines == [3] and checks["89.5"].boxes == [LINES[3].box]
+    checks = {
+        c.value: c
+        for c in check_numbers(
+            "Total 89.5, discount ¥12.00 on 2024-05-12, tax 7.77, RM 10.50, 12%", LINES
+        )
+    }
+    assert (
+        checks["89.5"].found
+        and checks["89.5"].lines == [3]
+        and checks["89.5"].boxes == [LINES[3].box]
+    )
     assert checks["¥12.00"].found and checks["¥12.00"].lines == [2]  # sign printed apart
     assert checks["2024-05-12"].found and checks["2024-05-12"].lines == [4]
     assert not checks["7.77"].found and not checks["RM 10.50"].found and not checks["12%"].found
@@ -39,22 +48,47 @@ def test_provenance_by_numbers_and_words() -> None:
 
 
 def test_invoice_wrong_tax_reported() -> None:
-    data = {"amount": 1000.0, "tax_rate": 0.13, "tax": 120.0, "total": 1120.0, "items": [{"name": "a", "amount": 600}, {"name": "b", "amount": 400}]}
+    data = {
+        "amount": 1000.0,
+        "tax_rate": 0.13,
+        "tax": 120.0,
+        "total": 1120.0,
+        "items": [{"name": "a", "amount": 600}, {"name": "b", "amount": 400}],
+    }
     issues = check_invoice(data)
     assert [i.rule for i in issues] == ["amount_x_rate_eq_tax"]
     assert issues[0].expected == 130.0 and issues[0].found == 120.0
 
 
 def test_invoice_consistent_and_other_rules() -> None:
-    assert check_invoice({"amount": "¥1,000.00", "tax_rate": "13%", "tax": 130.0, "total": 1130}) == []
-    issues = check_invoice({"amount": 1000, "tax": 130, "total": 1200, "items": [{"name": "a", "qty": 2, "unit_price": 400}]})
+    assert (
+        check_invoice({"amount": "¥1,000.00", "tax_rate": "13%", "tax": 130.0, "total": 1130}) == []
+    )
+    issues = check_invoice(
+        {
+            "amount": 1000,
+            "tax": 130,
+            "total": 1200,
+            "items": [{"name": "a", "qty": 2, "unit_price": 400}],
+        }
+    )
     assert {i.rule for i in issues} == {"items_sum_eq_amount", "amount_plus_tax_eq_total"}
 
 
 def test_receipt_rules() -> None:
-    ok = {"items": [{"name": "a", "price": 60.0}, {"name": "b", "price": 41.5}], "subtotal": 101.5, "discount": -12.0, "tax": 0, "total": 89.5}
+    ok = {
+        "items": [{"name": "a", "price": 60.0}, {"name": "b", "price": 41.5}],
+        "subtotal": 101.5,
+        "discount": -12.0,
+        "tax": 0,
+        "total": 89.5,
+    }
     assert check_receipt(ok) == []
     bad = dict(ok, total=95.0)
     issues = check_receipt(bad)
-    assert [i.rule for i in issues] == ["subtotal_minus_discount_plus_tax_eq_total"] and issues[0].expected == 89.5
-    assert [i.rule for i in check_receipt(dict(ok, subtotal=100.0, total=88.0))] == ["items_sum_eq_subtotal"]
+    assert [i.rule for i in issues] == ["subtotal_minus_discount_plus_tax_eq_total"] and issues[
+        0
+    ].expected == 89.5
+    assert [i.rule for i in check_receipt(dict(ok, subtotal=100.0, total=88.0))] == [
+        "items_sum_eq_subtotal"
+    ]

@@ -49,7 +49,13 @@ def test_rows_follow_a_sloping_page() -> None:
 
     def quad(x: float, y: float, w: float, h: float) -> list[tuple[float, float]]:
         pts = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
-        return [(px * math.cos(angle) - py * math.sin(angle), px * math.sin(angle) + py * math.cos(angle)) for px, py in pts]
+        return [
+            (
+                px * math.cos(angle) - py * math.sin(angle),
+                px * math.sin(angle) + py * math.cos(angle),
+            )
+            for px, py in pts
+        ]
 
     lines = []
     for row in range(4):

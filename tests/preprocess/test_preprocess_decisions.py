@@ -133,7 +133,9 @@ def test_outline_helpers_tell_rotation_and_frame_edges_from_perspective():
     keystone = np.array([[120, 90], [520, 110], [560, 420], [80, 400]], float)
     assert _rotated_rectangle(rot)
     assert not _rotated_rectangle(keystone)
-    assert _corners_on_frame(np.array([[0, 0], [777, 88], [777, 804], [0, 804]], float), 778, 806) == 4
+    assert (
+        _corners_on_frame(np.array([[0, 0], [777, 88], [777, 804], [0, 804]], float), 778, 806) == 4
+    )
     assert _corners_on_frame(keystone, 700, 600) == 0
 
 

@@ -36,7 +36,11 @@ def test_transcribe_prompts() -> None:
 
 
 def test_chat_image_in_first_user_turn_only() -> None:
-    hist = [ChatMessage(role="assistant", content="stray"), ChatMessage(role="user", content="a"), ChatMessage(role="assistant", content="b")]
+    hist = [
+        ChatMessage(role="assistant", content="stray"),
+        ChatMessage(role="user", content="a"),
+        ChatMessage(role="assistant", content="b"),
+    ]
     msgs = chat_messages(hist, "c", role="Be terse.")
     assert [m["role"] for m in msgs] == ["system", "user", "assistant", "user"]
     assert msgs[0]["content"] == "Be terse."
@@ -63,24 +67,47 @@ def test_parse_json_reply_nested_braces_in_strings() -> None:
     assert data == {"a": "}{", "b": {"c": 1}} and not repaired
 
 
-@pytest.mark.parametrize("text,value", [("¥1,234.56", 1234.56), ("RM 10.50", 10.5), ("-12.00", -12.0), ("12%", 0.12), ("89.50元", 89.5), ("abc", None)])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("¥1,234.56", 1234.56),
+        ("RM 10.50", 10.5),
+        ("-12.00", -12.0),
+        ("12%", 0.12),
+        ("89.50元", 89.5),
+        ("abc", None),
+    ],
+)
 def test_parse_number(text: str, value: float | None) -> None:
     assert parse_number(text) == value
 
 
 def test_check_reply_coerces_strings_to_numbers() -> None:
     _, schema = load_schema("receipt")
-    data, errors, repaired = check_reply('{"merchant": "M", "date": null, "items": [{"name": "Milk", "qty": "2", "price": "¥9.00"}], "total": "¥1,009.00"}', schema)
-    assert errors == [] and repaired and data["total"] == 1009.0 and data["items"][0]["price"] == 9.0
+    data, errors, repaired = check_reply(
+        '{"merchant": "M", "date": null, "items": [{"name": "Milk", "qty": "2", "price": "¥9.00"}], "total": "¥1,009.00"}',
+        schema,
+    )
+    assert (
+        errors == [] and repaired and data["total"] == 1009.0 and data["items"][0]["price"] == 9.0
+    )
 
 
 def test_run_extraction_stops_when_valid_and_reports_invalid() -> None:
     schema = {"type": "object", "properties": {"n": {"type": "number"}}, "required": ["n"]}
     replies = iter(["nothing", '{"n": "x"}', '{"n": 3}'])
-    outcome = run_extraction(lambda m: next(replies), [{"role": "user", "content": "go"}], schema, max_attempts=5)
+    outcome = run_extraction(
+        lambda m: next(replies), [{"role": "user", "content": "go"}], schema, max_attempts=5
+    )
     assert outcome.valid and outcome.attempts == 3 and outcome.data == {"n": 3}
-    outcome = run_extraction(lambda m: '{"m": 1}', [{"role": "user", "content": "go"}], schema, max_attempts=2)
-    assert not outcome.valid and outcome.attempts == 2 and outcome.errors == ["(root): 'n' is a required property"]
+    outcome = run_extraction(
+        lambda m: '{"m": 1}', [{"role": "user", "content": "go"}], schema, max_attempts=2
+    )
+    assert (
+        not outcome.valid
+        and outcome.attempts == 2
+        and outcome.errors == ["(root): 'n' is a required property"]
+    )
 
 
 def test_load_schema_builtin_file_and_errors(tmp_path: Path) -> None:

@@ -29,7 +29,9 @@ def receipt_png(tmp_path_factory: pytest.TempPathFactory) -> Path:
     img = Image.new("RGB", (480, 320), "white")
     draw = ImageDraw.Draw(img)
     font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 26)
-    for i, text in enumerate(["FRESH MART", "Milk 2 x 4.50  9.00", "TOTAL 89.50", "2024-05-12 14:32"]):
+    for i, text in enumerate(
+        ["FRESH MART", "Milk 2 x 4.50  9.00", "TOTAL 89.50", "2024-05-12 14:32"]
+    ):
         draw.text((20, 20 + 60 * i), text, fill="black", font=font)
     path = tmp_path_factory.mktemp("img") / "receipt.png"
     img.save(path)

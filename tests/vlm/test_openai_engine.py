@@ -26,7 +26,9 @@ def completion(text: str) -> dict[str, Any]:
     return {
         "id": "x",
         "object": "chat.completion",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+        ],
         "usage": {"prompt_tokens": 100, "completion_tokens": 5, "total_tokens": 105},
     }
 
@@ -83,7 +85,9 @@ def server() -> Iterator[tuple[str, Script]]:
 
 
 def engine(base_url: str, **kw: Any) -> OpenAIEngine:
-    opts = VlmOptions(backend="openai", model="qwen3-vl", base_url=base_url, api_key="sk-test", retries=2, **kw)
+    opts = VlmOptions(
+        backend="openai", model="qwen3-vl", base_url=base_url, api_key="sk-test", retries=2, **kw
+    )
     return OpenAIEngine(opts, backoff_s=0.01)
 
 
@@ -96,7 +100,9 @@ def image() -> np.ndarray:
 def test_request_carries_png_data_url_key_and_schema(server: tuple[str, Script]) -> None:
     url, script = server
     schema = {"title": "receipt", "type": "object", "properties": {"total": {"type": "number"}}}
-    gen = engine(url).generate(ASK, images=[image()], json_schema=schema, max_new_tokens=7, temperature=0.2)
+    gen = engine(url).generate(
+        ASK, images=[image()], json_schema=schema, max_new_tokens=7, temperature=0.2
+    )
     assert gen.text == "ok" and gen.usage.prompt_tokens == 100 and gen.usage.completion_tokens == 5
     body = script.requests[0]
     assert body["model"] == "qwen3-vl" and body["max_tokens"] == 7 and body["temperature"] == 0.2
@@ -128,9 +134,14 @@ def test_4xx_is_not_retried(server: tuple[str, Script]) -> None:
     assert len(script.requests) == 1
 
 
-def test_server_without_json_schema_support_is_asked_again_without_it(server: tuple[str, Script]) -> None:
+def test_server_without_json_schema_support_is_asked_again_without_it(
+    server: tuple[str, Script],
+) -> None:
     url, script = server
-    script.replies = [(400, {"error": {"message": "response_format json_schema is not supported"}}), (200, completion("{}"))]
+    script.replies = [
+        (400, {"error": {"message": "response_format json_schema is not supported"}}),
+        (200, completion("{}")),
+    ]
     gen = engine(url).generate(ASK, images=[image()], json_schema={"type": "object"})
     assert gen.text == "{}"
     assert "response_format" in script.requests[0] and "response_format" not in script.requests[1]
@@ -144,7 +155,9 @@ def test_timeout_raises_engine_timeout(server: tuple[str, Script]) -> None:
     assert len(script.requests) == 1  # a slow server is not asked again
 
 
-@pytest.mark.parametrize("body", [b"not json", {"choices": []}, {"choices": [{"message": {"content": 5}}]}, {"id": 1}])
+@pytest.mark.parametrize(
+    "body", [b"not json", {"choices": []}, {"choices": [{"message": {"content": 5}}]}, {"id": 1}]
+)
 def test_malformed_reply_is_model_output_error(server: tuple[str, Script], body: Any) -> None:
     url, script = server
     script.replies = [(200, body)]
@@ -175,4 +188,6 @@ def test_looping_reply_is_cut(server: tuple[str, Script]) -> None:
     url, script = server
     script.replies = [(200, completion("Total 89.50" + " 89.50" * 50))]
     gen = engine(url).generate(ASK, images=[image()])
-    assert gen.loop_cut and gen.text == "Total 89.50" and gen.finish_reason == "loop"  # one copy kept
+    assert (
+        gen.loop_cut and gen.text == "Total 89.50" and gen.finish_reason == "loop"
+    )  # one copy kept

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.slow
 
 OCR_LINES = [
     OcrLine(text="FRESH MART", box=[(20, 20), (200, 20), (200, 50), (20, 50)], confidence=0.99),
-    OcrLine(text="TOTAL 89.50", box=[(20, 140), (190, 140), (190, 170), (20, 170)], confidence=0.98),
+    OcrLine(
+        text="TOTAL 89.50", box=[(20, 140), (190, 140), (190, 170), (20, 170)], confidence=0.98
+    ),
 ]
 
 
@@ -42,16 +44,24 @@ def fake_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(q, "_run_ocr", lambda page, engine, region, required: list(OCR_LINES))
 
 
-def test_ask_without_hints(receipt_png: Path, tiny_opts: VlmOptions, prompts: list[Generation], fake_ocr: None) -> None:
+def test_ask_without_hints(
+    receipt_png: Path, tiny_opts: VlmOptions, prompts: list[Generation], fake_ocr: None
+) -> None:
     answer = q.ask(receipt_png, "What is the total?", vlm=tiny_opts)
     prompt = prompts[-1].prompt
     assert "What is the total?" in prompt and "FRESH MART" not in prompt and "OCR" not in prompt
     assert prompt.count(IMAGE_PAD) == answer.usage.image_tokens == (480 // 32) * (320 // 32)
     assert not answer.ocr_hints_used and answer.task == "ask" and answer.prompt_version == "ask-1"
-    assert answer.backend == "transformers" and answer.model == tiny_opts.model and answer.source.endswith("receipt.png")
+    assert (
+        answer.backend == "transformers"
+        and answer.model == tiny_opts.model
+        and answer.source.endswith("receipt.png")
+    )
 
 
-def test_ask_with_hints_puts_numbered_positioned_lines_in_prompt(receipt_png: Path, tiny_opts: VlmOptions, prompts: list[Generation], fake_ocr: None) -> None:
+def test_ask_with_hints_puts_numbered_positioned_lines_in_prompt(
+    receipt_png: Path, tiny_opts: VlmOptions, prompts: list[Generation], fake_ocr: None
+) -> None:
     answer = q.ask(receipt_png, "实付金额是多少?", vlm=tiny_opts, ocr_hints=True)
     prompt = prompts[-1].prompt
     assert "1. [top-left] FRESH MART" in prompt and "2. [middle-left] TOTAL 89.50" in prompt
@@ -66,37 +76,67 @@ def test_region_crops_the_image(receipt_png: Path, tiny_opts: VlmOptions, fake_o
     assert answer.usage.image_tokens == 10 * 5
 
 
-def test_chat_keeps_history_and_the_image_in_turn_one(receipt_png: Path, tiny_opts: VlmOptions, prompts: list[Generation], fake_ocr: None) -> None:
-    first = q.chat(receipt_png, [], "Who is the merchant?", vlm=tiny_opts, role="You are an accountant.")
-    history = [ChatMessage(role="user", content="Who is the merchant?"), ChatMessage(role="assistant", content="FRESH MART")]
-    second = q.chat(receipt_png, history, "And the total?", vlm=tiny_opts, role="You are an accountant.")
+def test_chat_keeps_history_and_the_image_in_turn_one(
+    receipt_png: Path, tiny_opts: VlmOptions, prompts: list[Generation], fake_ocr: None
+) -> None:
+    first = q.chat(
+        receipt_png, [], "Who is the merchant?", vlm=tiny_opts, role="You are an accountant."
+    )
+    history = [
+        ChatMessage(role="user", content="Who is the merchant?"),
+        ChatMessage(role="assistant", content="FRESH MART"),
+    ]
+    second = q.chat(
+        receipt_png, history, "And the total?", vlm=tiny_opts, role="You are an accountant."
+    )
     p1, p2 = prompts[-2].prompt, prompts[-1].prompt
     assert p1.count("<|vision_start|>") == 1 and p2.count("<|vision_start|>") == 1
-    assert p2.index("<|vision_start|>") < p2.index("Who is the merchant?") < p2.index("<|im_start|>assistant\nFRESH MART") < p2.index("And the total?")
+    assert (
+        p2.index("<|vision_start|>")
+        < p2.index("Who is the merchant?")
+        < p2.index("<|im_start|>assistant\nFRESH MART")
+        < p2.index("And the total?")
+    )
     assert "<|im_start|>system\nYou are an accountant." in p2
     assert second.usage.prompt_tokens > first.usage.prompt_tokens
 
 
-def test_transcribe_structured_prompt(receipt_png: Path, tiny_opts: VlmOptions, prompts: list[Generation]) -> None:
+def test_transcribe_structured_prompt(
+    receipt_png: Path, tiny_opts: VlmOptions, prompts: list[Generation]
+) -> None:
     answer = q.transcribe(receipt_png, structured=True, lang="zh", vlm=tiny_opts, ocr_checks=False)
     assert "【识别文字】" in prompts[-1].prompt and "【位置信息】" in prompts[-1].prompt
     assert answer.task == "transcribe" and answer.number_checks == []
 
 
-def test_extract_with_random_model_is_reasked_and_reported_invalid(receipt_png: Path, tiny_opts: VlmOptions, prompts: list[Generation]) -> None:
+def test_extract_with_random_model_is_reasked_and_reported_invalid(
+    receipt_png: Path, tiny_opts: VlmOptions, prompts: list[Generation]
+) -> None:
     result = q.extract(receipt_png, "invoice", vlm=tiny_opts, ocr_checks=False, max_attempts=2)
     assert result.valid is False and result.attempts == 2 and result.validation_errors
     assert result.schema_name == "invoice" and result.issues == []
     assert "seller_tax_id" in prompts[-2].prompt  # the schema is in the prompt
     assert "Your reply is not valid for the schema" in prompts[-1].prompt  # the re-ask
-    assert result.answer is not None and result.answer.usage.completion_tokens == sum(g.usage.completion_tokens for g in prompts[-2:])
+    assert result.answer is not None and result.answer.usage.completion_tokens == sum(
+        g.usage.completion_tokens for g in prompts[-2:]
+    )
 
 
-def test_chat_completion_decodes_data_urls(receipt_png: Path, tiny_opts: VlmOptions, prompts: list[Generation]) -> None:
+def test_chat_completion_decodes_data_urls(
+    receipt_png: Path, tiny_opts: VlmOptions, prompts: list[Generation]
+) -> None:
     import base64
 
     url = "data:image/png;base64," + base64.b64encode(receipt_png.read_bytes()).decode()
-    msgs = [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": url}}, {"type": "text", "text": "Hi"}]}]
+    msgs = [
+        {
+            "role": "user",
+            "content": [
+                {"type": "image_url", "image_url": {"url": url}},
+                {"type": "text", "text": "Hi"},
+            ],
+        }
+    ]
     result = q.chat_completion(msgs, vlm=tiny_opts)
     assert result.chunks is None and result.usage.image_tokens == 150
     streamed = q.chat_completion(msgs, vlm=tiny_opts, stream=True)
@@ -106,12 +146,19 @@ def test_chat_completion_decodes_data_urls(receipt_png: Path, tiny_opts: VlmOpti
 def test_chat_completion_refuses_remote_urls(tiny_opts: VlmOptions) -> None:
     from vlocr.errors import InvalidOptionError
 
-    msgs = [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "http://example.com/a.png"}}]}]
+    msgs = [
+        {
+            "role": "user",
+            "content": [{"type": "image_url", "image_url": {"url": "http://example.com/a.png"}}],
+        }
+    ]
     with pytest.raises(InvalidOptionError, match="data: URL"):
         q.chat_completion(msgs, vlm=tiny_opts)
 
 
-def test_real_ocr_hints_end_to_end(receipt_png: Path, tiny_opts: VlmOptions, prompts: list[Generation]) -> None:
+def test_real_ocr_hints_end_to_end(
+    receipt_png: Path, tiny_opts: VlmOptions, prompts: list[Generation]
+) -> None:
     answer = q.ask(receipt_png, "What is the total?", vlm=tiny_opts, ocr_hints=True)
     assert answer.ocr_hints_used
     assert "89.50" in prompts[-1].prompt and "[top-left]" in prompts[-1].prompt

@@ -15,7 +15,9 @@ from vlocr.vlm import Generation
 
 LINES = [
     OcrLine(text="FRESH MART", box=[(20, 20), (200, 20), (200, 50), (20, 50)], confidence=0.99),
-    OcrLine(text="TOTAL ¥89.50", box=[(20, 140), (190, 140), (190, 170), (20, 170)], confidence=0.98),
+    OcrLine(
+        text="TOTAL ¥89.50", box=[(20, 140), (190, 140), (190, 170), (20, 170)], confidence=0.98
+    ),
 ]
 
 
@@ -27,9 +29,13 @@ class ScriptedEngine:
         self.replies = list(replies)
         self.calls: list[list[dict[str, Any]]] = []
 
-    def generate(self, messages: list[dict[str, Any]], *, images: list[np.ndarray], **kw: Any) -> Generation:
+    def generate(
+        self, messages: list[dict[str, Any]], *, images: list[np.ndarray], **kw: Any
+    ) -> Generation:
         self.calls.append(messages)
-        return Generation(text=self.replies.pop(0), usage=Usage(prompt_tokens=10, completion_tokens=3))
+        return Generation(
+            text=self.replies.pop(0), usage=Usage(prompt_tokens=10, completion_tokens=3)
+        )
 
 
 @pytest.fixture()
@@ -47,7 +53,11 @@ def test_absent_amount_flagged_present_one_linked_to_box(receipt_png: Path, scri
     scripted(["The total is ¥89.50 after a discount of 12.00."])
     answer = q.ask(receipt_png, "Total?", vlm=VlmOptions())
     checks = {c.value: c for c in answer.number_checks}
-    assert checks["¥89.50"].found and checks["¥89.50"].lines == [1] and checks["¥89.50"].boxes == [LINES[1].box]
+    assert (
+        checks["¥89.50"].found
+        and checks["¥89.50"].lines == [1]
+        and checks["¥89.50"].boxes == [LINES[1].box]
+    )
     assert not checks["12.00"].found
     assert answer.unsupported_numbers == ["12.00"]
     assert [ln.text for ln in answer.provenance] == ["TOTAL ¥89.50"]
@@ -58,9 +68,16 @@ def test_extract_repairs_then_checks_invoice_arithmetic(receipt_png: Path, scrip
     engine = scripted([bad])
     result = q.extract(receipt_png, "invoice", vlm=VlmOptions())
     assert result.valid and result.repaired and result.attempts == 1
-    assert result.data["amount"] == 1000.0 and result.data["tax_rate"] == 0.13 and result.data["invoice_no"] == "12345"
+    assert (
+        result.data["amount"] == 1000.0
+        and result.data["tax_rate"] == 0.13
+        and result.data["invoice_no"] == "12345"
+    )
     rules = {i.rule: i for i in result.issues}
-    assert rules["amount_x_rate_eq_tax"].expected == 130.0 and rules["amount_x_rate_eq_tax"].found == 120.0
+    assert (
+        rules["amount_x_rate_eq_tax"].expected == 130.0
+        and rules["amount_x_rate_eq_tax"].found == 120.0
+    )
     assert "amount_plus_tax_eq_total" not in rules
     assert len(engine.calls) == 1
 

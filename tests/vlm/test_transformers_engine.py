@@ -15,7 +15,9 @@ from vlocr.vlm.transformers_engine import IMAGE_PAD, TransformersEngine
 
 pytestmark = pytest.mark.slow
 
-ASK = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "What is the total?"}]}]
+ASK = [
+    {"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "What is the total?"}]}
+]
 
 
 def test_prompt_has_one_pad_per_visual_token(tiny_opts: VlmOptions, rgb: np.ndarray) -> None:
@@ -37,7 +39,10 @@ def test_pixel_budget_caps_a_12_megapixel_photo(tiny_opts: VlmOptions) -> None:
     inputs, prompt, counts = engine.encode(ASK, [big])
     assert counts[0] <= tiny_opts.max_pixels // (32 * 32)
     assert counts[0] > 1000  # close to the budget, not collapsed
-    assert int((inputs["input_ids"] == engine.bundle.tokenizer.convert_tokens_to_ids(IMAGE_PAD)).sum()) == counts[0]
+    assert (
+        int((inputs["input_ids"] == engine.bundle.tokenizer.convert_tokens_to_ids(IMAGE_PAD)).sum())
+        == counts[0]
+    )
     small_budget = get_engine(tiny_opts.model_copy(update={"max_pixels": 256 * 32 * 32}))
     assert small_budget.bundle is engine.bundle  # same weights, different budget
     assert small_budget.encode(ASK, [big])[2][0] <= 256
@@ -65,7 +70,9 @@ def test_stream_yields_the_same_text_as_generate(tiny_opts: VlmOptions, rgb: np.
     assert "".join(pieces).strip() == full
 
 
-def test_scripted_repetitive_output_is_cut(tiny_opts: VlmOptions, rgb: np.ndarray, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_scripted_repetitive_output_is_cut(
+    tiny_opts: VlmOptions, rgb: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
     engine = get_engine(tiny_opts)
     tok = engine.bundle.tokenizer
     loop_ids = tok("The total is 89.50." + " 89.50" * 40, add_special_tokens=False)["input_ids"]
@@ -74,7 +81,9 @@ def test_scripted_repetitive_output_is_cut(tiny_opts: VlmOptions, rgb: np.ndarra
         prompt = kwargs["input_ids"]
         criteria = kwargs["stopping_criteria"][0]
         out = prompt
-        for token in loop_ids:  # feed tokens one by one, like generate does, until the criteria stop
+        for (
+            token
+        ) in loop_ids:  # feed tokens one by one, like generate does, until the criteria stop
             out = torch.cat([out, torch.tensor([[token]])], dim=1)
             if bool(criteria(out, None)[0]):
                 break
@@ -104,10 +113,14 @@ def test_directory_without_a_model_gives_a_clear_error(tmp_path: Path) -> None:
     assert str(tmp_path) in info.value.message and "checkpoint" in info.value.hint
 
 
-def test_uncached_hub_model_offline_hints_at_download(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_uncached_hub_model_offline_hints_at_download(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(EngineUnavailableError) as info:
-        TransformersEngine(VlmOptions(model="Qwen/Qwen3-VL-2B-Instruct", device="cpu", cache_dir=str(tmp_path)))
+        TransformersEngine(
+            VlmOptions(model="Qwen/Qwen3-VL-2B-Instruct", device="cpu", cache_dir=str(tmp_path))
+        )
     assert "huggingface-cli download Qwen/Qwen3-VL-2B-Instruct" in info.value.hint
     assert "--model DIR" in info.value.hint
 

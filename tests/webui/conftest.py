@@ -19,7 +19,10 @@ def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackgroundSe
     from vlocr.testing.tiny_qwen import build_tiny_qwen3_vl
 
     model = build_tiny_qwen3_vl(tmp_path_factory.mktemp("tiny") / "tiny-qwen3-vl")
-    app = create_app(Settings(server=ServerOptions(workers=1)), vlm=VlmOptions(model=str(model), device="cpu", max_new_tokens=8))
+    app = create_app(
+        Settings(server=ServerOptions(workers=1)),
+        vlm=VlmOptions(model=str(model), device="cpu", max_new_tokens=8),
+    )
     srv = start_in_thread(app)
     srv.wait_ready()
     yield srv
@@ -34,7 +37,8 @@ def browser() -> Iterator[object]:
 
     with sync_playwright() as p:
         instance = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         yield instance
         instance.close()

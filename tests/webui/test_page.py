@@ -38,7 +38,9 @@ def test_upload_recognise_select_region_and_chat(ui_server, browser, receipt: Pa
     page.locator("#original img").wait_for()
     page.locator("#recognize").click()
     text_box = page.locator("#ocr-text textarea")
-    page.wait_for_function("() => (document.querySelector('#ocr-text textarea')?.value || '').includes('GREENLEAF')")
+    page.wait_for_function(
+        "() => (document.querySelector('#ocr-text textarea')?.value || '').includes('GREENLEAF')"
+    )
     assert "Whole Milk" in text_box.input_value()
     page.locator("#annotated img").wait_for()
     assert page.locator("#lines").get_by_text("GREENLEAF MARKET").count() >= 1
@@ -49,12 +51,16 @@ def test_upload_recognise_select_region_and_chat(ui_server, browser, receipt: Pa
     image.click(position={"x": box["width"] * 0.1, "y": box["height"] * 0.1})
     page.wait_for_timeout(500)
     image.click(position={"x": box["width"] * 0.6, "y": box["height"] * 0.3})
-    page.wait_for_function("() => Number(document.querySelector('#region-w input')?.value || 0) > 0")
+    page.wait_for_function(
+        "() => Number(document.querySelector('#region-w input')?.value || 0) > 0"
+    )
     assert int(page.locator("#region-h input").input_value()) > 0
 
     page.locator("#chat-input textarea").fill("What is the total?")
     page.locator("#chat-send").click()
-    page.wait_for_function("() => document.querySelectorAll('#chat .message').length >= 2 || document.querySelectorAll('#chat [data-testid=\"bot\"]').length >= 1")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#chat .message').length >= 2 || document.querySelectorAll('#chat [data-testid=\"bot\"]').length >= 1"
+    )
     assert page.locator("#chat").get_by_text("What is the total?").count() >= 1
 
     artifacts = REPO / "test-artifacts"

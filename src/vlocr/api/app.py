@@ -32,7 +32,9 @@ def _configured_vlm(settings: Settings, vlm: VlmOptions | None) -> VlmOptions | 
     return settings.vlm if "vlm" in settings.model_fields_set else None
 
 
-def create_app(settings: Settings | None = None, *, vlm: VlmOptions | None = None, ui: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, vlm: VlmOptions | None = None, ui: bool = True
+) -> FastAPI:
     """Build the app. Engines load in a background thread at start-up; ``/readyz`` says when done.
 
     ``ui=False`` leaves out the Gradio page (faster start, no gradio import).
@@ -44,11 +46,20 @@ def create_app(settings: Settings | None = None, *, vlm: VlmOptions | None = Non
     gate = Gate(server.workers, server.queue, server.request_timeout_s)
     metrics.bind_gate(gate)
     samples = (
-        FailedSampleStore(server.failed_samples_dir, server.failed_samples_max_mb, server.low_confidence)
+        FailedSampleStore(
+            server.failed_samples_dir, server.failed_samples_max_mb, server.low_confidence
+        )
         if server.failed_samples_dir
         else None
     )
-    state = AppState(settings=settings, vlm=_configured_vlm(settings, vlm), gate=gate, metrics=metrics, keys=keys, samples=samples)
+    state = AppState(
+        settings=settings,
+        vlm=_configured_vlm(settings, vlm),
+        gate=gate,
+        metrics=metrics,
+        keys=keys,
+        samples=samples,
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -80,6 +91,7 @@ def create_app(settings: Settings | None = None, *, vlm: VlmOptions | None = Non
     if ui:
         _mount_ui(app, state)
     else:
+
         @app.get("/", include_in_schema=False)
         async def root() -> RedirectResponse:
             return RedirectResponse("/docs")

@@ -32,7 +32,11 @@ class ApiKeyCheck:
             return
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip() or not key_matches(token.strip(), self.keys):
+        if (
+            scheme.lower() != "bearer"
+            or not token.strip()
+            or not key_matches(token.strip(), self.keys)
+        ):
             raise ApiError(
                 401,
                 "unauthorized",

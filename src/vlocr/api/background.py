@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -41,11 +42,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_in_thread(app: object, *, port: int | None = None, log_level: str = "warning") -> BackgroundServer:
+def start_in_thread(
+    app: Any, *, port: int | None = None, log_level: str = "warning"
+) -> BackgroundServer:
     import uvicorn
 
     port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level=log_level, lifespan="on", timeout_graceful_shutdown=2)  # type: ignore[arg-type]
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level=log_level,
+        lifespan="on",
+        timeout_graceful_shutdown=2,
+    )  # type: ignore[arg-type]
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()

@@ -23,9 +23,15 @@ def require_ready(state: AppState) -> None:
     if state.ready.status == "ready":
         return
     if state.ready.status == "failed":
-        raise EngineUnavailableError(f"engines failed to load: {state.ready.detail}", "check the server log and its configuration")
+        raise EngineUnavailableError(
+            f"engines failed to load: {state.ready.detail}",
+            "check the server log and its configuration",
+        )
     raise ApiError(
-        503, "not_ready", "server is still loading its engines", "retry in a few seconds; GET /readyz says when it is ready",
+        503,
+        "not_ready",
+        "server is still loading its engines",
+        "retry in a few seconds; GET /readyz says when it is ready",
         headers={"Retry-After": "5"},
     )
 

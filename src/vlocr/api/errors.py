@@ -19,7 +19,13 @@ class ApiError(VlocrError):
     """An HTTP-level failure (auth, gate, body size) with its own status and optional headers."""
 
     def __init__(
-        self, status: int, code: str, message: str, hint: str = "", *, headers: dict[str, str] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        hint: str = "",
+        *,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message, hint)
         self.http_status = status
@@ -58,20 +64,29 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         message, hint = _validation_message(exc)
-        return JSONResponse(error_body("RequestValidationError", "invalid_request", message, hint), status_code=422)
+        return JSONResponse(
+            error_body("RequestValidationError", "invalid_request", message, hint), status_code=422
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
         return JSONResponse(
-            error_body("HTTPException", code, detail), status_code=exc.status_code, headers=getattr(exc, "headers", None)
+            error_body("HTTPException", code, detail),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
         )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse(
-            error_body("InternalError", "internal_error", "internal server error", "the error was logged on the server; try again or report it"),
+            error_body(
+                "InternalError",
+                "internal_error",
+                "internal server error",
+                "the error was logged on the server; try again or report it",
+            ),
             status_code=500,
         )

@@ -47,8 +47,15 @@ class FailedSampleStore:
                 ext = sniff_format(data) or "bin"
                 image_path = self.directory / f"{stem}.{ext}"
                 image_path.write_bytes(data)
-                meta = {"reason": reason, "saved_at": time.time(), "bytes": len(data), "result": result}
-                (self.directory / f"{stem}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+                meta = {
+                    "reason": reason,
+                    "saved_at": time.time(),
+                    "bytes": len(data),
+                    "result": result,
+                }
+                (self.directory / f"{stem}.json").write_text(
+                    json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8"
+                )
                 self._trim()
                 return image_path
         except OSError as exc:
@@ -62,7 +69,9 @@ class FailedSampleStore:
             if path.is_file():
                 groups.setdefault(path.stem, []).append(path)
         total = sum(p.stat().st_size for paths in groups.values() for p in paths)
-        oldest_first = sorted(groups.items(), key=lambda kv: (min(p.stat().st_mtime_ns for p in kv[1]), kv[0]))
+        oldest_first = sorted(
+            groups.items(), key=lambda kv: (min(p.stat().st_mtime_ns for p in kv[1]), kv[0])
+        )
         for _, paths in oldest_first:
             if total <= self.max_bytes:
                 break

@@ -32,7 +32,9 @@ class Gate:
         self.waiting = 0
         self._free = self.workers
         self._waiters: list[asyncio.Future[None]] = []
-        self.executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="vlocr-worker")
+        self.executor = ThreadPoolExecutor(
+            max_workers=self.workers, thread_name_prefix="vlocr-worker"
+        )
 
     def _busy(self) -> ApiError:
         return ApiError(
@@ -102,7 +104,9 @@ class Gate:
             raise
         future.add_done_callback(lambda _: self._finish_from_thread(loop))
         try:
-            return await asyncio.wait_for(asyncio.shield(future), max(0.0, deadline - time.monotonic()))
+            return await asyncio.wait_for(
+                asyncio.shield(future), max(0.0, deadline - time.monotonic())
+            )
         except asyncio.TimeoutError:
             raise self._timeout("still working") from None
 
@@ -140,7 +144,9 @@ class Gate:
         try:
             while True:
                 try:
-                    kind, value = await asyncio.wait_for(queue.get(), max(0.0, deadline - time.monotonic()))
+                    kind, value = await asyncio.wait_for(
+                        queue.get(), max(0.0, deadline - time.monotonic())
+                    )
                 except asyncio.TimeoutError:
                     raise self._timeout("streaming") from None
                 if kind == "chunk":

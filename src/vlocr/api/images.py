@@ -30,12 +30,15 @@ def decode_inline(text: str, *, max_bytes: int, field: str = "image") -> bytes:
         header, sep, payload = stripped.partition(",")
         if not sep or not header.lower().endswith(";base64"):
             raise InvalidImageError(
-                f"'{field}' is a data: URL without a ';base64,' payload", "use data:image/png;base64,<base64 bytes>"
+                f"'{field}' is a data: URL without a ';base64,' payload",
+                "use data:image/png;base64,<base64 bytes>",
             )
         stripped = payload
     clean = _WS.sub("", stripped)
     if len(clean) * 3 // 4 > max_bytes + 3:
-        raise ImageTooLargeError(f"'{field}' holds more than {max_bytes} bytes", "send a smaller image")
+        raise ImageTooLargeError(
+            f"'{field}' holds more than {max_bytes} bytes", "send a smaller image"
+        )
     try:
         if "-" in clean or "_" in clean:
             data = base64.urlsafe_b64decode(clean + "=" * (-len(clean) % 4))
@@ -59,7 +62,9 @@ def host_allowed(url: str, allowlist: list[str]) -> bool:
 def check_url(url: str, allowlist: list[str]) -> None:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https"):
-        raise InvalidOptionError(f"unsupported URL scheme '{parts.scheme}'", "use http(s), base64 or a data: URL")
+        raise InvalidOptionError(
+            f"unsupported URL scheme '{parts.scheme}'", "use http(s), base64 or a data: URL"
+        )
     if not allowlist:
         raise InvalidOptionError(
             "image URLs are not fetched by this server",
@@ -78,32 +83,46 @@ async def fetch_url(url: str, *, allowlist: list[str], max_bytes: int) -> bytes:
 
     check_url(url, allowlist)
     try:
-        async with httpx.AsyncClient(timeout=FETCH_TIMEOUT_S, follow_redirects=False, trust_env=False) as client:
-            async with client.stream("GET", url.strip()) as response:
-                if response.status_code != 200:
-                    raise InvalidOptionError(
-                        f"fetching the image URL gave HTTP {response.status_code}", "check the URL, or send the image inline"
+        async with (
+            httpx.AsyncClient(
+                timeout=FETCH_TIMEOUT_S, follow_redirects=False, trust_env=False
+            ) as client,
+            client.stream("GET", url.strip()) as response,
+        ):
+            if response.status_code != 200:
+                raise InvalidOptionError(
+                    f"fetching the image URL gave HTTP {response.status_code}",
+                    "check the URL, or send the image inline",
+                )
+            declared = response.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise ImageTooLargeError(
+                    f"the image at the URL is larger than {max_bytes} bytes",
+                    "send a smaller image",
+                )
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise ImageTooLargeError(
+                        f"the image at the URL is larger than {max_bytes} bytes",
+                        "send a smaller image",
                     )
-                declared = response.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > max_bytes:
-                    raise ImageTooLargeError(f"the image at the URL is larger than {max_bytes} bytes", "send a smaller image")
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in response.aiter_bytes():
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise ImageTooLargeError(f"the image at the URL is larger than {max_bytes} bytes", "send a smaller image")
-                    chunks.append(chunk)
+                chunks.append(chunk)
     except VlocrError:
         raise
     except httpx.HTTPError as exc:
         raise InvalidOptionError(
-            f"could not fetch the image URL ({type(exc).__name__})", "check that the URL is reachable from the server, or send the image inline"
+            f"could not fetch the image URL ({type(exc).__name__})",
+            "check that the URL is reachable from the server, or send the image inline",
         ) from None
     return b"".join(chunks)
 
 
-async def resolve_image(text: str, *, allowlist: list[str], max_bytes: int, field: str = "image") -> bytes:
+async def resolve_image(
+    text: str, *, allowlist: list[str], max_bytes: int, field: str = "image"
+) -> bytes:
     if is_url(text):
         return await fetch_url(text, allowlist=allowlist, max_bytes=max_bytes)
     return decode_inline(text, max_bytes=max_bytes, field=field)

@@ -30,17 +30,39 @@ class Metrics:
         disable_created_metrics()  # the *_created series only add noise to scrapes
         self.registry = CollectorRegistry()
         self.requests = Counter(
-            "vlocr_requests", "HTTP requests by endpoint, method and status", ["endpoint", "method", "status"], registry=self.registry
+            "vlocr_requests",
+            "HTTP requests by endpoint, method and status",
+            ["endpoint", "method", "status"],
+            registry=self.registry,
         )
-        self.errors = Counter("vlocr_errors", "HTTP error responses (status >= 400)", ["endpoint", "status"], registry=self.registry)
+        self.errors = Counter(
+            "vlocr_errors",
+            "HTTP error responses (status >= 400)",
+            ["endpoint", "status"],
+            registry=self.registry,
+        )
         self.latency = Histogram(
-            "vlocr_request_duration_seconds", "Request latency by endpoint", ["endpoint"], buckets=LATENCY_BUCKETS, registry=self.registry
+            "vlocr_request_duration_seconds",
+            "Request latency by endpoint",
+            ["endpoint"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
         )
-        self.queue_depth = Gauge("vlocr_queue_depth", "Requests waiting for a worker", registry=self.registry)
-        self.in_flight = Gauge("vlocr_in_flight", "Requests running inference now", registry=self.registry)
-        self.workers = Gauge("vlocr_workers", "Worker slots (requests processed at once)", registry=self.registry)
-        self.ready = Gauge("vlocr_ready", "1 once engines are loaded and warmed up", registry=self.registry)
-        self.failed_samples = Counter("vlocr_failed_samples", "Inputs saved for review", registry=self.registry)
+        self.queue_depth = Gauge(
+            "vlocr_queue_depth", "Requests waiting for a worker", registry=self.registry
+        )
+        self.in_flight = Gauge(
+            "vlocr_in_flight", "Requests running inference now", registry=self.registry
+        )
+        self.workers = Gauge(
+            "vlocr_workers", "Worker slots (requests processed at once)", registry=self.registry
+        )
+        self.ready = Gauge(
+            "vlocr_ready", "1 once engines are loaded and warmed up", registry=self.registry
+        )
+        self.failed_samples = Counter(
+            "vlocr_failed_samples", "Inputs saved for review", registry=self.registry
+        )
 
     def bind_gate(self, gate: Gate) -> None:
         self.queue_depth.set_function(lambda: gate.waiting)
@@ -66,7 +88,9 @@ def endpoint_label(scope: Scope, known: frozenset[str] = frozenset()) -> str:
 
 
 class MetricsMiddleware:
-    def __init__(self, app: ASGIApp, metrics: Metrics, known_paths: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, app: ASGIApp, metrics: Metrics, known_paths: frozenset[str] = frozenset()
+    ) -> None:
         self.app = app
         self.metrics = metrics
         self.known = known_paths

@@ -21,16 +21,18 @@ class OcrJob:
 def run_ocr(state: AppState, job: OcrJob) -> OcrResponse:
     from vlocr.io import load_pages, to_base64_png
     from vlocr.render import annotate
-    from vlocr.service.reading import ocr_page_with_image
+    from vlocr.service.reading import ocr_page_with_image, parse_region
 
     opts = job.options
     pages = load_pages(job.data, options=state.io_options, label=job.label, pdf_dpi=opts.pdf_dpi)
     results = []
     pre_images: list[str] = []
     ann_images: list[str] = []
-    region = tuple(opts.region) if opts.region else None
+    region = parse_region(opts.region) if opts.region else None
     for page in pages:
-        result, seen = ocr_page_with_image(page, engine=opts.engine, preprocess=opts.preprocess, region=region)  # type: ignore[arg-type]
+        result, seen = ocr_page_with_image(
+            page, engine=opts.engine, preprocess=opts.preprocess, region=region
+        )
         results.append(result)
         if opts.return_preprocessed:
             pre_images.append(to_base64_png(seen))
@@ -44,6 +46,13 @@ def run_ocr(state: AppState, job: OcrJob) -> OcrResponse:
     if state.samples is not None:
         reason = state.samples.should_keep(results)
         if reason:
-            state.samples.save(job.data, {"pages": [r.model_dump(mode="json") for r in results], "options": opts.model_dump()}, reason)
+            state.samples.save(
+                job.data,
+                {
+                    "pages": [r.model_dump(mode="json") for r in results],
+                    "options": opts.model_dump(),
+                },
+                reason,
+            )
             state.metrics.failed_samples.inc()
     return response

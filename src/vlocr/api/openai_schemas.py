@@ -46,7 +46,10 @@ class ChatCompletionRequest(BaseModel):
                             "role": "user",
                             "content": [
                                 {"type": "text", "text": "What is the total?"},
-                                {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo..."}},
+                                {
+                                    "type": "image_url",
+                                    "image_url": {"url": "data:image/png;base64,iVBORw0KGgo..."},
+                                },
                             ],
                         }
                     ],

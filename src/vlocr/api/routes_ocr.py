@@ -49,7 +49,9 @@ class _InMemoryParser(MultiPartParser):
 
 
 async def _from_multipart(request: Request, max_bytes: int) -> tuple[bytes, str, OcrOptionsModel]:
-    parser = _InMemoryParser(request.headers, request.stream(), max_files=1, max_fields=20, max_part_size=64 * 1024)
+    parser = _InMemoryParser(
+        request.headers, request.stream(), max_files=1, max_fields=20, max_part_size=64 * 1024
+    )
     try:
         form = await parser.parse()
     except Exception as exc:  # noqa: BLE001 - any malformed multipart body is the client's
@@ -59,10 +61,14 @@ async def _from_multipart(request: Request, max_bytes: int) -> tuple[bytes, str,
         ) from None
     upload = form.get("file")
     if upload is None or isinstance(upload, str):
-        raise InvalidOptionError("multipart body has no file field 'file'", "send the image as -F file=@image.jpg")
+        raise InvalidOptionError(
+            "multipart body has no file field 'file'", "send the image as -F file=@image.jpg"
+        )
     data = await upload.read()
     await upload.close()
-    fields: dict[str, Any] = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != "file"}
+    fields: dict[str, Any] = {
+        k: v for k, v in form.multi_items() if isinstance(v, str) and k != "file"
+    }
     if "region" in fields:
         from vlocr.service.reading import parse_region
 
@@ -74,7 +80,9 @@ async def _from_multipart(request: Request, max_bytes: int) -> tuple[bytes, str,
 
         raise RequestValidationError(exc.errors(include_url=False, include_context=False)) from None
     if not data:
-        raise InvalidImageError("uploaded file is empty (0 bytes)", "choose a non-empty image or PDF")
+        raise InvalidImageError(
+            "uploaded file is empty (0 bytes)", "choose a non-empty image or PDF"
+        )
     name = (upload.filename or "upload").replace("/", "_")[-120:]
     return data, name, options
 
@@ -98,12 +106,16 @@ async def ocr(request: Request) -> OcrResponse:
         data, label, options = await _from_multipart(request, max_bytes)
     elif content_type in ("application/json", ""):
         body = parse_json_body(OcrRequest, await request.body())
-        data = await resolve_image(body.image, allowlist=state.settings.server.url_allowlist, max_bytes=max_bytes)
+        data = await resolve_image(
+            body.image, allowlist=state.settings.server.url_allowlist, max_bytes=max_bytes
+        )
         label = "<image>"
         options = OcrOptionsModel.model_validate(body.model_dump(exclude={"image"}))
     else:
         raise ApiError(
-            415, "unsupported_media_type", f"content type '{content_type}' is not accepted",
+            415,
+            "unsupported_media_type",
+            f"content type '{content_type}' is not accepted",
             "send application/json with a base64 'image', or multipart/form-data with a 'file'",
         )
     return await state.gate.run(run_ocr, state, OcrJob(data=data, label=label, options=options))

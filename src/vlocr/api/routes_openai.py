@@ -36,7 +36,11 @@ _STARTED = int(time.time())
 def model_id(state: AppState) -> str:
     """The name clients see: a hub id as is, a local directory by its last component only."""
     model = state.vlm.model if state.vlm else "none"
-    return os.path.basename(model.rstrip("/")) if os.path.isabs(model) or model.startswith(".") else model
+    return (
+        os.path.basename(model.rstrip("/"))
+        if os.path.isabs(model) or model.startswith(".")
+        else model
+    )
 
 
 @router.get("/v1/models", response_model=ModelList, summary="The model this server answers with")
@@ -81,7 +85,12 @@ def _answer_fields(result: Any) -> tuple[str, int, int, str]:
     usage = getattr(result, "usage", None)
     prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
     completion = int(getattr(usage, "completion_tokens", 0) or 0)
-    return str(text or ""), prompt, completion, _finish(str(getattr(result, "finish_reason", "stop")))
+    return (
+        str(text or ""),
+        prompt,
+        completion,
+        _finish(str(getattr(result, "finish_reason", "stop"))),
+    )
 
 
 def _sse(data: dict[str, Any] | str) -> str:
@@ -92,7 +101,13 @@ def _sse(data: dict[str, Any] | str) -> str:
     "/v1/chat/completions",
     response_model=ChatCompletion,
     summary="OpenAI-compatible chat about images (set stream=true for server-sent events)",
-    responses={**ERROR_RESPONSES, 200: {"content": {"text/event-stream": {}}, "description": "A chat.completion, or SSE chunks"}},
+    responses={
+        **ERROR_RESPONSES,
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "A chat.completion, or SSE chunks",
+        },
+    },
 )
 async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
     state = get_state(request)
@@ -118,19 +133,27 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
     created = int(time.time())
     name = body.model or model_id(state)
     if not body.stream:
-        result = await state.gate.run(lambda: service.chat_completion(messages, stream=False, **kwargs))
+        result = await state.gate.run(
+            lambda: service.chat_completion(messages, stream=False, **kwargs)
+        )
         text, prompt_tokens, completion_tokens, finish = _answer_fields(result)
         return ChatCompletion(
             id=completion_id,
             created=created,
             model=name,
             choices=[Choice(message=AssistantMessage(content=text), finish_reason=finish)],  # type: ignore[arg-type]
-            usage=CompletionUsage(prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, total_tokens=prompt_tokens + completion_tokens),
+            usage=CompletionUsage(
+                prompt_tokens=prompt_tokens,
+                completion_tokens=completion_tokens,
+                total_tokens=prompt_tokens + completion_tokens,
+            ),
         )
 
     include_usage = bool(body.stream_options and body.stream_options.include_usage)
     kwargs.pop("json_schema", None)
-    chunks = state.gate.stream(lambda: iter(service.chat_completion(messages, stream=True, **kwargs).chunks or ()))
+    chunks = state.gate.stream(
+        lambda: iter(service.chat_completion(messages, stream=True, **kwargs).chunks or ())
+    )
     # Pull the first chunk before answering 200, so that a full gate, a bad image or a model
     # error still gets its proper status code instead of a broken stream.
     try:
@@ -139,10 +162,17 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
         first = None
 
     def frame(delta: dict[str, Any], finish: str | None = None) -> str:
-        return _sse({
-            "id": completion_id, "object": "chat.completion.chunk", "created": created, "model": name,
-            "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}],
-        })
+        return _sse(
+            {
+                "id": completion_id,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": name,
+                "choices": [
+                    {"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}
+                ],
+            }
+        )
 
     async def events() -> AsyncIterator[str]:
         pieces = 0
@@ -157,17 +187,49 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
                     yield frame({"content": piece})
             yield frame({}, "stop")
             if include_usage:
-                yield _sse({
-                    "id": completion_id, "object": "chat.completion.chunk", "created": created, "model": name,
-                    "choices": [], "usage": {"prompt_tokens": 0, "completion_tokens": pieces, "total_tokens": pieces},
-                })
+                yield _sse(
+                    {
+                        "id": completion_id,
+                        "object": "chat.completion.chunk",
+                        "created": created,
+                        "model": name,
+                        "choices": [],
+                        "usage": {
+                            "prompt_tokens": 0,
+                            "completion_tokens": pieces,
+                            "total_tokens": pieces,
+                        },
+                    }
+                )
         except VlocrError as err:
-            yield _sse({"error": {"type": type(err).__name__, "code": err.code, "message": err.message, "hint": err.hint}})
+            yield _sse(
+                {
+                    "error": {
+                        "type": type(err).__name__,
+                        "code": err.code,
+                        "message": err.message,
+                        "hint": err.hint,
+                    }
+                }
+            )
         except Exception:  # noqa: BLE001 - headers are sent; report in-band, log the details
             log.exception("streaming chat completion failed")
-            yield _sse({"error": {"type": "InternalError", "code": "internal_error", "message": "internal server error", "hint": ""}})
+            yield _sse(
+                {
+                    "error": {
+                        "type": "InternalError",
+                        "code": "internal_error",
+                        "message": "internal server error",
+                        "hint": "",
+                    }
+                }
+            )
         finally:
             await chunks.aclose()
         yield _sse("[DONE]")
 
-    return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return StreamingResponse(
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

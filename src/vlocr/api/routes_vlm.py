@@ -23,15 +23,26 @@ def _sampling(body: AskRequest | ExtractRequest, state: object) -> dict[str, obj
     }
 
 
-@router.post("/v1/ask", response_model=VlmAnswer, summary="Answer a question about an image", responses=ERROR_RESPONSES)
+@router.post(
+    "/v1/ask",
+    response_model=VlmAnswer,
+    summary="Answer a question about an image",
+    responses=ERROR_RESPONSES,
+)
 async def ask(body: AskRequest, request: Request) -> VlmAnswer:
     state = get_state(request)
     require_vlm(state)
     require_ready(state)
-    data = await resolve_image(body.image, allowlist=state.settings.server.url_allowlist, max_bytes=state.io_options.max_bytes)
+    data = await resolve_image(
+        body.image,
+        allowlist=state.settings.server.url_allowlist,
+        max_bytes=state.io_options.max_bytes,
+    )
     from vlocr import service
 
-    return await state.gate.run(service.ask, data, body.question, vlm=state.vlm, **_sampling(body, state))
+    return await state.gate.run(
+        service.ask, data, body.question, vlm=state.vlm, **_sampling(body, state)
+    )
 
 
 @router.post(
@@ -44,7 +55,13 @@ async def extract(body: ExtractRequest, request: Request) -> ExtractResult:
     state = get_state(request)
     require_vlm(state)
     require_ready(state)
-    data = await resolve_image(body.image, allowlist=state.settings.server.url_allowlist, max_bytes=state.io_options.max_bytes)
+    data = await resolve_image(
+        body.image,
+        allowlist=state.settings.server.url_allowlist,
+        max_bytes=state.io_options.max_bytes,
+    )
     from vlocr import service
 
-    return await state.gate.run(service.extract, data, schema=body.schema_, vlm=state.vlm, **_sampling(body, state))
+    return await state.gate.run(
+        service.extract, data, schema=body.schema_, vlm=state.vlm, **_sampling(body, state)
+    )

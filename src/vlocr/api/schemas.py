@@ -8,9 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from vlocr.results import PageResult
 
-_TINY_PNG = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAFUlEQVR4nGP8//8/AzbAhFV00EoAAFbUAw037MyjAAAAAElFTkSuQmCC"
-)
+_TINY_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAFUlEQVR4nGP8//8/AzbAhFV00EoAAFbUAw037MyjAAAAAElFTkSuQmCC"
 
 Region = tuple[int, int, int, int]
 
@@ -22,7 +20,9 @@ IMAGE_FIELD = Field(
     examples=[f"data:image/png;base64,{_TINY_PNG}"],
 )
 REGION_FIELD = Field(
-    None, description="Only look at this rectangle: [x, y, w, h] in pixels of the original image.", examples=[[0, 0, 400, 300]]
+    None,
+    description="Only look at this rectangle: [x, y, w, h] in pixels of the original image.",
+    examples=[[0, 0, 400, 300]],
 )
 
 
@@ -38,11 +38,21 @@ class _Strict(BaseModel):
 
 
 class OcrOptionsModel(_Strict):
-    preprocess: str = Field("none", description="none | seed | auto | a comma list of steps", examples=["none", "auto"])
-    engine: str = Field("rapidocr", description="rapidocr | rapidocr-v6 | rapidocr-v4 | tesseract", examples=["rapidocr"])
+    preprocess: str = Field(
+        "none", description="none | seed | auto | a comma list of steps", examples=["none", "auto"]
+    )
+    engine: str = Field(
+        "rapidocr",
+        description="rapidocr | rapidocr-v6 | rapidocr-v4 | tesseract",
+        examples=["rapidocr"],
+    )
     region: Region | None = REGION_FIELD
-    return_preprocessed: bool = Field(False, description="Add the image the engine saw, as PNG base64, per page.")
-    return_annotated: bool = Field(False, description="Add the page with numbered line boxes drawn, as PNG base64, per page.")
+    return_preprocessed: bool = Field(
+        False, description="Add the image the engine saw, as PNG base64, per page."
+    )
+    return_annotated: bool = Field(
+        False, description="Add the page with numbered line boxes drawn, as PNG base64, per page."
+    )
     pdf_dpi: int = Field(200, ge=36, le=600, description="Resolution PDF pages are rendered at.")
 
 
@@ -51,21 +61,39 @@ class OcrRequest(OcrOptionsModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"image": f"data:image/png;base64,{_TINY_PNG}", "preprocess": "auto", "return_annotated": True}]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "image": f"data:image/png;base64,{_TINY_PNG}",
+                    "preprocess": "auto",
+                    "return_annotated": True,
+                }
+            ]
+        },
     )
 
 
 class OcrResponse(BaseModel):
-    pages: list[PageResult] = Field(description="One result per page, same model as `vlocr read --format json`.")
-    preprocessed_images: list[str] | None = Field(None, description="PNG base64 per page (when return_preprocessed).")
-    annotated_images: list[str] | None = Field(None, description="PNG base64 per page (when return_annotated).")
+    pages: list[PageResult] = Field(
+        description="One result per page, same model as `vlocr read --format json`."
+    )
+    preprocessed_images: list[str] | None = Field(
+        None, description="PNG base64 per page (when return_preprocessed)."
+    )
+    annotated_images: list[str] | None = Field(
+        None, description="PNG base64 per page (when return_annotated)."
+    )
 
 
 class _VlmRequest(_Strict):
     image: str = IMAGE_FIELD
     region: Region | None = REGION_FIELD
-    ocr_hints: bool = Field(False, description="Run OCR first and give its lines to the model as hints.")
-    role: str | None = Field(None, max_length=2000, description="A role prompt, e.g. 'You are an accountant.'")
+    ocr_hints: bool = Field(
+        False, description="Run OCR first and give its lines to the model as hints."
+    )
+    role: str | None = Field(
+        None, max_length=2000, description="A role prompt, e.g. 'You are an accountant.'"
+    )
     temperature: float | None = Field(None, ge=0.0, le=2.0)
     top_p: float | None = Field(None, gt=0.0, le=1.0)
     max_new_tokens: int | None = Field(None, ge=1, le=8192)
@@ -76,19 +104,31 @@ class AskRequest(_VlmRequest):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"image": f"data:image/png;base64,{_TINY_PNG}", "question": "What is the total?", "max_new_tokens": 64}]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "image": f"data:image/png;base64,{_TINY_PNG}",
+                    "question": "What is the total?",
+                    "max_new_tokens": 64,
+                }
+            ]
+        },
     )
 
 
 class ExtractRequest(_VlmRequest):
     schema_: Literal["receipt", "invoice"] | dict[str, Any] = Field(
-        "receipt", alias="schema", description="A preset name (receipt, invoice) or a JSON Schema object."
+        "receipt",
+        alias="schema",
+        description="A preset name (receipt, invoice) or a JSON Schema object.",
     )
 
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
-        json_schema_extra={"examples": [{"image": f"data:image/png;base64,{_TINY_PNG}", "schema": "receipt"}]},
+        json_schema_extra={
+            "examples": [{"image": f"data:image/png;base64,{_TINY_PNG}", "schema": "receipt"}]
+        },
     )
 
 

@@ -70,7 +70,12 @@ class AppState:
 
                 start = time.perf_counter()
                 engine = get_engine(self.vlm)
-                messages = [{"role": "user", "content": [dict(IMAGE_PART), {"type": "text", "text": "Read the text."}]}]
+                messages = [
+                    {
+                        "role": "user",
+                        "content": [dict(IMAGE_PART), {"type": "text", "text": "Read the text."}],
+                    }
+                ]
                 engine.generate(messages, images=[warmup_image()], max_new_tokens=2)
                 self.ready.warmup_ms["vlm"] = round((time.perf_counter() - start) * 1000, 1)
             self.ready.status, self.ready.detail = "ready", ""
@@ -79,6 +84,9 @@ class AppState:
             log.exception("engine warm-up failed")
             message = getattr(exc, "message", None) or type(exc).__name__
             hint = getattr(exc, "hint", "")
-            self.ready.status, self.ready.detail = "failed", f"{message}{f' ({hint})' if hint else ''}"
+            self.ready.status, self.ready.detail = (
+                "failed",
+                f"{message}{f' ({hint})' if hint else ''}",
+            )
         finally:
             self.ready.event.set()

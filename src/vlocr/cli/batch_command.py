@@ -11,11 +11,28 @@ from vlocr.cli.common import EXIT_INPUT_ERROR
 
 
 def batch(
-    inputs: list[Path] = typer.Argument(..., help="Files and/or folders; folders are searched recursively for images and PDFs.", show_default=False),
-    out: Path = typer.Option(Path("vlocr-out"), "--out", "-o", help="Folder for <name>.<hash>.json per input and results.jsonl (one line per page)."),
-    engine: str = typer.Option("rapidocr", "--engine", "-e", help="OCR engine (see 'vlocr read --help')."),
-    preprocess: str = typer.Option("none", "--preprocess", "-p", help="Preprocessing preset or comma list of steps."),
-    resume: bool = typer.Option(True, "--resume/--no-resume", help="Skip inputs whose result file already exists (failed inputs are retried)."),
+    inputs: list[Path] = typer.Argument(
+        ...,
+        help="Files and/or folders; folders are searched recursively for images and PDFs.",
+        show_default=False,
+    ),
+    out: Path = typer.Option(
+        Path("vlocr-out"),
+        "--out",
+        "-o",
+        help="Folder for <name>.<hash>.json per input and results.jsonl (one line per page).",
+    ),
+    engine: str = typer.Option(
+        "rapidocr", "--engine", "-e", help="OCR engine (see 'vlocr read --help')."
+    ),
+    preprocess: str = typer.Option(
+        "none", "--preprocess", "-p", help="Preprocessing preset or comma list of steps."
+    ),
+    resume: bool = typer.Option(
+        True,
+        "--resume/--no-resume",
+        help="Skip inputs whose result file already exists (failed inputs are retried).",
+    ),
 ) -> None:
     """OCR many files; each result is written as soon as it is ready, so an interrupted run
     resumes where it stopped. Exit code 2 if any input failed (the others are still written)."""
@@ -30,9 +47,14 @@ def batch(
         bar.update(1)
         for page in pages:
             if page.error:
-                bar.write(f"vlocr: error: {page.label}: {page.error.message} ({page.error.hint})", file=sys.stderr)
+                bar.write(
+                    f"vlocr: error: {page.label}: {page.error.message} ({page.error.hint})",
+                    file=sys.stderr,
+                )
 
-    summary = run_batch(files, out, engine=engine, preprocess=preprocess, resume=resume, on_input=step)
+    summary = run_batch(
+        files, out, engine=engine, preprocess=preprocess, resume=resume, on_input=step
+    )
     bar.update(summary.skipped)
     bar.close()
     typer.echo(

@@ -17,7 +17,6 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _root() -> None:
     """Keeps `vlocr read ...` a sub-command even when it is the only one installed."""
@@ -29,7 +28,12 @@ app.command("read")(read)
 
 # Commands in other modules register themselves; a module missing its optional extra still lets
 # `vlocr read` work.
-for _module in ("vlocr.cli.batch_command", "vlocr.cli.vlm_commands", "vlocr.cli.bench_command", "vlocr.cli.serve_command"):
+for _module in (
+    "vlocr.cli.batch_command",
+    "vlocr.cli.vlm_commands",
+    "vlocr.cli.bench_command",
+    "vlocr.cli.serve_command",
+):
     try:
         importlib.import_module(_module).register(app)
     except ModuleNotFoundError as exc:

@@ -23,15 +23,48 @@ def _numbered(path: Path, index: int) -> Path:
 
 
 def read(
-    images: list[Path] = typer.Argument(..., help="Image or PDF files (JPG, PNG, BMP, WebP, TIFF, GIF, PDF). Every page of a PDF/TIFF is read.", show_default=False),
-    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text: the recognised text; json: lines with boxes, confidences, timings and preprocessing trace; markdown: a table per page."),
-    engine: str = typer.Option("rapidocr", "--engine", "-e", help="OCR engine: rapidocr (default, offline), rapidocr-v6, rapidocr-v4, tesseract, or vlm (Qwen3-VL transcription; see 'vlocr ask --help' for model options)."),
-    preprocess: str = typer.Option("none", "--preprocess", "-p", help="Preprocessing: none, seed (the reference article's 7 steps), auto (measure, then apply only what helps), or a comma list of steps, e.g. clahe,deskew."),
-    region: str = typer.Option(None, "--region", help="Read only this rectangle: x,y,w,h in pixels of the original image."),
-    annotate: Path = typer.Option(None, "--annotate", help="Write a PNG with each line's box and number drawn on the page (OUT-N.png when several pages)."),
-    save_preprocessed: Path = typer.Option(None, "--save-preprocessed", help="Write the image the engine saw after preprocessing (OUT-N.png when several pages)."),
-    pdf_dpi: int = typer.Option(200, "--pdf-dpi", min=36, max=600, help="Resolution for rendering PDF pages."),
-    model: str = typer.Option(None, "--model", help="With --engine vlm: hub id or local directory of the Qwen3-VL model."),
+    images: list[Path] = typer.Argument(
+        ...,
+        help="Image or PDF files (JPG, PNG, BMP, WebP, TIFF, GIF, PDF). Every page of a PDF/TIFF is read.",
+        show_default=False,
+    ),
+    output_format: OutputFormat = typer.Option(
+        OutputFormat.text,
+        "--format",
+        "-f",
+        help="text: the recognised text; json: lines with boxes, confidences, timings and preprocessing trace; markdown: a table per page.",
+    ),
+    engine: str = typer.Option(
+        "rapidocr",
+        "--engine",
+        "-e",
+        help="OCR engine: rapidocr (default, offline), rapidocr-v6, rapidocr-v4, tesseract, or vlm (Qwen3-VL transcription; see 'vlocr ask --help' for model options).",
+    ),
+    preprocess: str = typer.Option(
+        "none",
+        "--preprocess",
+        "-p",
+        help="Preprocessing: none, seed (the reference article's 7 steps), auto (measure, then apply only what helps), or a comma list of steps, e.g. clahe,deskew.",
+    ),
+    region: str = typer.Option(
+        None, "--region", help="Read only this rectangle: x,y,w,h in pixels of the original image."
+    ),
+    annotate: Path = typer.Option(
+        None,
+        "--annotate",
+        help="Write a PNG with each line's box and number drawn on the page (OUT-N.png when several pages).",
+    ),
+    save_preprocessed: Path = typer.Option(
+        None,
+        "--save-preprocessed",
+        help="Write the image the engine saw after preprocessing (OUT-N.png when several pages).",
+    ),
+    pdf_dpi: int = typer.Option(
+        200, "--pdf-dpi", min=36, max=600, help="Resolution for rendering PDF pages."
+    ),
+    model: str = typer.Option(
+        None, "--model", help="With --engine vlm: hub id or local directory of the Qwen3-VL model."
+    ),
 ) -> None:
     """Read the text in images and PDF pages, offline.
 
@@ -41,7 +74,7 @@ def read(
     if engine == "vlm":
         _read_with_vlm(images, output_format, model, region)
         return
-    from vlocr import render, service
+    from vlocr import service
     from vlocr.io import load_pages
     from vlocr.service.reading import ocr_page_with_image, parse_region
 
@@ -54,7 +87,14 @@ def read(
 
     result = ReadResult()
     if not want_images:
-        result = service.read(images, engine=engine, preprocess=preprocess, region=region_box, pdf_dpi=pdf_dpi, on_page=_report_page_error)
+        result = service.read(
+            images,
+            engine=engine,
+            preprocess=preprocess,
+            region=region_box,
+            pdf_dpi=pdf_dpi,
+            on_page=_report_page_error,
+        )
     else:
         for path in images:
             try:
@@ -66,17 +106,23 @@ def read(
                 continue
             for page in pages:
                 try:
-                    page_result, seen = ocr_page_with_image(page, engine=engine, preprocess=preprocess, region=region_box)
+                    page_result, seen = ocr_page_with_image(
+                        page, engine=engine, preprocess=preprocess, region=region_box
+                    )
                 except VlocrError as err:
                     fail(err)
                 result.pages.append(page_result)
-                _save_images(page, page_result, seen, annotate, save_preprocessed, len(result.pages))
+                _save_images(
+                    page, page_result, seen, annotate, save_preprocessed, len(result.pages)
+                )
     _print(result, output_format)
     if not result.ok:
         raise typer.Exit(EXIT_INPUT_ERROR)
 
 
-def _save_images(page, page_result, seen, annotate: Path | None, save_preprocessed: Path | None, n: int) -> None:  # type: ignore[no-untyped-def]
+def _save_images(
+    page, page_result, seen, annotate: Path | None, save_preprocessed: Path | None, n: int
+) -> None:  # type: ignore[no-untyped-def]
     """Write page ``n``'s annotated and preprocessed images; pages after the first get ``-N``."""
     from PIL import Image
 
@@ -91,7 +137,10 @@ def _save_images(page, page_result, seen, annotate: Path | None, save_preprocess
 def _report_page_error(page) -> None:  # type: ignore[no-untyped-def]
     if page.error is not None:
         hint = f" ({page.error.hint})" if page.error.hint else ""
-        typer.echo(f"vlocr: error: {page.error.source or page.source}: {page.error.message}{hint}", err=True)
+        typer.echo(
+            f"vlocr: error: {page.error.source or page.source}: {page.error.message}{hint}",
+            err=True,
+        )
 
 
 def _print(result, output_format: OutputFormat) -> None:  # type: ignore[no-untyped-def]
@@ -108,7 +157,9 @@ def _print(result, output_format: OutputFormat) -> None:  # type: ignore[no-unty
             sys.stdout.write(text + "\n")
 
 
-def _read_with_vlm(images: list[Path], output_format: OutputFormat, model: str | None, region: str | None) -> None:
+def _read_with_vlm(
+    images: list[Path], output_format: OutputFormat, model: str | None, region: str | None
+) -> None:
     from vlocr import service
     from vlocr.config import get_settings
 

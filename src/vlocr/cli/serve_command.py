@@ -13,16 +13,46 @@ class VlmBackend(str, enum.Enum):
 
 
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind. Anything but loopback needs an API key (VLOCR_API_KEYS) to be safe."),
+    host: str = typer.Option(
+        "127.0.0.1",
+        "--host",
+        help="Address to bind. Anything but loopback needs an API key (VLOCR_API_KEYS) to be safe.",
+    ),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
-    workers: int = typer.Option(None, "--workers", min=1, help="Requests processed at once (default: settings, 1)."),
-    queue: int = typer.Option(None, "--queue", min=0, help="Requests allowed to wait; more get 503 + Retry-After (default 8)."),
-    timeout: float = typer.Option(None, "--timeout", min=0.1, help="Per-request time limit in seconds; past it: 504 (default 120)."),
-    vlm: VlmBackend = typer.Option(None, "--vlm", help="Enable questions/chat: transformers (local Qwen3-VL) or openai (an OpenAI-compatible server)."),
-    model: str = typer.Option(None, "--model", help="Hub id or local directory (transformers), or model name (openai)."),
-    base_url: str = typer.Option(None, "--base-url", help="With --vlm openai: the server root, e.g. http://127.0.0.1:8001/v1."),
+    workers: int = typer.Option(
+        None, "--workers", min=1, help="Requests processed at once (default: settings, 1)."
+    ),
+    queue: int = typer.Option(
+        None,
+        "--queue",
+        min=0,
+        help="Requests allowed to wait; more get 503 + Retry-After (default 8).",
+    ),
+    timeout: float = typer.Option(
+        None,
+        "--timeout",
+        min=0.1,
+        help="Per-request time limit in seconds; past it: 504 (default 120).",
+    ),
+    vlm: VlmBackend = typer.Option(
+        None,
+        "--vlm",
+        help="Enable questions/chat: transformers (local Qwen3-VL) or openai (an OpenAI-compatible server).",
+    ),
+    model: str = typer.Option(
+        None, "--model", help="Hub id or local directory (transformers), or model name (openai)."
+    ),
+    base_url: str = typer.Option(
+        None,
+        "--base-url",
+        help="With --vlm openai: the server root, e.g. http://127.0.0.1:8001/v1.",
+    ),
     no_ui: bool = typer.Option(False, "--no-ui", help="Serve only the API (no web page at /)."),
-    failed_samples: str = typer.Option(None, "--failed-samples", help="Keep inputs whose recognition failed or was unsure in this folder (size-capped)."),
+    failed_samples: str = typer.Option(
+        None,
+        "--failed-samples",
+        help="Keep inputs whose recognition failed or was unsure in this folder (size-capped).",
+    ),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level."),
 ) -> None:
     """Serve the REST API (/v1/ocr, /v1/ask, /v1/extract), an OpenAI-compatible /v1/chat/completions,
@@ -60,9 +90,15 @@ def serve(
     warning = exposure_warning(host, settings.server_api_keys())
     if warning:
         warn(warning)
-    logging.basicConfig(level=getattr(logging, log_level.upper(), logging.INFO), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=getattr(logging, log_level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     app = create_app(settings, vlm=vlm_options, ui=not no_ui)
-    typer.echo(f"vlocr: serving on http://{host}:{port}  (API docs: /docs, web page: {'off' if no_ui else '/'})", err=True)
+    typer.echo(
+        f"vlocr: serving on http://{host}:{port}  (API docs: /docs, web page: {'off' if no_ui else '/'})",
+        err=True,
+    )
     uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=5)
 
 

@@ -24,25 +24,65 @@ class Format(str, enum.Enum):
     json = "json"
 
 
-_VLM = typer.Option(None, "--vlm", help="VLM backend: transformers (local, default) or openai (any OpenAI-compatible server).")
-_MODEL = typer.Option(None, "--model", help="Hub id or local directory (transformers), or the model name the server expects (openai). Default Qwen/Qwen3-VL-2B-Instruct.")
-_BASE_URL = typer.Option(None, "--base-url", help="OpenAI-compatible server root, e.g. http://127.0.0.1:8001/v1.")
-_API_KEY = typer.Option(None, "--api-key", envvar="VLOCR_VLM__API_KEY", help="Bearer key for the server.")
-_HINTS = typer.Option(False, "--ocr-hints/--no-ocr-hints", help="Put the OCR lines (with rough positions) into the prompt.")
+_VLM = typer.Option(
+    None,
+    "--vlm",
+    help="VLM backend: transformers (local, default) or openai (any OpenAI-compatible server).",
+)
+_MODEL = typer.Option(
+    None,
+    "--model",
+    help="Hub id or local directory (transformers), or the model name the server expects (openai). Default Qwen/Qwen3-VL-2B-Instruct.",
+)
+_BASE_URL = typer.Option(
+    None, "--base-url", help="OpenAI-compatible server root, e.g. http://127.0.0.1:8001/v1."
+)
+_API_KEY = typer.Option(
+    None, "--api-key", envvar="VLOCR_VLM__API_KEY", help="Bearer key for the server."
+)
+_HINTS = typer.Option(
+    False,
+    "--ocr-hints/--no-ocr-hints",
+    help="Put the OCR lines (with rough positions) into the prompt.",
+)
 _REGION = typer.Option(None, "--region", help="Only look at this rectangle: x,y,w,h in pixels.")
-_ROLE = typer.Option(None, "--role", help='Role / system prompt, e.g. "You are a senior accountant".')
-_TEMP = typer.Option(None, "--temperature", min=0.0, max=2.0, help="Sampling temperature (0 = greedy, the default).")
+_ROLE = typer.Option(
+    None, "--role", help='Role / system prompt, e.g. "You are a senior accountant".'
+)
+_TEMP = typer.Option(
+    None, "--temperature", min=0.0, max=2.0, help="Sampling temperature (0 = greedy, the default)."
+)
 _TOP_P = typer.Option(None, "--top-p", min=0.01, max=1.0, help="Nucleus sampling mass.")
-_MAX_NEW = typer.Option(None, "--max-new-tokens", min=1, max=32768, help="Longest answer in tokens (default 512).")
-_FORMAT = typer.Option(Format.text, "--format", "-f", help="text: the answer; json: the full result with checks, usage and timings.")
+_MAX_NEW = typer.Option(
+    None, "--max-new-tokens", min=1, max=32768, help="Longest answer in tokens (default 512)."
+)
+_FORMAT = typer.Option(
+    Format.text,
+    "--format",
+    "-f",
+    help="text: the answer; json: the full result with checks, usage and timings.",
+)
 _DEVICE = typer.Option(None, "--device", help="auto | cpu | cuda | cuda:N (transformers).")
 _DTYPE = typer.Option(None, "--dtype", help="auto | float32 | bfloat16 | float16 (transformers).")
 _LANG = typer.Option(None, "--lang", help="Prompt language: en, zh or auto (from the question).")
-_OCR_ENGINE = typer.Option("rapidocr", "--ocr-engine", help="OCR engine for hints and number checks.")
-_CHECKS = typer.Option(True, "--check-numbers/--no-check-numbers", help="OCR the image and look up the answer's numbers in it.")
+_OCR_ENGINE = typer.Option(
+    "rapidocr", "--ocr-engine", help="OCR engine for hints and number checks."
+)
+_CHECKS = typer.Option(
+    True,
+    "--check-numbers/--no-check-numbers",
+    help="OCR the image and look up the answer's numbers in it.",
+)
 
 
-def vlm_options(vlm: Backend | None, model: str | None, base_url: str | None, api_key: str | None, device: str | None, dtype: str | None) -> Any:
+def vlm_options(
+    vlm: Backend | None,
+    model: str | None,
+    base_url: str | None,
+    api_key: str | None,
+    device: str | None,
+    dtype: str | None,
+) -> Any:
     """Settings from the environment, overridden by whatever was given on the command line."""
     from vlocr.config import get_settings
 
@@ -71,14 +111,23 @@ def _print_answer(answer: Any, fmt: Format) -> None:
         return
     typer.echo(answer.text)
     if answer.loop_cut:
-        typer.echo("vlocr: note: the answer was cut where the model started repeating itself", err=True)
+        typer.echo(
+            "vlocr: note: the answer was cut where the model started repeating itself", err=True
+        )
     if answer.unsupported_numbers:
-        typer.echo("vlocr: note: not found in the OCR text: " + ", ".join(answer.unsupported_numbers), err=True)
+        typer.echo(
+            "vlocr: note: not found in the OCR text: " + ", ".join(answer.unsupported_numbers),
+            err=True,
+        )
 
 
 def ask_command(
-    image: Path = typer.Argument(..., help="Image (or PDF: first page) to ask about.", show_default=False),
-    question: str = typer.Argument(..., help='The question, e.g. "What is the total?" or "实付金额是多少?"', show_default=False),
+    image: Path = typer.Argument(
+        ..., help="Image (or PDF: first page) to ask about.", show_default=False
+    ),
+    question: str = typer.Argument(
+        ..., help='The question, e.g. "What is the total?" or "实付金额是多少?"', show_default=False
+    ),
     vlm: Backend = _VLM,
     model: str = _MODEL,
     base_url: str = _BASE_URL,
@@ -102,8 +151,17 @@ def ask_command(
     try:
         _check_image(image)
         answer = ask(
-            image, question, vlm=vlm_options(vlm, model, base_url, api_key, device, dtype), ocr_hints=ocr_hints,
-            ocr_engine=ocr_engine, ocr_checks=check_numbers, region=region, role=role, lang=lang, temperature=temperature, top_p=top_p,
+            image,
+            question,
+            vlm=vlm_options(vlm, model, base_url, api_key, device, dtype),
+            ocr_hints=ocr_hints,
+            ocr_engine=ocr_engine,
+            ocr_checks=check_numbers,
+            region=region,
+            role=role,
+            lang=lang,
+            temperature=temperature,
+            top_p=top_p,
             max_new_tokens=max_new_tokens,
         )
     except VlocrError as err:
@@ -112,8 +170,12 @@ def ask_command(
 
 
 def extract_command(
-    image: Path = typer.Argument(..., help="Receipt, invoice or form image (or PDF: first page).", show_default=False),
-    schema: str = typer.Option("receipt", "--schema", "-s", help="receipt, invoice, or the path of a JSON Schema file."),
+    image: Path = typer.Argument(
+        ..., help="Receipt, invoice or form image (or PDF: first page).", show_default=False
+    ),
+    schema: str = typer.Option(
+        "receipt", "--schema", "-s", help="receipt, invoice, or the path of a JSON Schema file."
+    ),
     vlm: Backend = _VLM,
     model: str = _MODEL,
     base_url: str = _BASE_URL,
@@ -124,13 +186,21 @@ def extract_command(
     temperature: float = _TEMP,
     top_p: float = _TOP_P,
     max_new_tokens: int = _MAX_NEW,
-    output_format: Format = typer.Option(Format.json, "--format", "-f", help="json: the full result; text: the extracted JSON only."),
+    output_format: Format = typer.Option(
+        Format.json, "--format", "-f", help="json: the full result; text: the extracted JSON only."
+    ),
     device: str = _DEVICE,
     dtype: str = _DTYPE,
     lang: str = _LANG,
     ocr_engine: str = _OCR_ENGINE,
     check_numbers: bool = _CHECKS,
-    attempts: int = typer.Option(3, "--attempts", min=1, max=10, help="Re-ask with the validation errors up to this many times in all."),
+    attempts: int = typer.Option(
+        3,
+        "--attempts",
+        min=1,
+        max=10,
+        help="Re-ask with the validation errors up to this many times in all.",
+    ),
 ) -> None:
     """Extract fields as JSON validated against a schema; exit 1 when the result is still invalid."""
     from vlocr.service.questions import extract
@@ -138,9 +208,19 @@ def extract_command(
     try:
         _check_image(image)
         result = extract(
-            image, schema, vlm=vlm_options(vlm, model, base_url, api_key, device, dtype), ocr_hints=ocr_hints,
-            ocr_engine=ocr_engine, ocr_checks=check_numbers, region=region, role=role, lang=lang, temperature=temperature, top_p=top_p,
-            max_new_tokens=max_new_tokens, max_attempts=attempts,
+            image,
+            schema,
+            vlm=vlm_options(vlm, model, base_url, api_key, device, dtype),
+            ocr_hints=ocr_hints,
+            ocr_engine=ocr_engine,
+            ocr_checks=check_numbers,
+            region=region,
+            role=role,
+            lang=lang,
+            temperature=temperature,
+            top_p=top_p,
+            max_new_tokens=max_new_tokens,
+            max_attempts=attempts,
         )
     except VlocrError as err:
         fail(err)
@@ -151,12 +231,18 @@ def extract_command(
     for issue in result.issues:
         typer.echo(f"vlocr: check failed: {issue.message}", err=True)
     if not result.valid:
-        typer.echo(f"vlocr: the model's JSON is still invalid after {result.attempts} attempt(s): " + "; ".join(result.validation_errors[:5]), err=True)
+        typer.echo(
+            f"vlocr: the model's JSON is still invalid after {result.attempts} attempt(s): "
+            + "; ".join(result.validation_errors[:5]),
+            err=True,
+        )
         raise typer.Exit(1)
 
 
 def chat_command(
-    image: Path = typer.Argument(..., help="Image to talk about (or PDF: first page).", show_default=False),
+    image: Path = typer.Argument(
+        ..., help="Image to talk about (or PDF: first page).", show_default=False
+    ),
     vlm: Backend = _VLM,
     model: str = _MODEL,
     base_url: str = _BASE_URL,
@@ -196,13 +282,27 @@ def chat_command(
                 break
             try:
                 answer = chat(
-                    image, history, message, vlm=options, ocr_hints=ocr_hints, ocr_engine=ocr_engine, ocr_checks=check_numbers, region=region,
-                    role=role, lang=lang, temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens,
+                    image,
+                    history,
+                    message,
+                    vlm=options,
+                    ocr_hints=ocr_hints,
+                    ocr_engine=ocr_engine,
+                    ocr_checks=check_numbers,
+                    region=region,
+                    role=role,
+                    lang=lang,
+                    temperature=temperature,
+                    top_p=top_p,
+                    max_new_tokens=max_new_tokens,
                 )
             except InvalidOptionError as err:
                 fail(err)
             _print_answer(answer, output_format)
-            history += [ChatMessage(role="user", content=message), ChatMessage(role="assistant", content=answer.text)]
+            history += [
+                ChatMessage(role="user", content=message),
+                ChatMessage(role="assistant", content=answer.text),
+            ]
     except VlocrError as err:
         fail(err)
 

@@ -55,18 +55,44 @@ def _items_sum(items: Any, amount_key: str, unit_key: str = "unit_price") -> flo
 def check_invoice(data: dict[str, Any]) -> list[ConsistencyIssue]:
     """amount x tax_rate = tax, items add up to amount, amount + tax = total."""
     issues: list[ConsistencyIssue] = []
-    amount, tax, total, rate = _num(data.get("amount")), _num(data.get("tax")), _num(data.get("total")), _rate(data.get("tax_rate"))
+    amount, tax, total, rate = (
+        _num(data.get("amount")),
+        _num(data.get("tax")),
+        _num(data.get("total")),
+        _rate(data.get("tax_rate")),
+    )
     if amount is not None and rate is not None and tax is not None:
         expected = round(amount * rate, 2)
         if not _close(expected, tax):
-            issues.append(ConsistencyIssue(rule="amount_x_rate_eq_tax", message=f"amount {amount:.2f} x rate {rate:.4g} = {expected:.2f}, but tax is {tax:.2f}", expected=expected, found=tax))
+            issues.append(
+                ConsistencyIssue(
+                    rule="amount_x_rate_eq_tax",
+                    message=f"amount {amount:.2f} x rate {rate:.4g} = {expected:.2f}, but tax is {tax:.2f}",
+                    expected=expected,
+                    found=tax,
+                )
+            )
     items = _items_sum(data.get("items"), "amount")
     if items is not None and amount is not None and not _close(items, amount):
-        issues.append(ConsistencyIssue(rule="items_sum_eq_amount", message=f"items add up to {items:.2f}, but amount is {amount:.2f}", expected=items, found=amount))
+        issues.append(
+            ConsistencyIssue(
+                rule="items_sum_eq_amount",
+                message=f"items add up to {items:.2f}, but amount is {amount:.2f}",
+                expected=items,
+                found=amount,
+            )
+        )
     if amount is not None and tax is not None and total is not None:
         expected = round(amount + tax, 2)
         if not _close(expected, total):
-            issues.append(ConsistencyIssue(rule="amount_plus_tax_eq_total", message=f"amount {amount:.2f} + tax {tax:.2f} = {expected:.2f}, but total is {total:.2f}", expected=expected, found=total))
+            issues.append(
+                ConsistencyIssue(
+                    rule="amount_plus_tax_eq_total",
+                    message=f"amount {amount:.2f} + tax {tax:.2f} = {expected:.2f}, but total is {total:.2f}",
+                    expected=expected,
+                    found=total,
+                )
+            )
     return issues
 
 
@@ -76,7 +102,14 @@ def check_receipt(data: dict[str, Any]) -> list[ConsistencyIssue]:
     items = _items_sum(data.get("items"), "price")
     subtotal = _num(data.get("subtotal"))
     if items is not None and subtotal is not None and not _close(items, subtotal):
-        issues.append(ConsistencyIssue(rule="items_sum_eq_subtotal", message=f"items add up to {items:.2f}, but subtotal is {subtotal:.2f}", expected=items, found=subtotal))
+        issues.append(
+            ConsistencyIssue(
+                rule="items_sum_eq_subtotal",
+                message=f"items add up to {items:.2f}, but subtotal is {subtotal:.2f}",
+                expected=items,
+                found=subtotal,
+            )
+        )
     base = subtotal if subtotal is not None else items
     total = _num(data.get("total"))
     if base is not None and total is not None:
@@ -86,7 +119,14 @@ def check_receipt(data: dict[str, Any]) -> list[ConsistencyIssue]:
         tax_included = round(base - discount, 2)
         if not (_close(with_tax, total) or _close(tax_included, total)):
             what = "subtotal" if subtotal is not None else "items"
-            issues.append(ConsistencyIssue(rule="subtotal_minus_discount_plus_tax_eq_total", message=f"{what} {base:.2f} - discount {discount:.2f} + tax {tax:.2f} = {with_tax:.2f}, but total is {total:.2f}", expected=with_tax, found=total))
+            issues.append(
+                ConsistencyIssue(
+                    rule="subtotal_minus_discount_plus_tax_eq_total",
+                    message=f"{what} {base:.2f} - discount {discount:.2f} + tax {tax:.2f} = {with_tax:.2f}, but total is {total:.2f}",
+                    expected=with_tax,
+                    found=total,
+                )
+            )
     return issues
 
 

@@ -20,7 +20,10 @@ def coarse_position(line: OcrLine, width: int, height: int) -> str:
 def hints_block(lines: list[OcrLine], width: int, height: int, max_lines: int = 80) -> str:
     """``1. [top-left] FRESH MART`` per line, at most ``max_lines``, then a count of the rest."""
     kept = [ln for ln in lines if ln.text.strip()]
-    out = [f"{i}. [{coarse_position(ln, width, height)}] {ln.text.strip()}" for i, ln in enumerate(kept[:max_lines], 1)]
+    out = [
+        f"{i}. [{coarse_position(ln, width, height)}] {ln.text.strip()}"
+        for i, ln in enumerate(kept[:max_lines], 1)
+    ]
     if len(kept) > max_lines:
         out.append(f"... ({len(kept) - max_lines} more lines not shown)")
     return "\n".join(out)

@@ -35,7 +35,9 @@ def _norm_decimal(digits: str) -> str | None:
         value = Decimal(digits.replace(",", ""))
     except InvalidOperation:
         return None
-    value = abs(value)  # the sign is often printed apart from the number ("折扣 -¥12.00" vs "¥12.00")
+    value = abs(
+        value
+    )  # the sign is often printed apart from the number ("折扣 -¥12.00" vs "¥12.00")
     text = format(value.normalize(), "f")
     return text
 
@@ -65,14 +67,26 @@ def extract_numbers(text: str) -> list[Number]:
             continue
         h, mi = int(m.group(1)), int(m.group(2))
         if h < 24 and mi < 60:
-            found.append(Number(m.group(0), "time", f"{h:02d}:{mi:02d}" + (f":{m.group(3)}" if m.group(3) else "")))
+            found.append(
+                Number(
+                    m.group(0),
+                    "time",
+                    f"{h:02d}:{mi:02d}" + (f":{m.group(3)}" if m.group(3) else ""),
+                )
+            )
             taken.append(m.span())
     for m in _AMOUNT.finditer(text):
         if not free(*m.span()):
             continue
         num = m.group("num")
         start = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
-        if start > 0 and text[start - 1].isascii() and text[start - 1].isalnum() and not m.group("cur") and not m.group("sign"):
+        if (
+            start > 0
+            and text[start - 1].isascii()
+            and text[start - 1].isalnum()
+            and not m.group("cur")
+            and not m.group("sign")
+        ):
             continue  # part of a word or code such as "A123"
         end = m.end()
         if end < len(text) and (text[end].isalpha() and text[end].isascii()):
@@ -120,6 +134,8 @@ def check_numbers(answer_text: str, lines: list[OcrLine]) -> list[NumberCheck]:
             if number.key in keys or (number.kind == "digits" and number.key in digits_per_line[i]):
                 hits.append(i)
         checks.append(
-            NumberCheck(value=number.raw, found=bool(hits), lines=hits, boxes=[lines[i].box for i in hits])
+            NumberCheck(
+                value=number.raw, found=bool(hits), lines=hits, boxes=[lines[i].box for i in hits]
+            )
         )
     return checks

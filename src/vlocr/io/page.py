@@ -27,4 +27,8 @@ class Page:
 
     @property
     def label(self) -> str:
-        return self.source if self.page_count <= 1 else f"{self.source} [page {self.page}/{self.page_count}]"
+        return (
+            self.source
+            if self.page_count <= 1
+            else f"{self.source} [page {self.page}/{self.page_count}]"
+        )

@@ -196,7 +196,9 @@ class PpOcrPipeline:
             out[beg : beg + len(batch)] = [float(p[1]) for p in probs]
         return out
 
-    def orient_page(self, bgr: np.ndarray, boxes: np.ndarray, scale: float) -> tuple[np.ndarray, np.ndarray, int]:
+    def orient_page(
+        self, bgr: np.ndarray, boxes: np.ndarray, scale: float
+    ) -> tuple[np.ndarray, np.ndarray, int]:
         """Turn a page whose text runs sideways or upside down; return the turned image, its boxes
         and the number of clockwise quarter turns applied (0-3)."""
         import cv2

@@ -16,11 +16,11 @@ import numpy as np
 
 from vlocr.config import RapidOcrOptions
 from vlocr.ocr.base import OcrOutput
-from vlocr.results import OcrLine
 from vlocr.ocr.layout import rows_text, sort_reading_order
 from vlocr.ocr.pipeline import PipelineConfig, PpOcrPipeline, unturn
 from vlocr.ocr.postprocess import build_line, restore_decimals
 from vlocr.ocr.spacing import Glyph
+from vlocr.results import OcrLine
 
 
 def box_width(box: np.ndarray) -> float:
@@ -90,5 +90,9 @@ class VlocrRapidEngine:
         def back(quad: list[tuple[float, float]]) -> list[tuple[float, float]]:
             return [(float(x), float(y)) for x, y in unturn(np.asarray(quad), turns, width, height)]
 
-        words = [w.model_copy(update={"box": back(w.box)}) if w.box else w for w in line.words or []]
-        return line.model_copy(update={"box": back(line.box), "words": words if line.words is not None else None})
+        words = [
+            w.model_copy(update={"box": back(w.box)}) if w.box else w for w in line.words or []
+        ]
+        return line.model_copy(
+            update={"box": back(line.box), "words": words if line.words is not None else None}
+        )

@@ -44,10 +44,22 @@ def _tesseract(**kw: Any) -> OcrEngine:
 
 
 ENGINES: dict[str, tuple[Callable[..., OcrEngine], str]] = {
-    "rapidocr": (_rapidocr, "vlocr's engine: bundled PP-OCR models + text-size aware detection + spacing/confusable fixes (default)"),
-    "rapidocr-v6": (_rapidocr_v6, "plain rapidocr 3.10, bundled PP-OCRv6 small models, library defaults"),
-    "rapidocr-v4": (_rapidocr_v4, "plain rapidocr_onnxruntime 1.4.4, bundled PP-OCRv4 models, library defaults"),
-    "tesseract": (_tesseract, "Tesseract 5 via pytesseract (needs the tesseract-ocr Debian package)"),
+    "rapidocr": (
+        _rapidocr,
+        "vlocr's engine: bundled PP-OCR models + text-size aware detection + spacing/confusable fixes (default)",
+    ),
+    "rapidocr-v6": (
+        _rapidocr_v6,
+        "plain rapidocr 3.10, bundled PP-OCRv6 small models, library defaults",
+    ),
+    "rapidocr-v4": (
+        _rapidocr_v4,
+        "plain rapidocr_onnxruntime 1.4.4, bundled PP-OCRv4 models, library defaults",
+    ),
+    "tesseract": (
+        _tesseract,
+        "Tesseract 5 via pytesseract (needs the tesseract-ocr Debian package)",
+    ),
 }
 
 _cache: dict[tuple[str, tuple[tuple[str, Any], ...]], OcrEngine] = {}
@@ -61,7 +73,9 @@ def engine_names() -> list[str]:
 def get_engine(name: str = DEFAULT_ENGINE, **options: Any) -> OcrEngine:
     """Return the process-wide engine for ``name`` and ``options``, building it on first use."""
     if name not in ENGINES:
-        raise InvalidOptionError(f"unknown OCR engine '{name}'", f"choose one of: {', '.join(ENGINES)}")
+        raise InvalidOptionError(
+            f"unknown OCR engine '{name}'", f"choose one of: {', '.join(ENGINES)}"
+        )
     key = (name, tuple(sorted(options.items())))
     with _lock:
         engine = _cache.get(key)

@@ -320,7 +320,9 @@ def _corners_on_frame(quad: np.ndarray, width: int, height: int, tol: float = 0.
     )
 
 
-def _rotated_rectangle(quad: np.ndarray, angle_tol_deg: float = 1.5, side_tol: float = 0.02) -> bool:
+def _rotated_rectangle(
+    quad: np.ndarray, angle_tol_deg: float = 1.5, side_tol: float = 0.02
+) -> bool:
     """True when ``quad`` is a rectangle turned in the plane (right corners, equal opposite
     sides): a rotation, which deskew undoes without cropping or resampling through a warp."""
     q = np.asarray(quad, float)
@@ -333,10 +335,9 @@ def _rotated_rectangle(quad: np.ndarray, angle_tol_deg: float = 1.5, side_tol: f
         cos = abs(float(np.dot(a, b))) / (lengths[i - 1] * lengths[i])
         if np.degrees(np.arcsin(min(1.0, cos))) > angle_tol_deg:
             return False
-    return (
-        abs(lengths[0] - lengths[2]) <= side_tol * max(lengths[0], lengths[2])
-        and abs(lengths[1] - lengths[3]) <= side_tol * max(lengths[1], lengths[3])
-    )
+    return abs(lengths[0] - lengths[2]) <= side_tol * max(lengths[0], lengths[2]) and abs(
+        lengths[1] - lengths[3]
+    ) <= side_tol * max(lengths[1], lengths[3])
 
 
 def _upright(runner: _Runner, m: Measurements, o: dict[str, Any], enough_text: bool) -> None:

@@ -77,12 +77,23 @@ def _prepare(
         timings["ocr"] = (time.perf_counter() - start) * 1000
     if ocr_hints and lines:
         dx, dy = (reg[0], reg[1]) if reg else (0, 0)
-        local = [ln.model_copy(update={"box": [(x - dx, y - dy) for x, y in ln.box]}) for ln in lines]
+        local = [
+            ln.model_copy(update={"box": [(x - dx, y - dy) for x, y in ln.box]}) for ln in lines
+        ]
         hints = hints_block(local, cropped.shape[1], cropped.shape[0])
-    return _Prepared(source=label, image=np.ascontiguousarray(cropped), region=reg, lines=lines, hints=hints, timings_ms=timings)
+    return _Prepared(
+        source=label,
+        image=np.ascontiguousarray(cropped),
+        region=reg,
+        lines=lines,
+        hints=hints,
+        timings_ms=timings,
+    )
 
 
-def _run_ocr(page: Any, engine: str, region: Region | None, *, required: bool) -> list[OcrLine] | None:
+def _run_ocr(
+    page: Any, engine: str, region: Region | None, *, required: bool
+) -> list[OcrLine] | None:
     """OCR lines, or None when OCR cannot run here (then checks are skipped, hints must not be)."""
     from vlocr.service.reading import ocr_page
 
@@ -98,7 +109,14 @@ def _options(vlm: VlmOptions | None) -> VlmOptions:
     return vlm if vlm is not None else get_settings().vlm
 
 
-def _answer(task: str, gen: Generation, opts: VlmOptions, prep: _Prepared, hints_used: bool, extra_ms: dict[str, float]) -> VlmAnswer:
+def _answer(
+    task: str,
+    gen: Generation,
+    opts: VlmOptions,
+    prep: _Prepared,
+    hints_used: bool,
+    extra_ms: dict[str, float],
+) -> VlmAnswer:
     checks = check_numbers(gen.text, prep.lines) if prep.lines is not None else []
     support = provenance(gen.text, prep.lines) if prep.lines else []
     timings = {**prep.timings_ms, **{f"vlm_{k}": v for k, v in gen.timings_ms.items()}, **extra_ms}
@@ -121,10 +139,26 @@ def _answer(task: str, gen: Generation, opts: VlmOptions, prep: _Prepared, hints
     )
 
 
-def _generate(opts: VlmOptions, messages: list[dict[str, Any]], image: np.ndarray, *, temperature: float | None, top_p: float | None, max_new_tokens: int | None, json_schema: dict[str, Any] | None = None) -> tuple[Generation, float]:
+def _generate(
+    opts: VlmOptions,
+    messages: list[dict[str, Any]],
+    image: np.ndarray,
+    *,
+    temperature: float | None,
+    top_p: float | None,
+    max_new_tokens: int | None,
+    json_schema: dict[str, Any] | None = None,
+) -> tuple[Generation, float]:
     engine = get_engine(opts)
     start = time.perf_counter()
-    gen = engine.generate(messages, images=[image], max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, json_schema=json_schema)
+    gen = engine.generate(
+        messages,
+        images=[image],
+        max_new_tokens=max_new_tokens,
+        temperature=temperature,
+        top_p=top_p,
+        json_schema=json_schema,
+    )
     return gen, (time.perf_counter() - start) * 1000
 
 
@@ -147,10 +181,26 @@ def ask(
     opts = _options(vlm)
     lng = resolve_lang(lang, question)
     if not question or not question.strip():
-        raise InvalidOptionError("the question is empty", 'pass a question, e.g. "What is the total?"')
-    prep = _prepare(image_source, region=region, ocr_hints=ocr_hints, ocr_checks=ocr_checks, ocr_engine=ocr_engine, lang=lng)
+        raise InvalidOptionError(
+            "the question is empty", 'pass a question, e.g. "What is the total?"'
+        )
+    prep = _prepare(
+        image_source,
+        region=region,
+        ocr_hints=ocr_hints,
+        ocr_checks=ocr_checks,
+        ocr_engine=ocr_engine,
+        lang=lng,
+    )
     messages = ask_messages(question, lang=lng, role=role, hints=prep.hints)
-    gen, ms = _generate(opts, messages, prep.image, temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens)
+    gen, ms = _generate(
+        opts,
+        messages,
+        prep.image,
+        temperature=temperature,
+        top_p=top_p,
+        max_new_tokens=max_new_tokens,
+    )
     return _answer("ask", gen, opts, prep, prep.hints is not None, {"vlm": ms})
 
 
@@ -172,9 +222,23 @@ def transcribe(
     """All text in the image, line by line (or the article's 【识别文字】/【位置信息】 format)."""
     opts = _options(vlm)
     lng = resolve_lang(lang)
-    prep = _prepare(image_source, region=region, ocr_hints=ocr_hints, ocr_checks=ocr_checks, ocr_engine=ocr_engine, lang=lng)
+    prep = _prepare(
+        image_source,
+        region=region,
+        ocr_hints=ocr_hints,
+        ocr_checks=ocr_checks,
+        ocr_engine=ocr_engine,
+        lang=lng,
+    )
     messages = transcribe_messages(structured=structured, lang=lng, role=role, hints=prep.hints)
-    gen, ms = _generate(opts, messages, prep.image, temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens)
+    gen, ms = _generate(
+        opts,
+        messages,
+        prep.image,
+        temperature=temperature,
+        top_p=top_p,
+        max_new_tokens=max_new_tokens,
+    )
     return _answer("transcribe", gen, opts, prep, prep.hints is not None, {"vlm": ms})
 
 
@@ -198,9 +262,23 @@ def chat(
     opts = _options(vlm)
     first_user = next((m.content for m in history if m.role == "user"), message)
     lng = resolve_lang(lang, first_user + message)
-    prep = _prepare(image_source, region=region, ocr_hints=ocr_hints, ocr_checks=ocr_checks, ocr_engine=ocr_engine, lang=lng)
+    prep = _prepare(
+        image_source,
+        region=region,
+        ocr_hints=ocr_hints,
+        ocr_checks=ocr_checks,
+        ocr_engine=ocr_engine,
+        lang=lng,
+    )
     messages = chat_messages(history, message, lang=lng, role=role, hints=prep.hints)
-    gen, ms = _generate(opts, messages, prep.image, temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens)
+    gen, ms = _generate(
+        opts,
+        messages,
+        prep.image,
+        temperature=temperature,
+        top_p=top_p,
+        max_new_tokens=max_new_tokens,
+    )
     return _answer("chat", gen, opts, prep, prep.hints is not None, {"vlm": ms})
 
 
@@ -224,7 +302,14 @@ def extract(
     opts = _options(vlm)
     name, schema_dict = load_schema(schema)
     lng = resolve_lang(lang)
-    prep = _prepare(image_source, region=region, ocr_hints=ocr_hints, ocr_checks=ocr_checks, ocr_engine=ocr_engine, lang=lng)
+    prep = _prepare(
+        image_source,
+        region=region,
+        ocr_hints=ocr_hints,
+        ocr_checks=ocr_checks,
+        ocr_engine=ocr_engine,
+        lang=lng,
+    )
     messages = extract_messages(schema_dict, name, lang=lng, role=role, hints=prep.hints)
     engine = get_engine(opts)
     total_ms = 0.0
@@ -233,7 +318,12 @@ def extract(
         nonlocal total_ms
         start = time.perf_counter()
         gen = engine.generate(
-            convo, images=[prep.image], max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, json_schema=schema_dict
+            convo,
+            images=[prep.image],
+            max_new_tokens=max_new_tokens,
+            temperature=temperature,
+            top_p=top_p,
+            json_schema=schema_dict,
         )
         total_ms += (time.perf_counter() - start) * 1000
         return gen
@@ -245,7 +335,13 @@ def extract(
         completion_tokens=sum(g.usage.completion_tokens for g in outcome.replies),
         image_tokens=sum(g.usage.image_tokens for g in outcome.replies),
     )
-    combined = Generation(text=last.text, usage=usage, finish_reason=last.finish_reason, loop_cut=last.loop_cut, timings_ms=last.timings_ms)
+    combined = Generation(
+        text=last.text,
+        usage=usage,
+        finish_reason=last.finish_reason,
+        loop_cut=last.loop_cut,
+        timings_ms=last.timings_ms,
+    )
     answer = _answer("extract", combined, opts, prep, prep.hints is not None, {"vlm": total_ms})
     return ExtractResult(
         schema_name=name,
@@ -275,7 +371,9 @@ class CompletionResult:
     chunks: Iterator[str] | None = None
 
 
-def openai_messages_to_engine(messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[np.ndarray]]:
+def openai_messages_to_engine(
+    messages: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[np.ndarray]]:
     """Decode ``image_url`` data URLs into arrays; leave ``{"type": "image"}`` placeholders in place.
 
     Remote URLs are refused: the service never fetches from the network on a client's behalf.
@@ -288,13 +386,18 @@ def openai_messages_to_engine(messages: list[dict[str, Any]]) -> tuple[list[dict
     images: list[np.ndarray] = []
     for i, msg in enumerate(messages):
         if not isinstance(msg, dict) or msg.get("role") not in ("system", "user", "assistant"):
-            raise InvalidOptionError(f"message {i} has no valid role", "roles are system, user and assistant")
+            raise InvalidOptionError(
+                f"message {i} has no valid role", "roles are system, user and assistant"
+            )
         content = msg.get("content")
         if content is None or isinstance(content, str):
             out.append({"role": msg["role"], "content": content or ""})
             continue
         if not isinstance(content, list):
-            raise InvalidOptionError(f"message {i} content must be a string or a list of parts", "see the OpenAI chat format")
+            raise InvalidOptionError(
+                f"message {i} content must be a string or a list of parts",
+                "see the OpenAI chat format",
+            )
         parts: list[dict[str, Any]] = []
         for part in content:
             kind = part.get("type") if isinstance(part, dict) else None
@@ -304,11 +407,17 @@ def openai_messages_to_engine(messages: list[dict[str, Any]]) -> tuple[list[dict
                 ref = part.get("image_url")
                 url = ref.get("url") if isinstance(ref, dict) else ref
                 if not isinstance(url, str) or not url.startswith("data:"):
-                    raise InvalidOptionError("image_url must be a data: URL", "embed the image as data:image/png;base64,... (remote URLs are not fetched)")
+                    raise InvalidOptionError(
+                        "image_url must be a data: URL",
+                        "embed the image as data:image/png;base64,... (remote URLs are not fetched)",
+                    )
                 images.append(load_pages(url, label=f"message {i} image")[0].image)
                 parts.append({"type": "image"})
             else:
-                raise InvalidOptionError(f"unsupported content part type '{kind}' in message {i}", "use text and image_url parts")
+                raise InvalidOptionError(
+                    f"unsupported content part type '{kind}' in message {i}",
+                    "use text and image_url parts",
+                )
         out.append({"role": msg["role"], "content": parts})
     return out, images
 
@@ -328,7 +437,27 @@ def chat_completion(
     engine_messages, images = openai_messages_to_engine(messages)
     engine = get_engine(opts)
     if stream:
-        chunks = engine.stream(engine_messages, images=images, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p)
+        chunks = engine.stream(
+            engine_messages,
+            images=images,
+            max_new_tokens=max_new_tokens,
+            temperature=temperature,
+            top_p=top_p,
+        )
         return CompletionResult(model=opts.model, backend=opts.backend, chunks=chunks)
-    gen = engine.generate(engine_messages, images=images, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, json_schema=json_schema)
-    return CompletionResult(model=opts.model, backend=opts.backend, text=gen.text, usage=gen.usage, finish_reason=gen.finish_reason, loop_cut=gen.loop_cut)
+    gen = engine.generate(
+        engine_messages,
+        images=images,
+        max_new_tokens=max_new_tokens,
+        temperature=temperature,
+        top_p=top_p,
+        json_schema=json_schema,
+    )
+    return CompletionResult(
+        model=opts.model,
+        backend=opts.backend,
+        text=gen.text,
+        usage=gen.usage,
+        finish_reason=gen.finish_reason,
+        loop_cut=gen.loop_cut,
+    )

@@ -26,9 +26,14 @@ def parse_region(text: str | Sequence[int] | None) -> Region | None:
     try:
         x, y, w, h = (int(float(p)) for p in parts)
     except (TypeError, ValueError):
-        raise InvalidOptionError(f"region '{text}' is not four numbers", "write it as x,y,w,h in pixels, e.g. 0,0,400,300") from None
+        raise InvalidOptionError(
+            f"region '{text}' is not four numbers",
+            "write it as x,y,w,h in pixels, e.g. 0,0,400,300",
+        ) from None
     if w <= 0 or h <= 0 or x < 0 or y < 0:
-        raise InvalidOptionError(f"region '{text}' has a negative origin or an empty size", "use x,y >= 0 and w,h > 0")
+        raise InvalidOptionError(
+            f"region '{text}' has a negative origin or an empty size", "use x,y >= 0 and w,h > 0"
+        )
     return x, y, w, h
 
 
@@ -39,7 +44,8 @@ def crop_region(image: np.ndarray, region: Region | None) -> np.ndarray:
     height, width = image.shape[:2]
     if x >= width or y >= height:
         raise InvalidOptionError(
-            f"region {region} lies outside the {width}x{height} image", "pick x < width and y < height"
+            f"region {region} lies outside the {width}x{height} image",
+            "pick x < width and y < height",
         )
     return image[y : min(y + h, height), x : min(x + w, width)]
 
@@ -47,7 +53,9 @@ def crop_region(image: np.ndarray, region: Region | None) -> np.ndarray:
 def _shift(lines: list[OcrLine], dx: float, dy: float) -> list[OcrLine]:
     if not dx and not dy:
         return lines
-    return [ln.model_copy(update={"box": [(px + dx, py + dy) for px, py in ln.box]}) for ln in lines]
+    return [
+        ln.model_copy(update={"box": [(px + dx, py + dy) for px, py in ln.box]}) for ln in lines
+    ]
 
 
 def ocr_page_with_image(
@@ -104,7 +112,9 @@ def ocr_page(page: Page, **kwargs: Any) -> PageResult:
 
 
 def _error_page(source: str, err: VlocrError) -> PageResult:
-    return PageResult(source=source, error=ErrorInfo(**{k: v or "" for k, v in err.to_dict().items()}))
+    return PageResult(
+        source=source, error=ErrorInfo(**{k: v or "" for k, v in err.to_dict().items()})
+    )
 
 
 def read(
@@ -141,7 +151,10 @@ def read(
         for page in pages:
             try:
                 page_result = ocr_page(page, engine=engine, preprocess=preprocess, region=region)
-                page_result.timings_ms = {"load": round(load_ms / len(pages), 2), **page_result.timings_ms}
+                page_result.timings_ms = {
+                    "load": round(load_ms / len(pages), 2),
+                    **page_result.timings_ms,
+                }
             except VlocrError as err:
                 err.source = err.source or page.label
                 page_result = _error_page(page.source, err)

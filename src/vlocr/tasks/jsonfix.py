@@ -14,7 +14,9 @@ from typing import Any
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _PY_LITERALS = {"None": "null", "True": "true", "False": "false"}
-_NUMBER_TEXT = re.compile(r"^[\s(]*([-+−]?)\s*(?:[A-Za-z]{1,3}\$?|[¥￥$€£])?\s*([-+−]?)\s*(\d[\d,\s]*(?:\.\d+)?|\.\d+)\s*(%|元|[A-Za-z]{1,3})?[\s)]*$")
+_NUMBER_TEXT = re.compile(
+    r"^[\s(]*([-+−]?)\s*(?:[A-Za-z]{1,3}\$?|[¥￥$€£])?\s*([-+−]?)\s*(\d[\d,\s]*(?:\.\d+)?|\.\d+)\s*(%|元|[A-Za-z]{1,3})?[\s)]*$"
+)
 
 
 class JsonReplyError(ValueError):
@@ -48,7 +50,12 @@ def outermost_object(text: str) -> str | None:
 
 
 def _repairs(candidate: str) -> list[str]:
-    fixed = candidate.replace("\u201c", '"').replace("\u201d", '"').replace("\u2018", "'").replace("\u2019", "'")
+    fixed = (
+        candidate.replace("\u201c", '"')
+        .replace("\u201d", '"')
+        .replace("\u2018", "'")
+        .replace("\u2019", "'")
+    )
     fixed = re.sub(r"(?m)^\s*//.*$", "", fixed)
     fixed = _TRAILING_COMMA.sub(r"\1", fixed)
     out = [fixed]
@@ -56,7 +63,11 @@ def _repairs(candidate: str) -> list[str]:
     out.append(literal)
     if "'" in literal:
         # single-quoted keys and strings -> double quotes (apostrophes inside double quotes survive)
-        swapped = re.sub(r"'((?:[^'\\]|\\.)*)'", lambda m: json.dumps(m.group(1).replace("\\'", "'"), ensure_ascii=False), literal)
+        swapped = re.sub(
+            r"'((?:[^'\\]|\\.)*)'",
+            lambda m: json.dumps(m.group(1).replace("\\'", "'"), ensure_ascii=False),
+            literal,
+        )
         out.append(swapped)
     return out
 
@@ -138,7 +149,12 @@ def coerce(value: Any, schema: dict[str, Any]) -> tuple[Any, bool]:
                     return int(number), True
                 return value, False
             return number, True
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and "string" in types and not types & {"number", "integer"}:
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and "string" in types
+        and not types & {"number", "integer"}
+    ):
         return (str(int(value)) if float(value).is_integer() else str(value)), True
     return value, False
 

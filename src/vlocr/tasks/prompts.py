@@ -33,8 +33,14 @@ SYSTEM = {
 }
 
 TRANSCRIBE = {
-    ("en", False): "Transcribe all text in the image. Write it line by line, keeping the original order. Output only the text in the image, without explanations.",
-    ("zh", False): "请识别并提取图中所有文字内容。要求:分行显示,保留原始顺序。只输出图中的文字,不要解释。",
+    (
+        "en",
+        False,
+    ): "Transcribe all text in the image. Write it line by line, keeping the original order. Output only the text in the image, without explanations.",
+    (
+        "zh",
+        False,
+    ): "请识别并提取图中所有文字内容。要求:分行显示,保留原始顺序。只输出图中的文字,不要解释。",
     ("en", True): (
         "Read all text in the image and reply strictly in this format:\n"
         "【识别文字】:\n<every visible line of text, one per line, in the original order>\n"
@@ -104,18 +110,32 @@ def _user_with_image(text: str) -> dict[str, Any]:
     return {"role": "user", "content": [{"type": "image"}, {"type": "text", "text": text}]}
 
 
-def transcribe_messages(*, structured: bool = False, lang: str = "en", role: str | None = None, hints: str | None = None) -> list[dict[str, Any]]:
-    return [_system(role, lang), _user_with_image(_with_hints(TRANSCRIBE[(lang, structured)], hints, lang))]
+def transcribe_messages(
+    *, structured: bool = False, lang: str = "en", role: str | None = None, hints: str | None = None
+) -> list[dict[str, Any]]:
+    return [
+        _system(role, lang),
+        _user_with_image(_with_hints(TRANSCRIBE[(lang, structured)], hints, lang)),
+    ]
 
 
-def ask_messages(question: str, *, lang: str = "en", role: str | None = None, hints: str | None = None) -> list[dict[str, Any]]:
+def ask_messages(
+    question: str, *, lang: str = "en", role: str | None = None, hints: str | None = None
+) -> list[dict[str, Any]]:
     if not question or not question.strip():
-        raise InvalidOptionError("the question is empty", "pass a question, e.g. \"What is the total?\"")
+        raise InvalidOptionError(
+            "the question is empty", 'pass a question, e.g. "What is the total?"'
+        )
     return [_system(role, lang), _user_with_image(_with_hints(question.strip(), hints, lang))]
 
 
 def chat_messages(
-    history: list[ChatMessage], message: str, *, lang: str = "en", role: str | None = None, hints: str | None = None
+    history: list[ChatMessage],
+    message: str,
+    *,
+    lang: str = "en",
+    role: str | None = None,
+    hints: str | None = None,
 ) -> list[dict[str, Any]]:
     """Multi-turn: the image (and OCR hints) stay in the first user turn, later turns are text."""
     if not message or not message.strip():
@@ -134,17 +154,30 @@ def chat_messages(
 
 
 def extract_messages(
-    schema: dict[str, Any], name: str, *, lang: str = "en", role: str | None = None, hints: str | None = None
+    schema: dict[str, Any],
+    name: str,
+    *,
+    lang: str = "en",
+    role: str | None = None,
+    hints: str | None = None,
 ) -> list[dict[str, Any]]:
     label = {"receipt": "收据/小票", "invoice": "发票"}.get(name, name) if lang == "zh" else name
-    text = EXTRACT[lang].format(name=label, schema=json.dumps(compact_schema(schema), ensure_ascii=False, indent=1))
+    text = EXTRACT[lang].format(
+        name=label, schema=json.dumps(compact_schema(schema), ensure_ascii=False, indent=1)
+    )
     return [_system(role, lang), _user_with_image(_with_hints(text, hints, lang))]
 
 
-def fix_json_messages(messages: list[dict[str, Any]], reply: str, errors: list[str], *, lang: str = "en") -> list[dict[str, Any]]:
+def fix_json_messages(
+    messages: list[dict[str, Any]], reply: str, errors: list[str], *, lang: str = "en"
+) -> list[dict[str, Any]]:
     """The conversation so far + the bad reply + a request to fix the listed errors."""
     listed = "\n".join(f"- {e}" for e in errors[:12])
-    return [*messages, {"role": "assistant", "content": reply}, {"role": "user", "content": FIX_JSON[lang].format(errors=listed)}]
+    return [
+        *messages,
+        {"role": "assistant", "content": reply},
+        {"role": "user", "content": FIX_JSON[lang].format(errors=listed)},
+    ]
 
 
 def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:

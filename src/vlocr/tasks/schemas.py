@@ -15,7 +15,12 @@ BUILTIN_SCHEMAS = ("receipt", "invoice")
 
 @lru_cache(maxsize=8)
 def _builtin(name: str) -> str:
-    return resources.files("vlocr.tasks").joinpath("schemas").joinpath(f"{name}.json").read_text(encoding="utf-8")
+    return (
+        resources.files("vlocr.tasks")
+        .joinpath("schemas")
+        .joinpath(f"{name}.json")
+        .read_text(encoding="utf-8")
+    )
 
 
 def load_schema(schema: str | Path | dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -31,15 +36,24 @@ def load_schema(schema: str | Path | dict[str, Any]) -> tuple[str, dict[str, Any
     if not path.is_file():
         if isinstance(schema, str) and not text.lower().endswith(".json") and "/" not in text:
             raise InvalidOptionError(
-                f"unknown schema '{text}'", f"use one of {', '.join(BUILTIN_SCHEMAS)} or the path of a JSON Schema file"
+                f"unknown schema '{text}'",
+                f"use one of {', '.join(BUILTIN_SCHEMAS)} or the path of a JSON Schema file",
             )
-        raise InputNotFoundError(f"schema file '{text}' does not exist", "pass an existing JSON Schema file", source=text)
+        raise InputNotFoundError(
+            f"schema file '{text}' does not exist", "pass an existing JSON Schema file", source=text
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
-        raise InvalidOptionError(f"schema file '{text}' is not valid JSON ({err})", "fix the file; it must hold one JSON Schema object") from None
+        raise InvalidOptionError(
+            f"schema file '{text}' is not valid JSON ({err})",
+            "fix the file; it must hold one JSON Schema object",
+        ) from None
     if not isinstance(data, dict):
-        raise InvalidOptionError(f"schema file '{text}' does not hold a JSON object", "a JSON Schema is an object like {\"type\": \"object\", ...}")
+        raise InvalidOptionError(
+            f"schema file '{text}' does not hold a JSON object",
+            'a JSON Schema is an object like {"type": "object", ...}',
+        )
     name = str(data.get("title") or path.stem)
     _check_schema(data, name)
     return name, data
@@ -52,4 +66,7 @@ def _check_schema(schema: dict[str, Any], name: str) -> None:
     try:
         validator_for(schema).check_schema(schema)
     except SchemaError as err:
-        raise InvalidOptionError(f"schema '{name}' is not a valid JSON Schema: {err.message}", "check the schema against https://json-schema.org") from None
+        raise InvalidOptionError(
+            f"schema '{name}' is not a valid JSON Schema: {err.message}",
+            "check the schema against https://json-schema.org",
+        ) from None

@@ -71,14 +71,23 @@ def count_image_parts(messages: list[dict[str, Any]]) -> int:
 
 
 def is_image_part(part: Any) -> bool:
-    return isinstance(part, dict) and (part.get("type") in ("image", "image_url") or "image_url" in part)
+    return isinstance(part, dict) and (
+        part.get("type") in ("image", "image_url") or "image_url" in part
+    )
 
 
 def check_images(messages: list[dict[str, Any]], images: list[np.ndarray]) -> None:
     """Placeholders and images must pair up one to one; a mismatch is a caller bug."""
     n = count_image_parts(messages)
     if n != len(images):
-        raise ValueError(f"messages hold {n} image placeholder(s) but {len(images)} image(s) were given")
+        raise ValueError(
+            f"messages hold {n} image placeholder(s) but {len(images)} image(s) were given"
+        )
     for img in images:
-        if not (isinstance(img, np.ndarray) and img.ndim == 3 and img.shape[2] == 3 and img.dtype == np.uint8):
+        if not (
+            isinstance(img, np.ndarray)
+            and img.ndim == 3
+            and img.shape[2] == 3
+            and img.dtype == np.uint8
+        ):
             raise ValueError("images must be RGB uint8 arrays of shape (H, W, 3)")

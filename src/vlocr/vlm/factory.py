@@ -29,7 +29,9 @@ def get_engine(options: VlmOptions | None = None) -> VlmEngine:
 
             engine = OpenAIEngine(opts)
         else:  # pragma: no cover - pydantic already restricts the literal
-            raise InvalidOptionError(f"unknown VLM backend '{opts.backend}'", "use transformers or openai")
+            raise InvalidOptionError(
+                f"unknown VLM backend '{opts.backend}'", "use transformers or openai"
+            )
         _ENGINES[key] = engine
         return engine
 

@@ -35,7 +35,9 @@ def png_data_url(image: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def to_openai_messages(messages: list[dict[str, Any]], images: list[np.ndarray]) -> list[dict[str, Any]]:
+def to_openai_messages(
+    messages: list[dict[str, Any]], images: list[np.ndarray]
+) -> list[dict[str, Any]]:
     """Replace image placeholders, in order, with ``image_url`` parts carrying the pixels."""
     check_images(messages, images)
     pending = iter(images)
@@ -46,7 +48,9 @@ def to_openai_messages(messages: list[dict[str, Any]], images: list[np.ndarray])
             parts = []
             for part in content:
                 if is_image_part(part):
-                    parts.append({"type": "image_url", "image_url": {"url": png_data_url(next(pending))}})
+                    parts.append(
+                        {"type": "image_url", "image_url": {"url": png_data_url(next(pending))}}
+                    )
                 else:
                     parts.append(part)
             out.append({"role": msg["role"], "content": parts})
@@ -70,7 +74,10 @@ class OpenAIEngine:
         headers = {"Content-Type": "application/json"}
         if options.api_key:
             headers["Authorization"] = f"Bearer {options.api_key}"
-        self._client = httpx.Client(headers=headers, timeout=httpx.Timeout(options.timeout_s, connect=min(10.0, options.timeout_s)))
+        self._client = httpx.Client(
+            headers=headers,
+            timeout=httpx.Timeout(options.timeout_s, connect=min(10.0, options.timeout_s)),
+        )
 
     def close(self) -> None:
         self._client.close()
@@ -99,7 +106,10 @@ class OpenAIEngine:
         if json_schema is not None:
             body["response_format"] = {
                 "type": "json_schema",
-                "json_schema": {"name": str(json_schema.get("title") or "result").replace(" ", "_")[:64], "schema": json_schema},
+                "json_schema": {
+                    "name": str(json_schema.get("title") or "result").replace(" ", "_")[:64],
+                    "schema": json_schema,
+                },
             }
         return body
 
@@ -124,10 +134,13 @@ class OpenAIEngine:
                 continue
             except httpx.TimeoutException:
                 raise EngineTimeoutError(
-                    f"the VLM server did not answer within {self.options.timeout_s:.0f} s", "raise --timeout, lower --max-new-tokens, or check the server load"
+                    f"the VLM server did not answer within {self.options.timeout_s:.0f} s",
+                    "raise --timeout, lower --max-new-tokens, or check the server load",
                 ) from None
             except httpx.HTTPError as err:
-                raise EngineUnavailableError(f"request to {url} failed: {err}", "check --base-url") from None
+                raise EngineUnavailableError(
+                    f"request to {url} failed: {err}", "check --base-url"
+                ) from None
             if resp.status_code in RETRY_STATUS:
                 if stream:
                     resp.read()
@@ -139,14 +152,25 @@ class OpenAIEngine:
                     resp.read()
                 text = resp.text
                 resp.close()
-                if resp.status_code == 400 and "response_format" in body and ("response_format" in text or "json_schema" in text):
+                if (
+                    resp.status_code == 400
+                    and "response_format" in body
+                    and ("response_format" in text or "json_schema" in text)
+                ):
                     body = {k: v for k, v in body.items() if k != "response_format"}
                     return self._post(body, stream=stream)
-                hint = "check --api-key" if resp.status_code in (401, 403) else "check --model and --base-url"
-                raise EngineUnavailableError(f"{url} refused the request ({resp.status_code}): {_short(text)}", hint)
+                hint = (
+                    "check --api-key"
+                    if resp.status_code in (401, 403)
+                    else "check --model and --base-url"
+                )
+                raise EngineUnavailableError(
+                    f"{url} refused the request ({resp.status_code}): {_short(text)}", hint
+                )
             return resp
         raise EngineUnavailableError(
-            f"VLM server failed after {attempts} attempt(s): {last}", "start the server or fix --base-url (it should end in /v1)"
+            f"VLM server failed after {attempts} attempt(s): {last}",
+            "start the server or fix --base-url (it should end in /v1)",
         )
 
     # ---- public API ------------------------------------------------------------------------
@@ -163,7 +187,14 @@ class OpenAIEngine:
         stop_on_loop: bool = True,
     ) -> Generation:
         start = time.perf_counter()
-        body = self.payload(messages, images, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, json_schema=json_schema)
+        body = self.payload(
+            messages,
+            images,
+            max_new_tokens=max_new_tokens,
+            temperature=temperature,
+            top_p=top_p,
+            json_schema=json_schema,
+        )
         resp = self._post(body)
         elapsed = (time.perf_counter() - start) * 1000
         try:
@@ -189,7 +220,14 @@ class OpenAIEngine:
             completion_tokens=int(raw_usage.get("completion_tokens") or 0),
         )
         summary = json.dumps({k: v for k, v in body.items() if k != "messages"}, ensure_ascii=False)
-        return Generation(text=text.strip(), usage=usage, finish_reason=finish, loop_cut=loop_cut, timings_ms={"request": elapsed}, prompt=summary)
+        return Generation(
+            text=text.strip(),
+            usage=usage,
+            finish_reason=finish,
+            loop_cut=loop_cut,
+            timings_ms={"request": elapsed},
+            prompt=summary,
+        )
 
     def stream(
         self,
@@ -204,7 +242,14 @@ class OpenAIEngine:
         """Yield ``delta.content`` pieces from the server's SSE stream."""
         import httpx
 
-        body = self.payload(messages, images, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, stream=True)
+        body = self.payload(
+            messages,
+            images,
+            max_new_tokens=max_new_tokens,
+            temperature=temperature,
+            top_p=top_p,
+            stream=True,
+        )
         resp = self._post(body, stream=True)
         seen = ""
         try:
@@ -217,14 +262,20 @@ class OpenAIEngine:
                 try:
                     delta = json.loads(data)["choices"][0].get("delta", {}).get("content") or ""
                 except (ValueError, KeyError, IndexError, AttributeError):
-                    raise ModelOutputError(f"malformed stream event from the VLM server: {_short(data)}", "check --base-url") from None
+                    raise ModelOutputError(
+                        f"malformed stream event from the VLM server: {_short(data)}",
+                        "check --base-url",
+                    ) from None
                 if delta:
                     seen += delta
                     yield delta
                     if stop_on_loop and detect_loop(seen) is not None:
                         break
         except httpx.TimeoutException:
-            raise EngineTimeoutError(f"the VLM server stalled for {self.options.timeout_s:.0f} s while streaming", "raise --timeout") from None
+            raise EngineTimeoutError(
+                f"the VLM server stalled for {self.options.timeout_s:.0f} s while streaming",
+                "raise --timeout",
+            ) from None
         finally:
             resp.close()
 

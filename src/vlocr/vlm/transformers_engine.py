@@ -58,7 +58,10 @@ def _import_stack() -> tuple[Any, Any]:
         import torch
         import transformers
     except ImportError as err:
-        raise EngineUnavailableError(f"the transformers backend needs torch and transformers ({err.name} is missing)", INSTALL_HINT) from None
+        raise EngineUnavailableError(
+            f"the transformers backend needs torch and transformers ({err.name} is missing)",
+            INSTALL_HINT,
+        ) from None
     parts = tuple(int(p) for p in transformers.__version__.split(".")[:2] if p.isdigit())
     if parts < MIN_TRANSFORMERS:
         raise EngineUnavailableError(
@@ -73,7 +76,10 @@ def resolve_device(device: str, torch: Any) -> str:
     if device in ("", "auto"):
         return "cuda" if torch.cuda.is_available() else "cpu"
     if device.startswith("cuda") and not torch.cuda.is_available():
-        raise EngineUnavailableError(f"device '{device}' was asked for but CUDA is not available", "use --device cpu (or auto)")
+        raise EngineUnavailableError(
+            f"device '{device}' was asked for but CUDA is not available",
+            "use --device cpu (or auto)",
+        )
     if device != "cpu" and not device.startswith("cuda"):
         raise EngineUnavailableError(f"unknown device '{device}'", "use auto, cpu, cuda or cuda:N")
     return device
@@ -84,7 +90,9 @@ def resolve_dtype(dtype: str, device: str) -> str:
     if dtype in ("", "auto"):
         return "float32" if device == "cpu" else "bfloat16"
     if dtype not in ("float32", "bfloat16", "float16"):
-        raise EngineUnavailableError(f"unknown dtype '{dtype}'", "use auto, float32, bfloat16 or float16")
+        raise EngineUnavailableError(
+            f"unknown dtype '{dtype}'", "use auto, float32, bfloat16 or float16"
+        )
     return dtype
 
 
@@ -122,13 +130,19 @@ def _from_pretrained(loader: Any, model: str, what: str, **kwargs: Any) -> Any:
                 "the directory must hold a complete Qwen3-VL checkpoint (config.json, *.safetensors, tokenizer files, preprocessor_config.json)",
             ) from None
     if model.startswith((".", "/", "~")) or os.sep in model.strip("/").replace("/", "", 1):
-        raise EngineUnavailableError(f"model directory '{model}' does not exist", "pass --model with an existing directory or a hub id like Qwen/Qwen3-VL-2B-Instruct")
+        raise EngineUnavailableError(
+            f"model directory '{model}' does not exist",
+            "pass --model with an existing directory or a hub id like Qwen/Qwen3-VL-2B-Instruct",
+        )
     try:
         return loader.from_pretrained(model, local_files_only=True, **kwargs)
     except (OSError, ValueError):
         pass
     if not _hub_reachable():
-        raise EngineUnavailableError(f"'{model}' is not in the local model cache and the Hugging Face hub cannot be reached", _weights_hint(model))
+        raise EngineUnavailableError(
+            f"'{model}' is not in the local model cache and the Hugging Face hub cannot be reached",
+            _weights_hint(model),
+        )
     try:
         return loader.from_pretrained(model, **kwargs)
     except (OSError, ValueError) as err:
@@ -147,7 +161,9 @@ def _hub_reachable(timeout_s: float = 3.0) -> bool:
         return False
     url = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
     try:
-        with socket.create_connection((url.hostname or "huggingface.co", url.port or 443), timeout=timeout_s):
+        with socket.create_connection(
+            (url.hostname or "huggingface.co", url.port or 443), timeout=timeout_s
+        ):
             return True
     except OSError:
         return False
@@ -205,10 +221,13 @@ def _load(options: VlmOptions, torch: Any, device: str, dtype: str) -> _Bundle:
         tokenizer, image_processor = processor.tokenizer, processor.image_processor
     else:
         tokenizer = _from_pretrained(AutoTokenizer, options.model, "tokenizer", **common)
-        image_processor = _from_pretrained(AutoImageProcessor, options.model, "image processor", **common)
+        image_processor = _from_pretrained(
+            AutoImageProcessor, options.model, "image processor", **common
+        )
     if tokenizer.convert_tokens_to_ids(IMAGE_PAD) in (None, tokenizer.unk_token_id):
         raise EngineUnavailableError(
-            f"'{options.model}' has no {IMAGE_PAD} token: it is not a Qwen-VL model", "pass a Qwen3-VL model id or directory"
+            f"'{options.model}' has no {IMAGE_PAD} token: it is not a Qwen-VL model",
+            "pass a Qwen3-VL model id or directory",
         )
     kwargs: dict[str, Any] = dict(common, dtype=getattr(torch, dtype))
     if device.startswith("cuda"):
@@ -216,9 +235,14 @@ def _load(options: VlmOptions, torch: Any, device: str, dtype: str) -> _Bundle:
         if options.max_memory:
             kwargs["max_memory"] = options.max_memory
     try:
-        model = _from_pretrained(AutoModelForImageTextToText, options.model, "model weights", **kwargs)
+        model = _from_pretrained(
+            AutoModelForImageTextToText, options.model, "model weights", **kwargs
+        )
     except RuntimeError as err:  # CUDA out of memory and friends
-        raise EngineUnavailableError(f"cannot load '{options.model}' on {device}: {str(err).splitlines()[0][:200]}", "try --device cpu, a smaller model, or --dtype bfloat16") from None
+        raise EngineUnavailableError(
+            f"cannot load '{options.model}' on {device}: {str(err).splitlines()[0][:200]}",
+            "try --device cpu, a smaller model, or --dtype bfloat16",
+        ) from None
     model.eval()
     return _Bundle(
         model=model,
@@ -250,27 +274,39 @@ class TransformersEngine:
 
     # ---- prompt building (mirrors Qwen3VLProcessor) ------------------------------------------
 
-    def encode(self, messages: list[dict[str, Any]], images: list[np.ndarray]) -> tuple[dict[str, Any], str, list[int]]:
+    def encode(
+        self, messages: list[dict[str, Any]], images: list[np.ndarray]
+    ) -> tuple[dict[str, Any], str, list[int]]:
         """Return model inputs, the rendered prompt and the visual tokens per image."""
         import torch
 
         check_images(messages, images)
         b = self.bundle
         prompt = b.tokenizer.apply_chat_template(
-            _for_template(messages), chat_template=b.chat_template, tokenize=False, add_generation_prompt=True
+            _for_template(messages),
+            chat_template=b.chat_template,
+            tokenize=False,
+            add_generation_prompt=True,
         )
         if prompt.count(IMAGE_PAD) != len(images):
-            raise ValueError(f"the chat template produced {prompt.count(IMAGE_PAD)} image slots for {len(images)} images")
+            raise ValueError(
+                f"the chat template produced {prompt.count(IMAGE_PAD)} image slots for {len(images)} images"
+            )
         inputs: dict[str, Any] = {}
         counts: list[int] = []
         if images:
-            size = {"shortest_edge": int(self.options.min_pixels), "longest_edge": int(self.options.max_pixels)}
+            size = {
+                "shortest_edge": int(self.options.min_pixels),
+                "longest_edge": int(self.options.max_pixels),
+            }
             vision = b.image_processor(images=list(images), size=size, return_tensors="pt")
             merge = int(getattr(b.image_processor, "merge_size", 2))
             grids = vision["image_grid_thw"]
             counts = [int(g.prod().item()) // merge**2 for g in grids]
             pieces = prompt.split(IMAGE_PAD)
-            prompt = pieces[0] + "".join(IMAGE_PAD * n + rest for n, rest in zip(counts, pieces[1:], strict=True))
+            prompt = pieces[0] + "".join(
+                IMAGE_PAD * n + rest for n, rest in zip(counts, pieces[1:], strict=True)
+            )
             inputs["pixel_values"] = vision["pixel_values"]
             inputs["image_grid_thw"] = grids
         enc = b.tokenizer(prompt, return_tensors="pt", add_special_tokens=False)
@@ -285,15 +321,27 @@ class TransformersEngine:
             inputs["pixel_values"] = inputs["pixel_values"].to(b.model.dtype)
         return inputs, prompt, counts
 
-    def _gen_kwargs(self, max_new_tokens: int | None, temperature: float | None, top_p: float | None) -> dict[str, Any]:
+    def _gen_kwargs(
+        self, max_new_tokens: int | None, temperature: float | None, top_p: float | None
+    ) -> dict[str, Any]:
         temp = self.options.temperature if temperature is None else temperature
-        kwargs: dict[str, Any] = {"max_new_tokens": int(max_new_tokens or self.options.max_new_tokens)}
+        kwargs: dict[str, Any] = {
+            "max_new_tokens": int(max_new_tokens or self.options.max_new_tokens)
+        }
         if temp and temp > 0:
-            kwargs.update(do_sample=True, temperature=float(temp), top_p=float(self.options.top_p if top_p is None else top_p))
+            kwargs.update(
+                do_sample=True,
+                temperature=float(temp),
+                top_p=float(self.options.top_p if top_p is None else top_p),
+            )
         else:
             kwargs.update(do_sample=False, temperature=None, top_p=None, top_k=None)
         tok = self.bundle.tokenizer
-        eos = [i for i in {tok.convert_tokens_to_ids("<|im_end|>"), tok.eos_token_id} if isinstance(i, int) and i >= 0]
+        eos = [
+            i
+            for i in {tok.convert_tokens_to_ids("<|im_end|>"), tok.eos_token_id}
+            if isinstance(i, int) and i >= 0
+        ]
         kwargs["eos_token_id"] = eos
         kwargs["pad_token_id"] = tok.pad_token_id if tok.pad_token_id is not None else eos[0]
         return kwargs
@@ -321,7 +369,9 @@ class TransformersEngine:
         timings["encode"] = (time.perf_counter() - start) * 1000
         prompt_len = int(inputs["input_ids"].shape[1])
         kwargs = self._gen_kwargs(max_new_tokens, temperature, top_p)
-        criteria = make_loop_stopping_criteria(self.bundle.tokenizer, prompt_len) if stop_on_loop else None
+        criteria = (
+            make_loop_stopping_criteria(self.bundle.tokenizer, prompt_len) if stop_on_loop else None
+        )
         if criteria is not None:
             kwargs["stopping_criteria"] = StoppingCriteriaList([criteria])
         start = time.perf_counter()
@@ -329,7 +379,10 @@ class TransformersEngine:
             try:
                 out = self.bundle.model.generate(**inputs, **kwargs)
             except RuntimeError as err:
-                raise EngineUnavailableError(f"generation failed: {str(err).splitlines()[0][:200]}", "try a smaller --max-new-tokens or image, or --device cpu") from None
+                raise EngineUnavailableError(
+                    f"generation failed: {str(err).splitlines()[0][:200]}",
+                    "try a smaller --max-new-tokens or image, or --device cpu",
+                ) from None
         timings["generate"] = (time.perf_counter() - start) * 1000
         new_ids = out[0, prompt_len:]
         text = self.bundle.tokenizer.decode(new_ids, skip_special_tokens=True)
@@ -341,8 +394,17 @@ class TransformersEngine:
             if cut is not None or (criteria is not None and criteria.fired):
                 loop_cut, finish = True, "loop"
                 text = text[:cut] if cut is not None else text
-        usage = Usage(prompt_tokens=prompt_len, completion_tokens=int(len(new_ids)), image_tokens=sum(counts))
-        return Generation(text=text.strip(), usage=usage, finish_reason=finish, loop_cut=loop_cut, timings_ms=timings, prompt=prompt)
+        usage = Usage(
+            prompt_tokens=prompt_len, completion_tokens=int(len(new_ids)), image_tokens=sum(counts)
+        )
+        return Generation(
+            text=text.strip(),
+            usage=usage,
+            finish_reason=finish,
+            loop_cut=loop_cut,
+            timings_ms=timings,
+            prompt=prompt,
+        )
 
     def stream(
         self,
@@ -361,9 +423,14 @@ class TransformersEngine:
         prompt_len = int(inputs["input_ids"].shape[1])
         kwargs = self._gen_kwargs(max_new_tokens, temperature, top_p)
         if stop_on_loop:
-            kwargs["stopping_criteria"] = StoppingCriteriaList([make_loop_stopping_criteria(self.bundle.tokenizer, prompt_len)])
+            kwargs["stopping_criteria"] = StoppingCriteriaList(
+                [make_loop_stopping_criteria(self.bundle.tokenizer, prompt_len)]
+            )
         streamer = TextIteratorStreamer(
-            self.bundle.tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=self.options.timeout_s
+            self.bundle.tokenizer,
+            skip_prompt=True,
+            skip_special_tokens=True,
+            timeout=self.options.timeout_s,
         )
         errors: list[BaseException] = []
 
@@ -384,13 +451,18 @@ class TransformersEngine:
                 if piece:
                     yield piece
         except queue.Empty:
-            raise EngineTimeoutError(f"no token for {self.options.timeout_s:.0f} s while streaming", "raise --timeout or use a smaller image") from None
+            raise EngineTimeoutError(
+                f"no token for {self.options.timeout_s:.0f} s while streaming",
+                "raise --timeout or use a smaller image",
+            ) from None
         thread.join(timeout=1.0)
         if errors:
             err = errors[0]
             if isinstance(err, VlocrError):
                 raise err
-            raise EngineUnavailableError(f"generation failed: {str(err).splitlines()[0][:200]}", "see the server log") from None
+            raise EngineUnavailableError(
+                f"generation failed: {str(err).splitlines()[0][:200]}", "see the server log"
+            ) from None
 
 
 def _for_template(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -401,7 +473,9 @@ def _for_template(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if isinstance(content, list):
             parts = []
             for part in content:
-                if isinstance(part, dict) and (part.get("type") in ("image", "image_url") or "image_url" in part):
+                if isinstance(part, dict) and (
+                    part.get("type") in ("image", "image_url") or "image_url" in part
+                ):
                     parts.append({"type": "image"})
                 else:
                     parts.append(part)

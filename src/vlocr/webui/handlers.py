@@ -19,7 +19,9 @@ Region = tuple[int, int, int, int]
 NO_FILE = "请先上传图片或 PDF / Upload an image or PDF first"
 
 
-def region_from_fields(x: float | None, y: float | None, w: float | None, h: float | None) -> Region | None:
+def region_from_fields(
+    x: float | None, y: float | None, w: float | None, h: float | None
+) -> Region | None:
     """The x/y/w/h boxes as a region; all zero or empty means the whole page."""
     values = [int(v or 0) for v in (x, y, w, h)]
     if values[2] <= 0 or values[3] <= 0:
@@ -34,7 +36,9 @@ def region_from_clicks(first: tuple[int, int], second: tuple[int, int]) -> Regio
     return x0, y0, max(1, x1 - x0), max(1, y1 - y0)
 
 
-def load_page(path: str | None, page_no: float | None, io: IoOptions | None = None, pdf_dpi: int = 150) -> np.ndarray:
+def load_page(
+    path: str | None, page_no: float | None, io: IoOptions | None = None, pdf_dpi: int = 150
+) -> np.ndarray:
     """The RGB image of page ``page_no`` (1-based) of the uploaded file."""
     from vlocr.io import load_pages
 
@@ -52,7 +56,12 @@ def page_count(path: str | None, io: IoOptions | None = None) -> int:
 
 
 def recognize(
-    path: str | None, page_no: float | None, engine: str, preprocess: str, region: Region | None, io: IoOptions | None = None
+    path: str | None,
+    page_no: float | None,
+    engine: str,
+    preprocess: str,
+    region: Region | None,
+    io: IoOptions | None = None,
 ) -> dict[str, Any]:
     """OCR one page; return everything the page shows: images, rows, text, JSON, a download file."""
     from vlocr.io import Page
@@ -60,10 +69,14 @@ def recognize(
     from vlocr.service.reading import ocr_page_with_image
 
     image = load_page(path, page_no, io)
-    result, seen = ocr_page_with_image(Page(image=image, source="upload"), engine=engine, preprocess=preprocess, region=region)
+    result, seen = ocr_page_with_image(
+        Page(image=image, source="upload"), engine=engine, preprocess=preprocess, region=region
+    )
     rows = [[i, line.text, round(line.confidence, 3)] for i, line in enumerate(result.lines, 1)]
     payload = result.model_dump_json(indent=2)
-    with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="vlocr-", delete=False, encoding="utf-8") as handle:
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".json", prefix="vlocr-", delete=False, encoding="utf-8"
+    ) as handle:
         handle.write(payload)
     return {
         "original": image,
@@ -85,7 +98,9 @@ def history_messages(history: list[dict[str, Any]] | None) -> list[Any]:
     for turn in history or []:
         content = turn.get("content")
         if isinstance(content, list):
-            content = " ".join(str(c.get("text", "")) if isinstance(c, dict) else str(c) for c in content)
+            content = " ".join(
+                str(c.get("text", "")) if isinstance(c, dict) else str(c) for c in content
+            )
         if turn.get("role") in ("user", "assistant") and isinstance(content, str):
             out.append(ChatMessage(role=turn["role"], content=content))
     return out
@@ -129,15 +144,27 @@ def chat_turn(
     shown = message or f"JSON: {schema}"
     if json_mode:
         extracted = service.extract(image, schema=schema, **common)
-        json_text = json.dumps(extracted.data, ensure_ascii=False, indent=2) if extracted.data is not None else ""
+        json_text = (
+            json.dumps(extracted.data, ensure_ascii=False, indent=2)
+            if extracted.data is not None
+            else ""
+        )
         if not extracted.valid and extracted.validation_errors:
-            reply = "JSON 未通过校验 / JSON did not validate: " + "; ".join(extracted.validation_errors[:3])
+            reply = "JSON 未通过校验 / JSON did not validate: " + "; ".join(
+                extracted.validation_errors[:3]
+            )
         else:
             reply = "已提取 JSON / JSON extracted"
         answer_text = json_text or reply
-        return history + [{"role": "user", "content": shown}, {"role": "assistant", "content": answer_text}], json_text
+        return history + [
+            {"role": "user", "content": shown},
+            {"role": "assistant", "content": answer_text},
+        ], json_text
     answer = service.chat(image, history_messages(history), message, **common)
-    return history + [{"role": "user", "content": message}, {"role": "assistant", "content": answer.text}], ""
+    return history + [
+        {"role": "user", "content": message},
+        {"role": "assistant", "content": answer.text},
+    ], ""
 
 
 def friendly(err: VlocrError) -> str:

@@ -58,10 +58,18 @@ def build_page(settings: Settings | None = None, vlm: VlmOptions | None = None) 
                     type="filepath",
                     elem_id="upload",
                 )
-                page_no = gr.Number(1, label="页码 / Page", precision=0, minimum=1, elem_id="page-no")
-                engine = gr.Dropdown(engine_names(), value=settings.ocr_engine, label="识别引擎 / OCR engine")
-                preprocess = gr.Dropdown(PREPROCESS_CHOICES, value="none", label="预处理 / Preprocessing")
-                gr.Markdown("**区域 / Region** — 在原图上点击两个角 / click two corners on the original image")
+                page_no = gr.Number(
+                    1, label="页码 / Page", precision=0, minimum=1, elem_id="page-no"
+                )
+                engine = gr.Dropdown(
+                    engine_names(), value=settings.ocr_engine, label="识别引擎 / OCR engine"
+                )
+                preprocess = gr.Dropdown(
+                    PREPROCESS_CHOICES, value="none", label="预处理 / Preprocessing"
+                )
+                gr.Markdown(
+                    "**区域 / Region** — 在原图上点击两个角 / click two corners on the original image"
+                )
                 with gr.Row():
                     rx = gr.Number(0, label="x", precision=0, minimum=0, elem_id="region-x")
                     ry = gr.Number(0, label="y", precision=0, minimum=0, elem_id="region-y")
@@ -71,29 +79,79 @@ def build_page(settings: Settings | None = None, vlm: VlmOptions | None = None) 
                 run = gr.Button("识别 / Recognize", variant="primary", elem_id="recognize")
             with gr.Column(scale=3):
                 with gr.Row():
-                    original = gr.Image(label="原图 / Original", interactive=False, elem_id="original", height=360)
-                    preprocessed = gr.Image(label="预处理后 / Preprocessed", interactive=False, elem_id="preprocessed", height=360)
-                    annotated = gr.Image(label="标注结果 / Annotated", interactive=False, elem_id="annotated", height=360)
-                lines = gr.Dataframe(headers=HEADERS, label="识别行 / Lines", interactive=False, elem_id="lines", wrap=True)
+                    original = gr.Image(
+                        label="原图 / Original", interactive=False, elem_id="original", height=360
+                    )
+                    preprocessed = gr.Image(
+                        label="预处理后 / Preprocessed",
+                        interactive=False,
+                        elem_id="preprocessed",
+                        height=360,
+                    )
+                    annotated = gr.Image(
+                        label="标注结果 / Annotated",
+                        interactive=False,
+                        elem_id="annotated",
+                        height=360,
+                    )
+                lines = gr.Dataframe(
+                    headers=HEADERS,
+                    label="识别行 / Lines",
+                    interactive=False,
+                    elem_id="lines",
+                    wrap=True,
+                )
                 with gr.Row():
-                    text = gr.Textbox(label="识别文字 / Text", lines=6, buttons=["copy"], elem_id="ocr-text")
-                    result_json = gr.Code(label="结果 JSON / Result JSON", language="json", lines=6, elem_id="ocr-json")
-                download = gr.File(label="下载 / Download (JSON)", interactive=False, elem_id="download")
-        gr.Markdown("### 对话 / Chat" + ("" if vlm else " — 未配置模型 / no model configured (start with --vlm)"))
+                    text = gr.Textbox(
+                        label="识别文字 / Text", lines=6, buttons=["copy"], elem_id="ocr-text"
+                    )
+                    result_json = gr.Code(
+                        label="结果 JSON / Result JSON",
+                        language="json",
+                        lines=6,
+                        elem_id="ocr-json",
+                    )
+                download = gr.File(
+                    label="下载 / Download (JSON)", interactive=False, elem_id="download"
+                )
+        gr.Markdown(
+            "### 对话 / Chat"
+            + ("" if vlm else " — 未配置模型 / no model configured (start with --vlm)")
+        )
         with gr.Row():
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="关于这张图的对话 / Conversation about this image", elem_id="chat", height=320)
-                message = gr.Textbox(label="提问 / Question", placeholder="例如：合计多少钱？ / e.g. What is the total?", elem_id="chat-input")
+                chatbot = gr.Chatbot(
+                    label="关于这张图的对话 / Conversation about this image",
+                    elem_id="chat",
+                    height=320,
+                )
+                message = gr.Textbox(
+                    label="提问 / Question",
+                    placeholder="例如：合计多少钱？ / e.g. What is the total?",
+                    elem_id="chat-input",
+                )
                 with gr.Row():
                     send = gr.Button("发送 / Send", variant="primary", elem_id="chat-send")
                     reset = gr.Button("清空对话 / Clear chat", elem_id="chat-clear")
             with gr.Column(scale=2):
-                role = gr.Textbox(label="角色提示 / Role prompt", placeholder="你是一名会计 / You are an accountant", lines=2)
+                role = gr.Textbox(
+                    label="角色提示 / Role prompt",
+                    placeholder="你是一名会计 / You are an accountant",
+                    lines=2,
+                )
                 temperature = gr.Slider(0.0, 1.5, value=0.0, step=0.05, label="温度 / Temperature")
                 max_len = gr.Slider(16, 2048, value=256, step=16, label="最大长度 / Max new tokens")
                 json_mode = gr.Checkbox(False, label="JSON 模式 / JSON mode", elem_id="json-mode")
-                schema = gr.Dropdown(SCHEMA_PRESETS, value="receipt", label="JSON 模板 / Schema preset")
-                json_out = gr.Code(label="JSON 答案 / JSON answer", language="json", lines=8, buttons=["copy"], elem_id="json-out")
+                schema = gr.Dropdown(
+                    SCHEMA_PRESETS, value="receipt", label="JSON 模板 / Schema preset"
+                )
+                json_out = gr.Code(
+                    label="JSON 答案 / JSON answer",
+                    language="json",
+                    lines=8,
+                    buttons=["copy"],
+                    elem_id="json-out",
+                )
 
         def show_upload(path: str | None) -> tuple[Any, ...]:
             if not path:
@@ -104,12 +162,44 @@ def build_page(settings: Settings | None = None, vlm: VlmOptions | None = None) 
         upload.change(
             guard(show_upload),
             [upload],
-            [original, preprocessed, annotated, lines, text, result_json, download, rx, ry, rw, rh, corner],
+            [
+                original,
+                preprocessed,
+                annotated,
+                lines,
+                text,
+                result_json,
+                download,
+                rx,
+                ry,
+                rw,
+                rh,
+                corner,
+            ],
         )
 
-        def do_recognize(path: str | None, page: float, eng: str, pre: str, x: float, y: float, w: float, h: float) -> tuple[Any, ...]:
-            out = handlers.recognize(path, page, eng, pre, handlers.region_from_fields(x, y, w, h), io)
-            return out["original"], out["preprocessed"], out["annotated"], out["rows"], out["text"], out["json"], out["download"]
+        def do_recognize(
+            path: str | None,
+            page: float,
+            eng: str,
+            pre: str,
+            x: float,
+            y: float,
+            w: float,
+            h: float,
+        ) -> tuple[Any, ...]:
+            out = handlers.recognize(
+                path, page, eng, pre, handlers.region_from_fields(x, y, w, h), io
+            )
+            return (
+                out["original"],
+                out["preprocessed"],
+                out["annotated"],
+                out["rows"],
+                out["text"],
+                out["json"],
+                out["download"],
+            )
 
         run.click(
             guard(do_recognize),
@@ -128,16 +218,51 @@ def build_page(settings: Settings | None = None, vlm: VlmOptions | None = None) 
         clear_region.click(lambda: (None, 0, 0, 0, 0), None, [corner, rx, ry, rw, rh])
 
         def do_chat(
-            path: str | None, page: float, msg: str, history: list[dict[str, Any]], x: float, y: float, w: float, h: float,
-            role_text: str, temp: float, length: float, as_json: bool, preset: str,
+            path: str | None,
+            page: float,
+            msg: str,
+            history: list[dict[str, Any]],
+            x: float,
+            y: float,
+            w: float,
+            h: float,
+            role_text: str,
+            temp: float,
+            length: float,
+            as_json: bool,
+            preset: str,
         ) -> tuple[Any, ...]:
             new_history, json_text = handlers.chat_turn(
-                path, page, msg, history, vlm=vlm, region=handlers.region_from_fields(x, y, w, h), role=role_text,
-                temperature=temp, max_new_tokens=int(length), json_mode=as_json, schema=preset, io=io,
+                path,
+                page,
+                msg,
+                history,
+                vlm=vlm,
+                region=handlers.region_from_fields(x, y, w, h),
+                role=role_text,
+                temperature=temp,
+                max_new_tokens=int(length),
+                json_mode=as_json,
+                schema=preset,
+                io=io,
             )
             return new_history, "", json_text
 
-        chat_inputs = [upload, page_no, message, chatbot, rx, ry, rw, rh, role, temperature, max_len, json_mode, schema]
+        chat_inputs = [
+            upload,
+            page_no,
+            message,
+            chatbot,
+            rx,
+            ry,
+            rw,
+            rh,
+            role,
+            temperature,
+            max_len,
+            json_mode,
+            schema,
+        ]
         send.click(guard(do_chat), chat_inputs, [chatbot, message, json_out])
         message.submit(guard(do_chat), chat_inputs, [chatbot, message, json_out])
         reset.click(lambda: ([], ""), None, [chatbot, json_out])
