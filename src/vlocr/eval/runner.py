@@ -101,7 +101,7 @@ class BenchOptions:
     vlm_model: str | None = None
     vlm_options: dict[str, Any] = field(default_factory=dict)
     speed: bool = True
-    receipts: int = 4
+    receipts: int = 8
     cold_start_runs: int = 3
     big_photo: bool = True
     progress: bool = True

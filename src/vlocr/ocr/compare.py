@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,68 +19,24 @@ from vlocr.ocr.base import OcrEngine
 from vlocr.ocr.samples import Sample, make_samples
 
 
-def _is_cjk(ch: str) -> bool:
-    return (
-        "CJK" in unicodedata.name(ch, "")
-        or 0x3000 <= ord(ch) <= 0x303F
-        or 0xFF00 <= ord(ch) <= 0xFFEF
-    )
-
-
-def normalize(text: str) -> str:
-    """NFKC, one space between tokens, no spaces next to CJK characters (they carry no meaning)."""
-    text = unicodedata.normalize("NFKC", text)
-    tokens = text.split()
-    out = ""
-    for tok in tokens:
-        if out and not (_is_cjk(out[-1]) or _is_cjk(tok[0])):
-            out += " "
-        out += tok
-    return out
-
-
 def tokens(text: str) -> list[str]:
-    """Whitespace words, with every CJK character its own token."""
-    out: list[str] = []
-    for word in unicodedata.normalize("NFKC", text).split():
-        buf = ""
-        for ch in word:
-            if _is_cjk(ch):
-                if buf:
-                    out.append(buf)
-                    buf = ""
-                out.append(ch)
-            else:
-                buf += ch
-        if buf:
-            out.append(buf)
-    return out
+    """Words as the benchmark counts them (:func:`vlocr.eval.metrics.words`)."""
+    from vlocr.eval.metrics import words
+
+    return words(text)
 
 
 def word_f1(pred: str, truth: str) -> float:
-    p, t = Counter(tokens(pred)), Counter(tokens(truth))
-    hit = sum((p & t).values())
-    if not p or not t:
-        return float(p == t)
-    prec, rec = hit / sum(p.values()), hit / sum(t.values())
-    return 0.0 if hit == 0 else 2 * prec * rec / (prec + rec)
+    from vlocr.eval.metrics import word_prf
 
-
-def edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-        prev = cur
-    return prev[-1]
+    return word_prf(truth, pred)[2]
 
 
 def cer(pred: str, truth: str) -> float:
     """Character error rate over each document's lines joined in reading order."""
-    p = normalize(" ".join(pred.splitlines()))
-    t = normalize(" ".join(truth.splitlines()))
-    return edit_distance(p, t) / max(1, len(t))
+    from vlocr.eval.metrics import cer as bench_cer
+
+    return bench_cer(" ".join(truth.splitlines()), " ".join(pred.splitlines()))
 
 
 @dataclass
