@@ -53,7 +53,7 @@ def run_batch(
     out_dir: Path,
     *,
     engine: str = "rapidocr",
-    preprocess: str | list[str] = "none",
+    preprocess: str | list[str] = "auto",
     resume: bool = True,
     on_input: Callable[[Path, list[PageResult]], None] | None = None,
 ) -> BatchSummary:

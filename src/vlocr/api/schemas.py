@@ -39,7 +39,7 @@ class _Strict(BaseModel):
 
 class OcrOptionsModel(_Strict):
     preprocess: str = Field(
-        "none", description="none | seed | auto | a comma list of steps", examples=["none", "auto"]
+        "auto", description="none | seed | auto | a comma list of steps", examples=["none", "auto"]
     )
     engine: str = Field(
         "rapidocr",

@@ -26,7 +26,7 @@ def batch(
         "rapidocr", "--engine", "-e", help="OCR engine (see 'vlocr read --help')."
     ),
     preprocess: str = typer.Option(
-        "none", "--preprocess", "-p", help="Preprocessing preset or comma list of steps."
+        "auto", "--preprocess", "-p", help="Preprocessing preset or comma list of steps."
     ),
     resume: bool = typer.Option(
         True,

@@ -41,7 +41,7 @@ def read(
         help="OCR engine: rapidocr (default, offline), rapidocr-v6, rapidocr-v4, tesseract, or vlm (Qwen3-VL transcription; see 'vlocr ask --help' for model options).",
     ),
     preprocess: str = typer.Option(
-        "none",
+        "auto",
         "--preprocess",
         "-p",
         help="Preprocessing: none, seed (the reference article's 7 steps), auto (measure, then apply only what helps), or a comma list of steps, e.g. clahe,deskew.",

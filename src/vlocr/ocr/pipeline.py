@@ -36,6 +36,7 @@ class PipelineConfig:
     # vote over the widest lines); costs one classifier batch per page, a re-detect when turned
     auto_orient: bool = True
     orient_votes: int = 6  # one classifier batch
+    orient_max_confidence: float = 0.9  # pages reading at a lower median confidence are checked
     threads: int = 0
     spinning: bool = False  # ONNX Runtime worker threads busy-wait between ops
     det_text_px: float = 12.0  # target glyph height in the detector input
@@ -195,29 +196,23 @@ class PpOcrPipeline:
             out[beg : beg + len(batch)] = [float(p[1]) for p in probs]
         return out
 
-    def orient_page(
-        self, bgr: np.ndarray, boxes: np.ndarray, scale: float
-    ) -> tuple[np.ndarray, np.ndarray, int]:
-        """Turn a page whose text runs sideways or upside down; return the turned image, its boxes
-        and the number of clockwise quarter turns applied (0-3)."""
-        import cv2
-
-        turns = 0
-        if is_sideways(boxes):
-            bgr = cv2.rotate(bgr, cv2.ROTATE_90_CLOCKWISE)
-            boxes = self.detect(bgr, scale)
-            turns = 1
+    def upside_down(self, bgr: np.ndarray, boxes: np.ndarray) -> bool:
+        """The 0/180 classifier's vote over the widest lines (one batch): is the page upside down?"""
         wide = [b for b in boxes if box_len(b, 0) >= 2 * box_len(b, 1)]
         wide.sort(key=lambda b: -box_len(b, 0))
         crops = [self.crop(bgr, b) for b in wide[: self.config.orient_votes]]
-        if len(crops) >= 3:
-            probs = self.upside_down_probs(crops)
-            flipped, upright = int((probs > 0.9).sum()), int((probs < 0.1).sum())
-            if flipped >= 3 and flipped > 2 * upright:
-                bgr = cv2.rotate(bgr, cv2.ROTATE_180)
-                boxes = self.detect(bgr, scale)
-                turns += 2
-        return bgr, boxes, turns
+        if len(crops) < 3:
+            return False
+        probs = self.upside_down_probs(crops)
+        flipped, upright = int((probs > 0.9).sum()), int((probs < 0.1).sum())
+        return flipped >= 3 and flipped > 2 * upright
+
+    def _crops(
+        self, bgr: np.ndarray, boxes: np.ndarray
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        cfg = self.config
+        crop_boxes = [widen(b, cfg.crop_margin_left, cfg.crop_margin, bgr.shape[1]) for b in boxes]
+        return crop_boxes, [self.crop(bgr, b) for b in crop_boxes]
 
     def classify(self, crops: list[np.ndarray]) -> list[np.ndarray]:
         """Rotate crops the 0/180 classifier is sure are upside down."""
@@ -304,6 +299,8 @@ class PpOcrPipeline:
 
         Line boxes are in the upright frame the text was read in; ``last_turns`` says how many
         clockwise quarter turns of the input that frame is (see :func:`unturn`)."""
+        import cv2
+
         timings: dict[str, float] = {}
         with self._lock:
             t0 = time.perf_counter()
@@ -316,21 +313,37 @@ class PpOcrPipeline:
             boxes = self.detect(bgr, scale)
             cfg = self.config
             turns = 0
-            if cfg.auto_orient and self.cls is not None and len(boxes) >= 3:
-                bgr, boxes, turns = self.orient_page(bgr, boxes, scale)
-            self.last_turns = turns
-            crop_boxes = [
-                widen(b, cfg.crop_margin_left, cfg.crop_margin, bgr.shape[1]) for b in boxes
-            ]
-            crops = [self.crop(bgr, b) for b in crop_boxes]
+            if cfg.auto_orient and len(boxes) >= 3 and is_sideways(boxes):
+                bgr = cv2.rotate(bgr, cv2.ROTATE_90_CLOCKWISE)
+                boxes = self.detect(bgr, scale)
+                turns = 1
+            crop_boxes, crops = self._crops(bgr, boxes)
             t1 = time.perf_counter()
             timings["det"] = (t1 - t0) * 1000
-            if self.cls is not None and crops:
+            if cfg.use_cls and crops:
                 crops = self.classify(crops)
             t2 = time.perf_counter()
             timings["cls"] = (t2 - t1) * 1000
             recs = self.recognize_crops(crops) if crops else []
             timings["rec"] = (time.perf_counter() - t2) * 1000
+            # Upright text reads at a median confidence of ~1.0, upside-down text at <= 0.81 (8
+            # rendered kinds), so the 0/180 vote only runs on pages that read poorly.
+            confs = [r[1] for r in recs]
+            if (
+                cfg.auto_orient
+                and self.cls is not None
+                and len(confs) >= 3
+                and float(np.median(confs)) < cfg.orient_max_confidence
+                and self.upside_down(bgr, boxes)
+            ):
+                t3 = time.perf_counter()
+                bgr = cv2.rotate(bgr, cv2.ROTATE_180)
+                boxes = self.detect(bgr, scale)
+                crop_boxes, crops = self._crops(bgr, boxes)
+                recs = self.recognize_crops(crops) if crops else []
+                turns += 2
+                timings["reread"] = (time.perf_counter() - t3) * 1000
+            self.last_turns = turns
         lines = []
         for box, cbox, crop, (text, conf, chars) in zip(
             boxes, crop_boxes, crops, recs, strict=True

@@ -62,7 +62,7 @@ def ocr_page_with_image(
     page: Page,
     *,
     engine: str = DEFAULT_ENGINE,
-    preprocess: str | list[str] = "none",
+    preprocess: str | list[str] = "auto",
     region: Region | None = None,
     engine_options: dict[str, Any] | None = None,
 ) -> tuple[PageResult, np.ndarray]:
@@ -121,7 +121,7 @@ def read(
     sources: Iterable[str | Path | bytes | Any] | str | Path | bytes,
     *,
     engine: str = DEFAULT_ENGINE,
-    preprocess: str | list[str] = "none",
+    preprocess: str | list[str] = "auto",
     region: Region | str | None = None,
     io_options: IoOptions | None = None,
     pdf_dpi: int | None = None,

@@ -65,7 +65,7 @@ def build_page(settings: Settings | None = None, vlm: VlmOptions | None = None) 
                     engine_names(), value=settings.ocr_engine, label="识别引擎 / OCR engine"
                 )
                 preprocess = gr.Dropdown(
-                    PREPROCESS_CHOICES, value="none", label="预处理 / Preprocessing"
+                    PREPROCESS_CHOICES, value="auto", label="预处理 / Preprocessing"
                 )
                 gr.Markdown(
                     "**区域 / Region** — 在原图上点击两个角 / click two corners on the original image"
