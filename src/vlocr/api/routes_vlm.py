@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from vlocr.api.deps import get_state, require_ready, require_vlm, token_cap
 from vlocr.api.images import resolve_image
 from vlocr.api.schemas import ERROR_RESPONSES, AskRequest, ExtractRequest
+from vlocr.api.state import AppState
 from vlocr.results import ExtractResult, VlmAnswer
 
 router = APIRouter(tags=["vlm"])
@@ -23,6 +24,19 @@ def _sampling(body: AskRequest | ExtractRequest, state: object) -> dict[str, obj
     }
 
 
+async def _vlm_state_and_image(image: str, request: Request) -> tuple[AppState, bytes]:
+    """Refuse early (no VLM configured, not ready), then decode the request's image."""
+    state = get_state(request)
+    require_vlm(state)
+    require_ready(state)
+    data = await resolve_image(
+        image,
+        allowlist=state.settings.server.url_allowlist,
+        max_bytes=state.io_options.max_bytes,
+    )
+    return state, data
+
+
 @router.post(
     "/v1/ask",
     response_model=VlmAnswer,
@@ -30,14 +44,7 @@ def _sampling(body: AskRequest | ExtractRequest, state: object) -> dict[str, obj
     responses=ERROR_RESPONSES,
 )
 async def ask(body: AskRequest, request: Request) -> VlmAnswer:
-    state = get_state(request)
-    require_vlm(state)
-    require_ready(state)
-    data = await resolve_image(
-        body.image,
-        allowlist=state.settings.server.url_allowlist,
-        max_bytes=state.io_options.max_bytes,
-    )
+    state, data = await _vlm_state_and_image(body.image, request)
     from vlocr import service
 
     return await state.gate.run(
@@ -52,14 +59,7 @@ async def ask(body: AskRequest, request: Request) -> VlmAnswer:
     responses=ERROR_RESPONSES,
 )
 async def extract(body: ExtractRequest, request: Request) -> ExtractResult:
-    state = get_state(request)
-    require_vlm(state)
-    require_ready(state)
-    data = await resolve_image(
-        body.image,
-        allowlist=state.settings.server.url_allowlist,
-        max_bytes=state.io_options.max_bytes,
-    )
+    state, data = await _vlm_state_and_image(body.image, request)
     from vlocr import service
 
     return await state.gate.run(

@@ -46,7 +46,9 @@ def receipt_speed(configs: list[Config], count: int, seed: int) -> dict[str, Any
         order = engines[i % len(engines) :] + engines[: i % len(engines)] if engines else []
         for engine in order:
             start = time.perf_counter()
-            result = ocr_page(Page(image=doc.image, source="receipt"), engine=engine, preprocess="none")
+            result = ocr_page(
+                Page(image=doc.image, source="receipt"), engine=engine, preprocess="none"
+            )
             times[engine].append((time.perf_counter() - start) * 1000)
             cers[engine].append(cer(doc.text, result.text))
     shape = receipts[0].image.shape if receipts else (0, 0)

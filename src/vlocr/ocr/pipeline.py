@@ -218,23 +218,11 @@ class PpOcrPipeline:
         """Rotate crops the 0/180 classifier is sure are upside down."""
         import cv2
 
-        assert self.cls is not None
-        out = list(crops)
-        for beg in range(0, len(crops), 6):
-            batch = []
-            for img in crops[beg : beg + 6]:
-                h, w = img.shape[:2]
-                rw = min(192, int(math.ceil(48 * w / h)))
-                pad = np.zeros((3, 48, 192), np.float32)
-                pad[:, :, :rw] = (
-                    cv2.resize(img, (rw, 48)).astype(np.float32) * (2 / 255.0) - 1.0
-                ).transpose(2, 0, 1)
-                batch.append(pad)
-            probs = self.cls(np.stack(batch))
-            for i, p in enumerate(probs):
-                if int(np.argmax(p)) == 1 and float(p[1]) > 0.9:
-                    out[beg + i] = cv2.rotate(crops[beg + i], cv2.ROTATE_180)
-        return out
+        probs = self.upside_down_probs(crops)
+        return [
+            cv2.rotate(c, cv2.ROTATE_180) if p > 0.9 else c
+            for c, p in zip(crops, probs, strict=True)
+        ]
 
     # ---- recognition ------------------------------------------------------------------------
 
