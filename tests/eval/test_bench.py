@@ -12,13 +12,13 @@ import typer
 from typer.testing import CliRunner
 
 from vlocr.eval import runner as runner_mod
+from vlocr.eval.report import write_report as write_outputs
 from vlocr.eval.runner import (
     BenchOptions,
     Config,
     degraded_item,
     run_bench,
     synthetic_items,
-    write_outputs,
 )
 from vlocr.eval.synth import Document
 
