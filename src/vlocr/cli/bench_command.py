@@ -95,6 +95,18 @@ def bench(
         "--speed/--no-speed",
         help="Run the speed section (receipts in one process, fresh processes of ours and the peers with peak memory, preprocessing cost).",
     ),
+    receipts: int = typer.Option(
+        None,
+        "--receipts",
+        min=0,
+        help="Receipts timed in one process (real --data receipts when given; default 8).",
+    ),
+    fresh_runs: int = typer.Option(
+        None,
+        "--fresh-runs",
+        min=0,
+        help="Fresh processes timed per command (ours and each peer; default 3).",
+    ),
     progress: bool = typer.Option(
         True, "--progress/--no-progress", help="Show a progress bar on stderr."
     ),
@@ -120,6 +132,10 @@ def bench(
         overrides["layout_docs"] = layout_docs
     if peers:
         overrides["peers"] = tuple(peers)
+    if receipts is not None:
+        overrides["receipts"] = receipts
+    if fresh_runs is not None:
+        overrides["cold_start_runs"] = fresh_runs
     if data:
         overrides.update(
             data=[str(d) for d in data] if len(data) > 1 else str(data[0]),

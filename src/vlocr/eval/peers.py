@@ -6,18 +6,21 @@ prints the recognised text lines on stdout. It runs in its own environment, so a
 cannot be installed next to ours (``rapidocrlite`` replaces the ``rapidocr`` package) is still
 measured in the same run as ours.
 
-Every process is reaped with ``os.wait4``, which returns that child's own resource usage: its
-CPU time and peak resident memory come from the kernel, not from polling.
+Every measured process is started by a tiny launcher (``python -S``, a few MB) that reaps it with
+``os.wait4`` and reports that child's own resource usage: CPU time and peak resident memory come
+from the kernel, not from polling. The launcher matters: Linux carries a process's memory
+high-water mark across fork and exec, so a command spawned straight from the benchmark (which
+holds every engine, a GB or more) would report the benchmark's peak as its own.
 """
 
 from __future__ import annotations
 
-import os
+import json
 import shlex
 import subprocess
+import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +30,18 @@ import numpy as np
 from vlocr.errors import InvalidOptionError
 
 PAGE_SEPARATOR = "\f"
+USAGE_MARK = "@@vlocr-usage "
+# Runs argv[1:], waits for it and prints its wall time and rusage as the last stderr line.
+_LAUNCHER = (
+    "import os,sys,time,json\n"
+    "t=time.perf_counter()\n"
+    "pid=os.posix_spawnp(sys.argv[1],sys.argv[1:],os.environ)\n"
+    "_,st,ru=os.wait4(pid,0)\n"
+    "w=time.perf_counter()-t\n"
+    "sys.stderr.write('\\n%s%s\\n'%(" + repr(USAGE_MARK) + ",json.dumps({'wall':w,"
+    "'cpu':ru.ru_utime+ru.ru_stime,'maxrss_kb':ru.ru_maxrss})))\n"
+    "sys.exit(os.waitstatus_to_exitcode(st) & 255)\n"
+)
 Reader = Callable[[np.ndarray], tuple[str, list[str]]]
 
 
@@ -93,32 +108,32 @@ class ProcessRun:
 def run_process(
     argv: Sequence[str], timeout: float = 600.0, env: dict[str, str] | None = None
 ) -> ProcessRun:
-    """Run ``argv`` to completion and measure it (wall clock from spawn to reaping)."""
+    """Run ``argv`` to completion through the launcher; wall time is from spawn to reaping."""
+    launcher = [sys.executable, "-S", "-c", _LAUNCHER, *argv]
     with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
         proc = subprocess.Popen(
-            list(argv), stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL, env=env
+            launcher, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL, env=env
         )
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
         try:
-            assert proc.stdout is not None
-            out = proc.stdout.read()
-            proc.stdout.close()
-            _, status, usage = os.wait4(proc.pid, 0)
+            out, _ = proc.communicate()
         finally:
             timer.cancel()
-        wall = (time.perf_counter() - start) * 1000
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen.wait
         err.seek(0)
         stderr = err.read().decode("utf-8", "replace")
+    body, _, mark = stderr.rpartition(USAGE_MARK)
+    try:
+        usage = json.loads(mark)
+    except json.JSONDecodeError:  # the launcher itself failed (or was killed by the timeout)
+        body, usage = stderr, {"wall": float("nan"), "cpu": float("nan"), "maxrss_kb": 0}
     return ProcessRun(
         returncode=proc.returncode,
         stdout=out.decode("utf-8", "replace"),
-        stderr=stderr,
-        wall_ms=wall,
-        cpu_ms=(usage.ru_utime + usage.ru_stime) * 1000,
-        peak_mb=usage.ru_maxrss / 1024,  # KiB on Linux
+        stderr=body.rstrip("\n"),
+        wall_ms=usage["wall"] * 1000,
+        cpu_ms=usage["cpu"] * 1000,
+        peak_mb=usage["maxrss_kb"] / 1024,  # KiB on Linux
     )
 
 

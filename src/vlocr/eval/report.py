@@ -349,6 +349,7 @@ def render_markdown(result: BenchResult, agg: dict[str, Any], charts: dict[str, 
                 [
                     [f"`{c}`", f"{v['rss_mb']:.0f}", f"{v['delta_mb']:+.0f}"]
                     for c, v in mem["after_load_mb"].items()
+                    if not c.endswith("/peer")
                 ],
             )
         )
@@ -373,13 +374,15 @@ def render_markdown(result: BenchResult, agg: dict[str, Any], charts: dict[str, 
     counts: dict[str, int] = defaultdict(int)
     for item in opt["items"]:
         counts[item["group"]] += 1
-    parts.append(
-        f"- Images: synthetic documents from `vlocr.eval.synth` (seed {opt['seed']}, kinds {', '.join(opt['kinds'])}), "
-        f"rendered with DejaVu and Noto Sans CJK, exact per-line ground truth; {opt['docs_per_group']} per degradation group "
-        f"(severity cycling 1, 2, 3; `rotate` is 90 and 180 degrees). Groups and image counts: "
-        + ", ".join(f"{g} {n}" for g, n in counts.items())
-        + "."
-    )
+    if opt.get("synthetic", True):
+        parts.append(
+            f"- Images: synthetic documents from `vlocr.eval.synth` (seed {opt['seed']}, kinds {', '.join(opt['kinds'])}), "
+            f"rendered with DejaVu and Noto Sans CJK, exact per-line ground truth; {opt['docs_per_group']} per degradation group "
+            f"(severity cycling 1, 2, 3; `rotate` is 90 and 180 degrees). Groups and image counts: "
+            + ", ".join(f"{g} {n}" for g, n in counts.items())
+            + "; the `layout` group holds clean mixed-size and multi-column pages whose truth is in "
+            "reading order."
+        )
     if opt.get("data"):
         parts.append(
             f"- Labelled data: `{opt['data']}` in format `{opt['data_format']}`"

@@ -41,7 +41,7 @@ def receipt_pages(
     """``count`` receipts with their truth: the real ones among ``items`` (``--data`` receipts)
     when there are any, else synthetic receipt-sized pages (about 600 x 1700 px, 40-50 rows)."""
     real = [(i.image, i.text) for i in items if i.kind == "receipt" and i.group.startswith("user")]
-    if real:
+    if len(real) >= count:
         return "real receipts from --data", real[:count]
     docs = [long_receipt(seed + 500 + i) for i in range(count)]
     return "synthetic receipt-sized pages", [(d.image, d.text) for d in docs]
