@@ -215,6 +215,12 @@ def _parse(pipeline: str | Sequence[str]) -> tuple[str, list[str]]:
     return "custom:" + ",".join(names), names
 
 
+def check_pipeline(pipeline: str | Sequence[str]) -> None:
+    """Raise ``InvalidOptionError`` for an unknown pipeline or step, before any image is read,
+    so a bad ``-p`` is reported once and not once per file."""
+    _parse(pipeline)
+
+
 def _split_params(params: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
     """Split **params into per-step overrides (``clahe={"clip": 3}``) and auto options."""
     per_step: dict[str, dict[str, Any]] = {}
