@@ -214,6 +214,7 @@ def read(
     pdf_dpi: int | None = None,
     vlm: Any = None,
     on_page: Callable[[PageResult], None] | None = None,
+    on_image: Callable[[Page, PageResult, np.ndarray], None] | None = None,
 ) -> ReadResult:
     """OCR every page of every source. A bad source becomes a page with ``error`` set; the rest are
     still read, so a batch never loses work because of one file.
@@ -222,6 +223,7 @@ def read(
     list for several. Defaults come from the settings (``VLOCR_IO__*``, ``VLOCR_OCR_ENGINE``,
     ``VLOCR_TESSERACT__*``), the same object the server and batch use. ``engine="vlm"`` transcribes
     with the VLM (``vlm``: its options) into the same page shape, without line boxes.
+    ``on_image(page, result, seen)`` receives each page with the image the engine saw.
     """
     from vlocr.io import load_pages
 
@@ -249,9 +251,9 @@ def read(
         for page in pages:
             try:
                 if engine == VLM_ENGINE:
-                    page_result = vlm_page(page, region=region, vlm=vlm)
+                    page_result, seen = vlm_page(page, region=region, vlm=vlm), page.image
                 else:
-                    page_result = ocr_page(
+                    page_result, seen = ocr_page_with_image(
                         page, engine=engine, preprocess=preprocess, region=region
                     )
                 page_result.timings_ms = {
@@ -262,6 +264,9 @@ def read(
                 err.source = err.source or page.label
                 page_result = _error_page(page.source, err)
                 page_result.page, page_result.page_count = page.page, page.page_count
+            else:
+                if on_image:
+                    on_image(page, page_result, seen)
             result.pages.append(page_result)
             if on_page:
                 on_page(page_result)
