@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from vlocr.api.deps import get_state, require_ready, require_vlm, token_cap
+from vlocr.api.deps import get_state, require_vlm, token_cap
 from vlocr.api.images import check_url, fetch_url, is_url
 from vlocr.api.openai_schemas import (
     AssistantMessage,
@@ -112,7 +112,6 @@ def _sse(data: dict[str, Any] | str) -> str:
 async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
     state = get_state(request)
     require_vlm(state)
-    require_ready(state)
     messages = [m.model_dump(exclude_none=True) for m in body.messages]
     for message in messages:
         if message["role"] == "developer":
@@ -122,6 +121,7 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
 
     kwargs: dict[str, Any] = {
         "vlm": state.vlm,
+        "io_options": state.io_options,
         "temperature": body.temperature,
         "top_p": body.top_p,
         "max_new_tokens": token_cap(state, body.max_completion_tokens or body.max_tokens),

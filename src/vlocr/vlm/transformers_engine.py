@@ -27,6 +27,7 @@ import numpy as np
 
 from vlocr.config import VlmOptions
 from vlocr.errors import EngineTimeoutError, EngineUnavailableError, VlocrError
+from vlocr.extras import TORCH_FIRST
 from vlocr.results import Usage
 from vlocr.vlm.base import Generation, check_images
 from vlocr.vlm.chat_template import QWEN_CHAT_TEMPLATE
@@ -34,7 +35,7 @@ from vlocr.vlm.loop import detect_loop, make_loop_stopping_criteria
 
 IMAGE_PAD = "<|image_pad|>"
 MIN_TRANSFORMERS = (4, 57)  # first release with Qwen3-VL
-INSTALL_HINT = "install the VLM extra: pip install 'vlocr[vlm]'"
+INSTALL_HINT = TORCH_FIRST
 
 
 @dataclass
@@ -113,7 +114,7 @@ def _check_cache_dir(cache_dir: str | None) -> None:
 
 def _weights_hint(model: str) -> str:
     return (
-        f"no network? download it elsewhere with `huggingface-cli download {model} --local-dir DIR`, "
+        f"no network? download it elsewhere with `hf download {model} --local-dir DIR`, "
         "copy DIR here and pass --model DIR, or point HF_HOME at a cache that holds it"
     )
 
