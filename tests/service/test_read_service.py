@@ -150,3 +150,30 @@ def test_base64_input_gets_a_short_label() -> None:
     for source in (text, "data:image/jpeg;base64," + text):
         page = vlocr.read(source, preprocess="none").pages[0]
         assert page.ok and len(page.source) < 40, page.source[:80]
+
+
+def test_dir_shows_the_public_api() -> None:
+    names = dir(vlocr)
+    for name in ("read", "ask", "extract", "chat", "transcribe", "ReadResult", "VlmAnswer"):
+        assert name in names
+        assert getattr(vlocr, name) is not None
+
+
+def test_ask_takes_a_model_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    import vlocr.service.questions as q
+    from vlocr.results import Usage
+    from vlocr.vlm import Generation
+
+    seen: list[str] = []
+
+    class Engine:
+        def generate(self, messages: object, **kw: object) -> Generation:
+            return Generation(text="16.50", usage=Usage())
+
+    def get_engine(opts):  # type: ignore[no-untyped-def]
+        seen.append(opts.model)
+        return Engine()
+
+    monkeypatch.setattr(q, "get_engine", get_engine)
+    answer = vlocr.ask(RECEIPT, "Total?", model="my-local-model", ocr_checks=False)
+    assert seen == ["my-local-model"] and answer.model == "my-local-model"

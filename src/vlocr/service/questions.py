@@ -443,6 +443,40 @@ def openai_messages_to_engine(
     return out, images
 
 
+def _json_reply(
+    engine: Any,
+    messages: list[dict[str, Any]],
+    images: list[np.ndarray],
+    schema: dict[str, Any] | None,
+    **sampling: Any,
+) -> Generation:
+    """A reply that honours ``response_format``: asked for JSON, parsed, repaired, re-asked once
+    with the errors; the text is the clean JSON when one was recovered."""
+    import json
+
+    from vlocr.tasks.prompts import json_mode_messages
+
+    replies: list[Generation] = []
+
+    def call(convo: list[dict[str, Any]]) -> Generation:
+        replies.append(engine.generate(convo, images=images, json_schema=schema, **sampling))
+        return replies[-1]
+
+    outcome = run_extraction(
+        call, json_mode_messages(messages, schema), schema or {"type": "object"}, max_attempts=2
+    )
+    last = replies[-1]
+    text = json.dumps(outcome.data, ensure_ascii=False) if outcome.data is not None else last.text
+    usage = Usage(
+        prompt_tokens=sum(g.usage.prompt_tokens for g in replies),
+        completion_tokens=sum(g.usage.completion_tokens for g in replies),
+        image_tokens=sum(g.usage.image_tokens for g in replies),
+    )
+    return Generation(
+        text=text, usage=usage, finish_reason=last.finish_reason, loop_cut=last.loop_cut
+    )
+
+
 def chat_completion(
     messages: list[dict[str, Any]],
     *,
@@ -453,28 +487,28 @@ def chat_completion(
     temperature: float | None = None,
     top_p: float | None = None,
     json_schema: dict[str, Any] | None = None,
+    json_mode: bool = False,
 ) -> CompletionResult:
-    """Run OpenAI-format messages (images as data URLs) through the configured engine."""
+    """Run OpenAI-format messages (images as data URLs) through the configured engine.
+
+    ``json_mode`` (``response_format`` ``json_object``) or a ``json_schema`` makes the reply one
+    validated JSON object; a stream then carries that object as its one piece. A stream's
+    ``CompletionResult`` gets its usage and finish reason once its chunks are consumed.
+    """
     opts = _options(vlm)
     engine_messages, images = openai_messages_to_engine(messages, io_options)
     engine = get_engine(opts)
-    if stream:
-        chunks = engine.stream(
-            engine_messages,
-            images=images,
-            max_new_tokens=max_new_tokens,
-            temperature=temperature,
-            top_p=top_p,
+    sampling = {"max_new_tokens": max_new_tokens, "temperature": temperature, "top_p": top_p}
+    if json_mode or json_schema is not None:
+        gen = _json_reply(engine, engine_messages, images, json_schema, **sampling)
+    elif stream:
+        result = CompletionResult(model=opts.model, backend=opts.backend)
+        result.chunks = _stream_into(
+            engine.stream(engine_messages, images=images, **sampling), result
         )
-        return CompletionResult(model=opts.model, backend=opts.backend, chunks=chunks)
-    gen = engine.generate(
-        engine_messages,
-        images=images,
-        max_new_tokens=max_new_tokens,
-        temperature=temperature,
-        top_p=top_p,
-        json_schema=json_schema,
-    )
+        return result
+    else:
+        gen = engine.generate(engine_messages, images=images, **sampling)
     return CompletionResult(
         model=opts.model,
         backend=opts.backend,
@@ -482,4 +516,14 @@ def chat_completion(
         usage=gen.usage,
         finish_reason=gen.finish_reason,
         loop_cut=gen.loop_cut,
+        chunks=iter([gen.text]) if stream else None,
     )
+
+
+def _stream_into(pieces: Iterator[str], result: CompletionResult) -> Iterator[str]:
+    """Pass the engine's pieces on; when they end, copy the engine's final ``Generation`` (usage,
+    finish reason) onto ``result``, so a stream reports what the same request without one does."""
+    final = yield from pieces
+    if isinstance(final, Generation):
+        result.text, result.usage = final.text, final.usage
+        result.finish_reason, result.loop_cut = final.finish_reason, final.loop_cut
