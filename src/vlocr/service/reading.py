@@ -113,6 +113,13 @@ def ocr_page_with_image(
     timings["engine_load"] = (time.perf_counter() - start) * 1000
     out = ocr.recognize(seen)
     timings.update({f"ocr_{k}" if k != "total" else "ocr": v for k, v in out.timings_ms.items()})
+    if preprocess == "auto" and trace is not None and _cropped(trace):
+        start = time.perf_counter()
+        alt = _without_crop(image, engine, ocr, out, trace)
+        timings["ocr_crop_check"] = (time.perf_counter() - start) * 1000
+        if alt is not None:
+            pre, out = alt
+            seen, trace, mapper = pre.image, pre.trace, pre.map_box_to_original
     lines = out.lines
     if mapper is not None:
         lines = map_lines(lines, mapper)
@@ -134,6 +141,44 @@ def ocr_page_with_image(
         region=region,
     )
     return result, seen
+
+
+CROPPING_STEPS = frozenset({"perspective"})  # geometric steps that can cut text off the page
+
+
+def _cropped(trace: Any) -> bool:
+    return any(step.name in CROPPING_STEPS for step in trace.steps)
+
+
+def _read_chars(lines: list[OcrLine]) -> int:
+    """Characters read with some confidence: what a crop must not lose."""
+    return sum(len(ln.text.strip()) for ln in lines if ln.confidence >= 0.5)
+
+
+def _without_crop(image: np.ndarray, engine: str, ocr: Any, out: Any, trace: Any) -> Any:
+    """``auto`` keeps a page warp only when it does not lose text: read the page once more
+    without it and return ``(preprocessed, output)`` when that reads more, else None (and note
+    the comparison in the kept step's reason)."""
+    from vlocr.preprocess import run as run_preprocess
+    from vlocr.results import StepTrace
+
+    pre = run_preprocess(image, "auto", engine=engine, warp_page=False)
+    alt = ocr.recognize(pre.image)
+    kept, unwarped = _read_chars(out.lines), _read_chars(alt.lines)
+    step = next(s for s in trace.steps if s.name in CROPPING_STEPS)
+    if unwarped > kept + max(3, 0.02 * kept):
+        pre.trace.skipped = [s for s in pre.trace.skipped if s.name != step.name]
+        pre.trace.skipped.append(
+            StepTrace(
+                name=step.name,
+                params=step.params,
+                reason=f"{step.reason}; dropped: it lost text ({kept} characters read with it, "
+                f"{unwarped} without)",
+            )
+        )
+        return pre, alt
+    step.reason += f"; kept: it loses no text ({kept} characters read with it, {unwarped} without)"
+    return None
 
 
 def ocr_page(page: Page, **kwargs: Any) -> PageResult:
