@@ -3,6 +3,7 @@ settings object (``VLOCR_*``) governs the library as it governs the server."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -177,3 +178,14 @@ def test_ask_takes_a_model_name(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(q, "get_engine", get_engine)
     answer = vlocr.ask(RECEIPT, "Total?", model="my-local-model", ocr_checks=False)
     assert seen == ["my-local-model"] and answer.model == "my-local-model"
+
+
+def test_web_page_recognition_keeps_the_pdf_page_number(tmp_path: Path, text_png: Path) -> None:
+    from vlocr.webui.handlers import recognize
+
+    page = Image.open(text_png).convert("RGB")
+    pdf = tmp_path / "three.pdf"
+    page.save(pdf, "PDF", save_all=True, append_images=[page, page], resolution=100)
+    result = recognize(str(pdf), 3, "rapidocr", "none", None)["result"]
+    assert (result.page, result.page_count) == (3, 3)
+    assert json.loads(recognize(str(pdf), 2, "rapidocr", "none", None)["json"])["page"] == 2
