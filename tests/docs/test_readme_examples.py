@@ -148,3 +148,11 @@ def test_openai_client_example_runs(served: tuple[str, StubServer], workdir: Pat
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "The total is 16.50."
+
+
+def test_no_curl_example_inlines_a_file_in_its_arguments() -> None:
+    """One argument may hold 128 KiB on Linux: "$(base64 photo.jpg)" fails for a real photo."""
+    for block in blocks("bash", "Serve"):
+        for line in block.splitlines():
+            if "curl" in line:
+                assert "$(base64" not in line, line
