@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # torch is pinned to the CPU wheel that exists on these machines; other versions pull CUDA (GBs).
 TORCH  ?= torch==2.13.0
+# Debian packages the tests use; .ci/run installs the same list.
+SYSPKGS := tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-jpn tesseract-ocr-kor fonts-noto-cjk fonts-dejavu-core chromium curl
 
 .PHONY: demo test install install-dev sysdeps lint bench bench-quick bench-real peer-rapidocrlite examples clean
 
@@ -30,13 +32,13 @@ demo: install
 ## sysdeps: Debian packages the tests use (tesseract + Chinese pack, CJK fonts, Chromium).
 sysdeps:
 	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -q kor \
-	   && command -v chromium >/dev/null && fc-list :lang=zh | grep -q .; then \
+	   && command -v chromium >/dev/null && command -v curl >/dev/null && fc-list :lang=zh | grep -q .; then \
 	  echo "system packages present"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-jpn tesseract-ocr-kor fonts-noto-cjk fonts-dejavu-core chromium >/dev/null; \
+	    $(SYSPKGS) >/dev/null; \
 	else \
-	  echo "missing system packages: run as root or: sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-jpn tesseract-ocr-kor fonts-noto-cjk fonts-dejavu-core chromium" >&2; exit 1; \
+	  echo "missing system packages: run as root or: sudo apt-get install $(SYSPKGS)" >&2; exit 1; \
 	fi
 
 ## test: system packages, full dev install, then every test.

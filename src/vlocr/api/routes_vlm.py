@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from vlocr.api.deps import get_state, require_ready, require_vlm, token_cap
+from vlocr.api.deps import get_state, require_vlm, token_cap
 from vlocr.api.images import resolve_image
 from vlocr.api.schemas import ERROR_RESPONSES, AskRequest, ExtractRequest
 from vlocr.api.state import AppState
@@ -21,6 +21,7 @@ def _sampling(body: AskRequest | ExtractRequest, state: object) -> dict[str, obj
         "temperature": body.temperature,
         "top_p": body.top_p,
         "max_new_tokens": token_cap(state, body.max_new_tokens),  # type: ignore[arg-type]
+        "io_options": state.io_options,  # type: ignore[attr-defined]
     }
 
 
@@ -28,7 +29,6 @@ async def _vlm_state_and_image(image: str, request: Request) -> tuple[AppState, 
     """Refuse early (no VLM configured, not ready), then decode the request's image."""
     state = get_state(request)
     require_vlm(state)
-    require_ready(state)
     data = await resolve_image(
         image,
         allowlist=state.settings.server.url_allowlist,

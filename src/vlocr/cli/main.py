@@ -59,7 +59,22 @@ for _module in (
 
 
 def main() -> None:
-    app()
+    """Run the CLI; a command whose optional extra is not installed gets one line naming it."""
+    try:
+        app()
+    except ModuleNotFoundError as exc:
+        from vlocr.cli.common import EXIT_INPUT_ERROR
+        from vlocr.extras import extra_for, install_hint
+
+        extra = extra_for(exc.name)
+        if extra is None:
+            raise
+        typer.echo(
+            f"vlocr: error: this command needs the '{extra}' extra (module '{exc.name}' is not "
+            f"installed) ({install_hint(extra)})",
+            err=True,
+        )
+        raise SystemExit(EXIT_INPUT_ERROR) from None
 
 
 if __name__ == "__main__":

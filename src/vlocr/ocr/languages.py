@@ -61,7 +61,7 @@ def choose_engine(
     None. ``installed`` (Tesseract's packs) is looked up when Tesseract is needed."""
     from vlocr.ocr.registry import DEFAULT_ENGINE
 
-    if not langs:
+    if not langs or engine == "vlm":  # the VLM reads what its model reads
         return EngineChoice(engine or DEFAULT_ENGINE)
     needs_tesseract = [c for c in langs if c not in BUNDLED]
     if engine is None and not needs_tesseract:
