@@ -8,7 +8,7 @@ works), calls the engine, and attaches the fusion checks to the answer.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -498,7 +498,11 @@ def chat_completion(
     opts = _options(vlm)
     engine_messages, images = openai_messages_to_engine(messages, io_options)
     engine = get_engine(opts)
-    sampling = {"max_new_tokens": max_new_tokens, "temperature": temperature, "top_p": top_p}
+    sampling: dict[str, Any] = {
+        "max_new_tokens": max_new_tokens,
+        "temperature": temperature,
+        "top_p": top_p,
+    }
     if json_mode or json_schema is not None:
         gen = _json_reply(engine, engine_messages, images, json_schema, **sampling)
     elif stream:
@@ -520,7 +524,9 @@ def chat_completion(
     )
 
 
-def _stream_into(pieces: Iterator[str], result: CompletionResult) -> Iterator[str]:
+def _stream_into(
+    pieces: Generator[str, None, Generation], result: CompletionResult
+) -> Iterator[str]:
     """Pass the engine's pieces on; when they end, copy the engine's final ``Generation`` (usage,
     finish reason) onto ``result``, so a stream reports what the same request without one does."""
     final = yield from pieces

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel
 
 from vlocr.config import IoOptions, get_settings
 from vlocr.errors import InvalidOptionError, VlocrError
@@ -77,7 +78,7 @@ def engine_settings(engine: str) -> dict[str, Any]:
     """The engine's options from the settings (``VLOCR_TESSERACT__LANG``, ...), only where they
     differ from the defaults, so the engine cache still shares one instance per process."""
     settings = get_settings()
-    model = {"tesseract": settings.tesseract}.get(engine)
+    model: BaseModel | None = {"tesseract": settings.tesseract}.get(engine)
     if model is None and engine.startswith("rapidocr"):
         model = settings.rapidocr
     if model is None:
@@ -313,11 +314,10 @@ def read(
     engine = choice.engine
     io_options = io_options or settings.io
     check_options(engine, preprocess)
-    if _single(sources):
-        sources = [sources]
+    items: list[Any] = [sources] if _single(sources) else list(sources)  # type: ignore[arg-type]
     region = parse_region(region) if not isinstance(region, tuple) else region
     result = ReadResult()
-    for index, source in enumerate(sources):
+    for index, source in enumerate(items):
         label = _label(source, index)
         try:
             start = time.perf_counter()
