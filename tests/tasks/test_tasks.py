@@ -25,7 +25,7 @@ def test_detect_lang() -> None:
 
 
 def test_prompt_versions_cover_every_task() -> None:
-    assert set(PROMPT_VERSIONS) == {"transcribe", "ask", "chat", "extract"}
+    assert set(PROMPT_VERSIONS) == {"transcribe", "ask", "chat", "extract", "json_mode"}
 
 
 def test_transcribe_prompts() -> None:
