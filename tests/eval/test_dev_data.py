@@ -55,3 +55,18 @@ def test_items_of_several_folders_get_page_kinds_and_case_rule(dev_data: Path) -
     assert items[0].item_id.startswith("sroie:sroie-train/")
     # book pages keep the transcript's order for the order CER; boxed truth uses row order
     assert items[2].page_text == items[2].text and items[0].page_text is None
+
+
+def test_case_rule_can_be_forced(dev_data: Path) -> None:
+    def folds(case: str) -> list[bool]:
+        options = BenchOptions(
+            data=[str(dev_data / "sroie-train"), str(dev_data / "oldbooks")],
+            data_format=["sroie", "txt"],
+            data_limit=1,
+            case=case,
+        )
+        return [i.casefold for i in user_items(options)]
+
+    assert folds("auto") == [True, False]
+    assert folds("keep") == [False, False]
+    assert folds("ignore") == [True, True]

@@ -109,3 +109,12 @@ def test_columns_page_truth_is_in_reading_order_not_row_order() -> None:
     assert doc.reading_text != doc.text and sorted(doc.reading_text.split()) == sorted(
         doc.text.split()
     )
+
+
+def test_caps_receipt_is_long_upper_case_and_boxed() -> None:
+    doc = generate("receipt_caps", 3)
+    rows = doc.text.splitlines()
+    assert 40 <= len(rows) <= 70 and boxes_overlap(doc.lines) == []
+    letters = [c for c in doc.text if c.isalpha()]
+    assert all(c.isupper() for c in letters)
+    assert f"TOTAL AMOUNT (RM) {doc.fields['total']}" in rows

@@ -33,6 +33,11 @@ def bench(
         "--format",
         help="Layout of --data: txt (name.png + name.txt), sroie (img/ box/ key/), funsd (images/ annotations/). One for all folders, or one per --data in order (default txt).",
     ),
+    case: str = typer.Option(
+        "auto",
+        "--case",
+        help="Case rule for --data scores: auto (SROIE, whose truth is upper case, case-insensitive; others case-sensitive), ignore, keep. The report says which.",
+    ),
     limit: int = typer.Option(
         None, "--limit", min=1, help="Read at most this many images of each --data folder."
     ),
@@ -143,6 +148,7 @@ def bench(
             if len(data_format or []) > 1
             else (data_format or ["txt"])[0],
             data_limit=limit,
+            case=case,
             synthetic=not data_only,
         )
     elif data_only:

@@ -28,6 +28,7 @@ LAYOUT_GROUP = "layout"
 PAGE_KINDS = {"sroie": "receipt", "funsd": "form", "txt": "page"}
 HEADLINE_METRIC = {"receipt": "word_f1", "form": "word_f1", "page": "cer"}
 CASEFOLD_FORMATS = ("sroie",)
+CASE_RULES = ("auto", "ignore", "keep")
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,9 @@ class BenchOptions:
     1, 2, 3); ``layout_docs`` clean pages per layout kind (mixed sizes, columns); ``data`` adds
     (or, with ``synthetic=False``, replaces) labelled folders, each read in the format at the
     same position of ``data_format`` (one format applies to all); ``peers`` are external commands
-    ``NAME=cmd {img}`` run beside the engines."""
+    ``NAME=cmd {img}`` run beside the engines. ``case``: ``auto`` scores upper-cased data sets
+    (SROIE) case-insensitively and the rest case-sensitively; ``ignore`` / ``keep`` force one
+    rule for all labelled data."""
 
     engines: Sequence[str] = DEFAULT_ENGINES
     presets: Sequence[str] = DEFAULT_PRESETS
@@ -112,6 +115,7 @@ class BenchOptions:
     data: str | Sequence[str] | None = None
     data_format: str | Sequence[str] = "txt"
     data_limit: int | None = None
+    case: str = "auto"
     synthetic: bool = True
     peers: Sequence[str] = ()
     vlm_model: str | None = None

@@ -391,7 +391,12 @@ def render_markdown(result: BenchResult, agg: dict[str, Any], charts: dict[str, 
                 if opt.get("data_limit")
                 else ""
             )
-            + ". SROIE receipts are scored case-insensitively (their truth is upper case)."
+            + {
+                "auto": ". SROIE receipts are scored case-insensitively (their truth is upper "
+                "case); other data keeps case.",
+                "ignore": ". All labelled data is scored case-insensitively (--case ignore).",
+                "keep": ". All labelled data is scored case-sensitively (--case keep).",
+            }.get(str(opt.get("case", "auto")), ".")
         )
     if opt.get("peers"):
         parts.append(

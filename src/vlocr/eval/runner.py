@@ -25,6 +25,7 @@ from vlocr.eval.metrics import current_rss_mb, peak_rss_mb, score_text
 from vlocr.eval.model import (
     ALL_GROUPS,
     BASELINE,
+    CASE_RULES,
     CASEFOLD_FORMATS,
     DEFAULT_ENGINES,
     DEFAULT_PRESETS,
@@ -148,10 +149,15 @@ def degraded_item(doc: Document, group: str, severity: int, seed: int) -> BenchI
 
 def user_items(options: BenchOptions) -> list[BenchItem]:
     """Every labelled image of every ``--data`` folder. Kinds follow the format (``sroie``:
-    receipt, ``funsd``: form, ``txt``: page); SROIE is scored case-insensitively."""
+    receipt, ``funsd``: form, ``txt``: page); SROIE is scored case-insensitively unless
+    ``options.case`` says otherwise."""
     from vlocr.eval.loaders import load_folder
 
     sets = options.data_sets()
+    if options.case not in CASE_RULES:
+        raise InvalidOptionError(
+            f"unknown case rule '{options.case}'", f"choose from: {', '.join(CASE_RULES)}"
+        )
     items = []
     for folder, fmt in sets:
         prefix = f"{fmt}:{Path(folder).name}/" if len(sets) > 1 else f"{fmt}:"
@@ -170,7 +176,8 @@ def user_items(options: BenchOptions) -> list[BenchItem]:
                     text=text,
                     fields=s.fields,
                     page_text=None if boxed else s.text,
-                    casefold=fmt in CASEFOLD_FORMATS,
+                    casefold=options.case == "ignore"
+                    or (options.case == "auto" and fmt in CASEFOLD_FORMATS),
                 )
             )
     return items

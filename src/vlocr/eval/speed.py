@@ -349,8 +349,6 @@ def speed_section(
 ) -> dict[str, Any]:
     """Receipts in this process; fresh processes and per-receipt time in one process for our
     default engine and each peer command; preprocessing cost."""
-    from vlocr.eval.peers import PeerCommand
-
     out: dict[str, Any] = {}
     in_venv = [c for c in configs if c.command is None]
     peers = [PeerCommand(c.engine, c.command) for c in configs if c.command is not None]

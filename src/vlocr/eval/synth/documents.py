@@ -19,7 +19,7 @@ from vlocr.errors import InvalidOptionError
 from vlocr.eval.canvas import Canvas, GtLine, quad_from_rect
 from vlocr.eval.fonts import font
 from vlocr.eval.synth.layouts import LAYOUT_KINDS
-from vlocr.eval.synth.receipts_caps import _receipt_caps
+from vlocr.eval.synth.receipts_caps import receipt_caps_page
 
 # ---- vocabularies -------------------------------------------------------------------------------
 
@@ -762,7 +762,7 @@ KINDS: dict[str, Callable[[random.Random], tuple[Canvas, dict[str, str], str]]] 
 # Kinds outside the degradation grid: the long all-caps receipt (speed and receipt checks) and the
 # layout pages (mixed text sizes, several columns), whose truth is in reading order.
 EXTRA_KINDS: dict[str, Callable[[random.Random], tuple[Canvas, dict[str, str], str]]] = {
-    "receipt_caps": _receipt_caps,
+    "receipt_caps": receipt_caps_page,
     **LAYOUT_KINDS,
 }
 ALL_KINDS = {**KINDS, **EXTRA_KINDS}

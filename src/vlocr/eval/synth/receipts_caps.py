@@ -135,7 +135,7 @@ def receipt_rows(rng: random.Random) -> list[tuple[str, str]]:
     return rows
 
 
-def _receipt_caps(rng: random.Random) -> tuple[Canvas, dict[str, str], str]:
+def receipt_caps_page(rng: random.Random) -> tuple[Canvas, dict[str, str], str]:
     style = rng.choice(["mono", "sans", "mono-bold"])
     size = rng.randint(17, 22)
     rows = receipt_rows(rng)
