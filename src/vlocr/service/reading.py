@@ -129,37 +129,51 @@ def read(
 ) -> ReadResult:
     """OCR every page of every source. A bad source becomes a page with ``error`` set; the rest are
     still read, so a batch never loses work because of one file."""
-    from vlocr.io import load_pages
+    from vlocr import cancel
+    from vlocr.io import iter_pages
 
     if isinstance(sources, (str, Path, bytes)) or not isinstance(sources, Iterable):
         sources = [sources]
     region = parse_region(region) if not isinstance(region, tuple) else region
     result = ReadResult()
+
+    def emit(page_result: PageResult) -> None:
+        result.pages.append(page_result)
+        if on_page:
+            on_page(page_result)
+
     for index, source in enumerate(sources):
         label = str(source) if isinstance(source, (str, Path)) else f"<input {index + 1}>"
+        pages = iter_pages(source, options=io_options, label=label, pdf_dpi=pdf_dpi)
+        number = 0
         try:
-            start = time.perf_counter()
-            pages = load_pages(source, options=io_options, label=label, pdf_dpi=pdf_dpi)
-            load_ms = (time.perf_counter() - start) * 1000
-        except VlocrError as err:
-            err.source = err.source or label
-            page_result = _error_page(label, err)
-            result.pages.append(page_result)
-            if on_page:
-                on_page(page_result)
-            continue
-        for page in pages:
-            try:
-                page_result = ocr_page(page, engine=engine, preprocess=preprocess, region=region)
-                page_result.timings_ms = {
-                    "load": round(load_ms / len(pages), 2),
-                    **page_result.timings_ms,
-                }
-            except VlocrError as err:
-                err.source = err.source or page.label
-                page_result = _error_page(page.source, err)
-                page_result.page, page_result.page_count = page.page, page.page_count
-            result.pages.append(page_result)
-            if on_page:
-                on_page(page_result)
+            while True:
+                cancel.check()
+                start = time.perf_counter()
+                try:
+                    page = next(pages)
+                except StopIteration:
+                    break
+                except VlocrError as err:
+                    err.source = err.source or label
+                    page_result = _error_page(label, err)
+                    if number:
+                        page_result.page = number + 1
+                    emit(page_result)
+                    break
+                load_ms = (time.perf_counter() - start) * 1000
+                number += 1
+                try:
+                    page_result = ocr_page(
+                        page, engine=engine, preprocess=preprocess, region=region
+                    )
+                    page_result.timings_ms = {"load": round(load_ms, 2), **page_result.timings_ms}
+                except VlocrError as err:
+                    err.source = err.source or page.label
+                    page_result = _error_page(page.source, err)
+                    page_result.page, page_result.page_count = page.page, page.page_count
+                del page
+                emit(page_result)
+        finally:
+            pages.close()
     return result
