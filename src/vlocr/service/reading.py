@@ -25,9 +25,9 @@ def parse_region(text: str | Sequence[int] | None) -> Region | None:
     parts: Sequence[Any] = text.replace(" ", "").split(",") if isinstance(text, str) else text
     try:
         x, y, w, h = (int(float(p)) for p in parts)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: inf, 1e309
         raise InvalidOptionError(
-            f"region '{text}' is not four numbers",
+            f"region '{text}' is not four finite numbers",
             "write it as x,y,w,h in pixels, e.g. 0,0,400,300",
         ) from None
     if w <= 0 or h <= 0 or x < 0 or y < 0:
