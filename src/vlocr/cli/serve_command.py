@@ -59,8 +59,7 @@ def serve(
     /metrics, /healthz, /readyz and the web page at / (中文 / English)."""
     import logging
 
-    import uvicorn
-
+    from vlocr.api import http_server
     from vlocr.api.app import create_app
     from vlocr.api.auth import exposure_warning
     from vlocr.cli.common import warn
@@ -99,7 +98,7 @@ def serve(
         f"vlocr: serving on http://{host}:{port}  (API docs: /docs, web page: {'off' if no_ui else '/'})",
         err=True,
     )
-    uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=5)
+    http_server.serve(app, host=host, port=port, log_level=log_level)
 
 
 def register(app: typer.Typer) -> None:
