@@ -88,6 +88,15 @@ def iter_raster(
             )
 
 
+def raster_page_count(data: bytes, fmt: str, *, source: str) -> int:
+    """Frames of a TIFF (1 for other formats), read from the headers only."""
+    if fmt not in _MULTI_PAGE:
+        return 1
+    with _mapped_errors(fmt.upper(), source, 0), _strict_pil():
+        image = Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[fmt]])
+        return int(getattr(image, "n_frames", 1))
+
+
 # A JPEG spends at least one bit on every 8x8 block (its DC code), so one byte covers at most
 # 512 pixels; a file claiming far more pixels than that is truncated and would decode to gray.
 _JPEG_MAX_PIXELS_PER_BYTE = 1024

@@ -13,9 +13,9 @@ from vlocr.config import IoOptions
 from vlocr.errors import InvalidImageError, InvalidOptionError, UnsupportedFormatError
 from vlocr.io.budget import PixelBudget
 from vlocr.io.convert import array_to_rgb, pil_to_rgb
-from vlocr.io.decode import check_pixels, iter_raster
+from vlocr.io.decode import check_pixels, iter_raster, raster_page_count
 from vlocr.io.page import Page
-from vlocr.io.pdf import iter_pdf
+from vlocr.io.pdf import iter_pdf, pdf_page_count
 from vlocr.io.sniff import ACCEPTED_LABEL, describe_content, sniff_format
 from vlocr.io.source import read_source
 
@@ -54,6 +54,20 @@ def first_page(source: Any, **kwargs: Any) -> Page:
         return next(pages)
     finally:
         pages.close()
+
+
+def count_pages(source: Any, *, options: IoOptions | None = None, label: str | None = None) -> int:
+    """Pages in a PDF/TIFF (1 for other images), without decoding any page's pixels."""
+    opts = options or IoOptions()
+    if isinstance(source, (np.ndarray, Image.Image)):
+        return 1
+    raw = read_source(source, max_bytes=opts.max_bytes, label=label)
+    fmt = sniff_format(raw.data)
+    if fmt is None:
+        raise _unsupported(raw.data, raw.label)
+    if fmt == "pdf":
+        return pdf_page_count(raw.data, source=raw.label, timeout_s=opts.pdf_timeout_s)
+    return raster_page_count(raw.data, fmt, source=raw.label)
 
 
 def iter_pages(

@@ -171,6 +171,23 @@ def iter_pdf(
         child.close()
 
 
+def pdf_page_count(data: bytes, *, source: str, timeout_s: float = 60.0) -> int:
+    """How many pages the PDF has, without rendering any (same child, same limits)."""
+    child = _Child(data, [72, 1, 1, 0, _BASE_MEMORY_MB, int(timeout_s) + 5])
+    try:
+        try:
+            head = child.line(time.monotonic() + timeout_s)
+        except TimeoutError:
+            raise _too_slow(source, "opening it", timeout_s) from None
+        if head is None:
+            raise _broken(source, "opening it", child.failure(), _BASE_MEMORY_MB)
+        if "error" in head:
+            raise _open_error(str(head.get("message", "")), source)
+        return int(head.get("count", 0))  # type: ignore[call-overload]
+    finally:
+        child.close()
+
+
 def _next_page(
     child: _Child,
     index: int,
