@@ -62,17 +62,18 @@ class BoundedH11Protocol(H11Protocol):
 class DrainingServer(uvicorn.Server):
     """On SIGTERM/SIGINT, tell the app's gate to drain before uvicorn stops accepting."""
 
+    loop: asyncio.AbstractEventLoop | None = None
+
+    async def startup(self, sockets: Any = None) -> None:
+        self.loop = asyncio.get_running_loop()
+        await super().startup(sockets)
+
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         state = getattr(getattr(self.config.app, "state", None), "vlocr", None)
         gate = getattr(state, "gate", None)
-        if gate is not None and not self.should_exit:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                loop = None
-            grace = max(0.5, GRACEFUL_SHUTDOWN_S - 1.0)
-            if loop is not None:
-                loop.call_soon_threadsafe(gate.begin_drain, grace)
+        if gate is not None and self.loop is not None and not self.should_exit:
+            grace = max(0.5, self.config.timeout_graceful_shutdown or GRACEFUL_SHUTDOWN_S) - 1.0
+            self.loop.call_soon_threadsafe(gate.begin_drain, max(0.5, grace))
         super().handle_exit(sig, frame)
 
 
