@@ -115,3 +115,21 @@ def test_closing_a_stream_stops_its_generation_thread(
     next(stream)
     stream.close()  # what the gate does when the client goes away
     assert not [t for t in threading.enumerate() if t.name == "vlocr-vlm-stream"]
+
+
+def test_many_big_chat_images_are_decoded_one_at_a_time_and_shrunk() -> None:
+    from vlocr.testing.hostile import run_measured
+
+    out = run_measured(
+        "import base64\n"
+        "from vlocr.service.questions import openai_messages_to_engine\n"
+        "from vlocr.testing.hostile import flat_png\n"
+        "url = 'data:image/png;base64,' + base64.b64encode(flat_png(7000, 7000)).decode()\n"
+        "parts = [{'type': 'image_url', 'image_url': {'url': url}}] * 8\n"
+        "OUT['body_kb'] = len(url) * 8 // 1024\n"
+        "_, images = openai_messages_to_engine([{'role': 'user', 'content': parts}])\n"
+        "OUT['largest'] = max(i.shape[0] * i.shape[1] for i in images)\n"
+    )
+    assert "error" not in out, out
+    assert out["largest"] <= 1280 * 32 * 32 * 1.01
+    assert out["peak_mb"] < 1536

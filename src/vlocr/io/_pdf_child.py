@@ -56,7 +56,7 @@ def main() -> int:
         bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 255), rev_byteorder=True)
         rgb = np.ascontiguousarray(bitmap.to_numpy()[:, :, :3])
         _say(out, {"page": index + 1, "width": int(rgb.shape[1]), "height": int(rgb.shape[0])})
-        out.write(memoryview(rgb).cast("B"))
+        out.write(rgb.data)
         out.flush()
         del rgb
         bitmap.close()

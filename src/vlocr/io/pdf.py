@@ -149,7 +149,7 @@ def iter_pdf(
         if "error" in head:
             raise _open_error(str(head.get("message", "")), source)
         count = int(head.get("count", 0))  # type: ignore[call-overload]
-        sizes = [(int(w), int(h)) for w, h in head.get("sizes", [])]  # type: ignore[union-attr]
+        sizes = [(int(w), int(h)) for w, h in head.get("sizes", [])]  # type: ignore[attr-defined]
         if count == 0:
             raise InvalidImageError("PDF has no pages", _REEXPORT, source=source)
         if count > max_pages:
