@@ -25,7 +25,7 @@ class IoOptions(BaseModel):
         1_000_000_000, ge=1, description="Most pixels decoded from one input or one request."
     )
     pdf_timeout_s: float = Field(60.0, gt=0, description="Longest render of one PDF page.")
-    pdf_memory_mb: int = Field(1536, ge=256, description="Memory cap of the PDF renderer.")
+    pdf_memory_mb: int = Field(1024, ge=256, description="Memory cap of the PDF renderer (MB).")
 
 
 class RapidOcrOptions(BaseModel):

@@ -131,7 +131,7 @@ def iter_pdf(
     budget: PixelBudget,
     first_pages: int | None = None,
     timeout_s: float = 60.0,
-    memory_mb: int = 1536,
+    memory_mb: int = 1024,
 ) -> Iterator[Page]:
     """Yield the PDF's pages (or its first ``first_pages``) as RGB pages, rendering lazily."""
     last = max_pages if first_pages is None else min(first_pages, max_pages)
