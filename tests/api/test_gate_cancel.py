@@ -72,10 +72,12 @@ def test_closing_a_stream_cancels_its_producer() -> None:
     def pieces() -> Iterator[str]:
         token = cancel.current()
         assert token is not None
-        while not token.cancelled:
-            yield "x"
-            time.sleep(0.01)
-        stopped.set()
+        try:
+            while not token.cancelled:
+                yield "x"
+                time.sleep(0.01)
+        finally:  # cancelled, or closed by the producer (as engines' streams are)
+            stopped.set()
 
     async def main() -> int:
         gate = Gate(workers=1, queue=0, timeout_s=30)
