@@ -21,6 +21,11 @@ class IoOptions(BaseModel):
     max_pixels: int = Field(50_000_000, description="Largest accepted page, in pixels (w*h).")
     pdf_dpi: int = Field(200, ge=36, le=600, description="Resolution PDF pages are rendered at.")
     max_pages: int = Field(200, ge=1, description="Most pages read from one PDF or TIFF.")
+    max_total_pixels: int = Field(
+        1_000_000_000, ge=1, description="Most pixels decoded from one input or one request."
+    )
+    pdf_timeout_s: float = Field(60.0, gt=0, description="Longest render of one PDF page.")
+    pdf_memory_mb: int = Field(1024, ge=256, description="Memory cap of the PDF renderer (MB).")
 
 
 class RapidOcrOptions(BaseModel):

@@ -180,3 +180,11 @@ def test_unknown_engine_is_a_clear_error(text_png: Path) -> None:
 def test_bad_region_is_a_clear_error(text_png: Path) -> None:
     proc = run_cli("read", str(text_png), "--region", "1,2,three")
     assert proc.returncode == 2 and "x,y,w,h" in proc.stderr
+
+
+@pytest.mark.parametrize("region", ["inf,0,10,10", "0,0,1e309,5"])
+def test_non_finite_region_is_one_line_exit_2(text_png: Path, region: str) -> None:
+    result = run_cli("read", str(text_png), "--region", region, "-p", "none")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "finite" in result.stderr

@@ -29,7 +29,7 @@ def test_version() -> None:
 def test_stdin_is_read_as_an_image(text_png: Path) -> None:
     out = run_cli("read", "-", "--format", "json", stdin=text_png.read_bytes())
     assert out.returncode == 0, out.stderr
-    assert b"\"source\": \"<stdin>\"" in out.stdout
+    assert b'"source": "<stdin>"' in out.stdout
     assert b"TOTAL 16.50" in out.stdout
 
 

@@ -116,7 +116,7 @@ def test_huge_png_header_fails_fast_without_allocating(png_header_only) -> None:
     data = png_header_only(100_000, 100_000)
     tracemalloc.start()
     try:
-        exc = _fail(data, ImageTooLargeError, "PNG", "10000000000")
+        exc = _fail(data, ImageTooLargeError, "PNG", "10,000,000,000", "50,000,000")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,8 +12,9 @@ from fastapi import Depends, FastAPI
 from fastapi.responses import RedirectResponse
 
 from vlocr.api import routes_health, routes_ocr, routes_openai, routes_vlm
-from vlocr.api.auth import ApiKeyCheck, exposure_warning, key_matches
-from vlocr.api.errors import install_error_handlers
+from vlocr.api.auth import ApiKeyCheck, FailureLimiter, exposure_warning, key_matches
+from vlocr.api.docs import install_offline_docs
+from vlocr.api.errors import CatchAll, install_error_handlers
 from vlocr.api.failed_samples import FailedSampleStore
 from vlocr.api.gate import Gate
 from vlocr.api.limits import BodySizeLimit
@@ -23,6 +25,20 @@ from vlocr.config import Settings, VlmOptions
 log = logging.getLogger("vlocr.api")
 
 UI_PATH = "/ui"
+
+# A self-hosted server makes no outbound call unless told to: no Gradio telemetry or version
+# check, no Hugging Face hub lookups (set HF_HUB_OFFLINE=0 to let it download a model).
+OFFLINE_ENV = {
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "HF_HUB_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "DO_NOT_TRACK": "1",
+}
+
+
+def _offline_by_default() -> None:
+    for name, value in OFFLINE_ENV.items():
+        os.environ.setdefault(name, value)
 
 
 def _configured_vlm(settings: Settings, vlm: VlmOptions | None) -> VlmOptions | None:
@@ -39,6 +55,7 @@ def create_app(
 
     ``ui=False`` leaves out the Gradio page (faster start, no gradio import).
     """
+    _offline_by_default()
     settings = settings or Settings()
     server = settings.server
     keys = settings.server_api_keys()
@@ -80,17 +97,21 @@ def create_app(
         description="OCR (`/v1/ocr`), questions and JSON extraction with Qwen3-VL (`/v1/ask`, `/v1/extract`), "
         "and an OpenAI-compatible chat API (`/v1/chat/completions`). Errors are `{error: {type, code, message, hint}}`.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.vlocr = state
     install_error_handlers(app)
+    install_offline_docs(app, title="vlocr")
 
-    guard = [Depends(ApiKeyCheck(keys))]
+    limiter = FailureLimiter()
+    guard = [Depends(ApiKeyCheck(keys, limiter))]
     app.include_router(routes_health.router)
     for module in (routes_ocr, routes_vlm, routes_openai):
         app.include_router(module.router, dependencies=guard)
 
     if ui:
-        _mount_ui(app, state)
+        _mount_ui(app, state, limiter)
     else:
 
         @app.get("/", include_in_schema=False)
@@ -100,10 +121,11 @@ def create_app(
     known = frozenset(getattr(r, "path", "") for r in app.routes)
     app.add_middleware(BodySizeLimit, limit=server.max_body_bytes, exempt=(UI_PATH,))
     app.add_middleware(MetricsMiddleware, metrics=metrics, known_paths=known)
+    app.add_middleware(CatchAll)
     return app
 
 
-def _mount_ui(app: FastAPI, state: AppState) -> None:
+def _mount_ui(app: FastAPI, state: AppState, limiter: FailureLimiter) -> None:
     import gradio as gr
 
     from vlocr.webui.page import build_page
@@ -118,7 +140,13 @@ def _mount_ui(app: FastAPI, state: AppState) -> None:
         keys = state.keys
 
         def auth(_user: str, password: str) -> bool:
-            return key_matches(password, keys)
+            # Gradio does not tell who is logging in: wrong passwords are limited page-wide.
+            if limiter.retry_after(UI_PATH):
+                return False
+            ok = key_matches(password, keys)
+            if not ok:
+                limiter.failed(UI_PATH)
+            return ok
 
     gr.mount_gradio_app(
         app,

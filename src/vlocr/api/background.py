@@ -45,18 +45,12 @@ def free_port() -> int:
 def start_in_thread(
     app: Any, *, port: int | None = None, log_level: str = "warning"
 ) -> BackgroundServer:
-    import uvicorn
+    from vlocr.api.http_server import DrainingServer, server_config
 
     port = port or free_port()
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        log_level=log_level,
-        lifespan="on",
-        timeout_graceful_shutdown=2,
-    )  # type: ignore[arg-type]
-    server = uvicorn.Server(config)
+    config = server_config(app, host="127.0.0.1", port=port, log_level=log_level)
+    config.timeout_graceful_shutdown = 2
+    server = DrainingServer(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vlocr.errors import VlocrError
 
@@ -54,6 +55,48 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
     return "; ".join(parts) or "invalid request", "see the request schema at /docs"
 
 
+def _internal_error() -> JSONResponse:
+    return JSONResponse(
+        error_body(
+            "InternalError",
+            "internal_error",
+            "internal server error",
+            "the error was logged on the server; try again or report it",
+        ),
+        status_code=500,
+    )
+
+
+class CatchAll:
+    """Answer an unexpected exception with the JSON 500 here, without re-raising it.
+
+    Starlette's outermost error middleware re-raises after answering, and uvicorn then drops the
+    keep-alive connection; a bug should cost one request, not the client's connection.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            if started:
+                raise
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            await _internal_error()(scope, receive, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map typed errors to their status, validation to 422, and anything else to a generic 500."""
 
@@ -81,12 +124,4 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse(
-            error_body(
-                "InternalError",
-                "internal_error",
-                "internal server error",
-                "the error was logged on the server; try again or report it",
-            ),
-            status_code=500,
-        )
+        return _internal_error()

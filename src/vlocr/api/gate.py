@@ -1,8 +1,11 @@
 """The concurrency gate: N requests run in worker threads, Q wait, the rest get 503 at once.
 
 Blocking inference runs in a thread pool so the event loop keeps answering ``/healthz``. A request
-that times out gets 504 right away, but its worker slot stays taken until the thread really
-finishes, so a burst of timeouts can never pile up more than N inference threads.
+that times out gets 504 right away and its work is cancelled (``vlocr.cancel``: PDF renders are
+killed, generation stops at the next token); its worker slot stays taken until the thread really
+finishes, so a burst of timeouts can never pile up more than N inference threads. A client that
+disconnects cancels its work the same way. ``begin_drain`` (SIGTERM) refuses new and queued work
+with a JSON 503 + Retry-After and gives running work a grace period before it answers 503 too.
 """
 
 from __future__ import annotations
@@ -10,14 +13,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncGenerator, Callable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from vlocr import cancel
 from vlocr.api.errors import ApiError
 from vlocr.errors import EngineTimeoutError
 
 T = TypeVar("T")
+_TICK_S = 0.5  # how often a waiting request checks for a gone client or a shutdown
+
+
+class Watchable(Protocol):
+    """What the gate needs of a request: Starlette's ``Request`` has it."""
+
+    async def is_disconnected(self) -> bool: ...
 
 
 class Gate:
@@ -32,6 +43,8 @@ class Gate:
         self.waiting = 0
         self._free = self.workers
         self._waiters: list[asyncio.Future[None]] = []
+        self.draining = False
+        self._drain_deadline = float("inf")
         self.executor = ThreadPoolExecutor(
             max_workers=self.workers, thread_name_prefix="vlocr-worker"
         )
@@ -45,7 +58,27 @@ class Gate:
             headers={"Retry-After": str(self.retry_after_s)},
         )
 
+    def _shutting_down(self) -> ApiError:
+        return ApiError(
+            503,
+            "shutting_down",
+            "the server is shutting down",
+            f"retry after {self.retry_after_s} s (another instance may take over)",
+            headers={"Retry-After": str(self.retry_after_s)},
+        )
+
+    def begin_drain(self, grace_s: float) -> None:
+        """Stop admitting work (503), fail queued requests now, running ones after ``grace_s``."""
+        self.draining = True
+        self._drain_deadline = time.monotonic() + grace_s
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_exception(self._shutting_down())
+
     async def _acquire(self, deadline: float) -> None:
+        if self.draining:
+            raise self._shutting_down()
         if self._free > 0 and not self._waiters:
             self._free -= 1
             return
@@ -90,25 +123,72 @@ class Gate:
 
         loop.call_soon_threadsafe(done)
 
-    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run ``fn`` in a worker thread once admitted; 503 when full, 504 past the deadline."""
+    async def run(
+        self, fn: Callable[..., T], *args: Any, watch: Watchable | None = None, **kwargs: Any
+    ) -> T:
+        """Run ``fn`` in a worker thread once admitted; 503 when full, 504 past the deadline.
+
+        With ``watch`` (the request), a client that disconnects cancels the work.
+        """
         deadline = time.monotonic() + self.timeout_s
         await self._acquire(deadline)
         loop = asyncio.get_running_loop()
+        token = cancel.CancelToken()
+
+        def call() -> T:
+            with cancel.scope(token):
+                return fn(*args, **kwargs)
+
         self.running += 1
         try:
-            future = loop.run_in_executor(self.executor, lambda: fn(*args, **kwargs))
+            future = loop.run_in_executor(self.executor, call)
         except BaseException:
             self.running -= 1
             self._release()
             raise
         future.add_done_callback(lambda _: self._finish_from_thread(loop))
+        return await self._wait(future, deadline, token, watch)
+
+    async def _wait(
+        self,
+        future: asyncio.Future[T],
+        deadline: float,
+        token: cancel.CancelToken,
+        watch: Watchable | None,
+    ) -> T:
         try:
-            return await asyncio.wait_for(
-                asyncio.shield(future), max(0.0, deadline - time.monotonic())
-            )
-        except asyncio.TimeoutError:
-            raise self._timeout("still working") from None
+            while True:
+                now = time.monotonic()
+                if now >= deadline:
+                    token.cancel(f"the request took longer than {self.timeout_s:g} s")
+                    raise self._timeout("still working")
+                if self.draining and now >= self._drain_deadline:
+                    token.cancel("the server is shutting down")
+                    raise self._shutting_down()
+                try:
+                    return await asyncio.wait_for(
+                        asyncio.shield(future), min(deadline - now, _TICK_S)
+                    )
+                except asyncio.TimeoutError:
+                    if watch is not None and await watch.is_disconnected():
+                        token.cancel("the client closed the connection")
+                        raise ApiError(
+                            499, "client_closed_request", "the client closed the connection"
+                        ) from None
+        except asyncio.CancelledError:
+            token.cancel("the request was cancelled")
+            raise
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold one worker slot for async work (URL fetches): same 503 and queue as ``run``."""
+        await self._acquire(time.monotonic() + self.timeout_s)
+        self.running += 1
+        try:
+            yield
+        finally:
+            self.running -= 1
+            self._release()
 
     async def stream(self, make_iter: Callable[[], Iterator[str]]) -> AsyncGenerator[str, None]:
         """Admit once, then pull chunks of a blocking iterator in a worker thread until it ends.
@@ -120,15 +200,16 @@ class Gate:
         await self._acquire(deadline)
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
-        stop = False
+        token = cancel.CancelToken()
 
         def produce() -> None:
             try:
-                iterator = make_iter()
+                with cancel.scope(token):
+                    iterator = make_iter()
                 try:
-                    for chunk in iterator:
+                    for chunk in _scoped(iterator, token):
                         loop.call_soon_threadsafe(queue.put_nowait, ("chunk", chunk))
-                        if stop:
+                        if token.cancelled:
                             break
                 finally:
                     close = getattr(iterator, "close", None)
@@ -143,12 +224,16 @@ class Gate:
         future.add_done_callback(lambda _: self._finish_from_thread(loop))
         try:
             while True:
+                if self.draining and time.monotonic() >= self._drain_deadline:
+                    raise self._shutting_down()
                 try:
                     kind, value = await asyncio.wait_for(
-                        queue.get(), max(0.0, deadline - time.monotonic())
+                        queue.get(), max(0.0, min(deadline - time.monotonic(), _TICK_S))
                     )
                 except asyncio.TimeoutError:
-                    raise self._timeout("streaming") from None
+                    if time.monotonic() >= deadline:
+                        raise self._timeout("streaming") from None
+                    continue
                 if kind == "chunk":
                     yield value
                 elif kind == "error":
@@ -156,7 +241,18 @@ class Gate:
                 else:
                     return
         finally:
-            stop = True
+            token.cancel("the client stopped reading the stream")
 
     def shutdown(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _scoped(iterator: Iterator[str], token: cancel.CancelToken) -> Iterator[str]:
+    """Advance ``iterator`` with ``token`` as the thread's cancel token (generators run lazily)."""
+    while True:
+        with cancel.scope(token):
+            try:
+                chunk = next(iterator)
+            except StopIteration:
+                return
+        yield chunk

@@ -6,12 +6,24 @@ a URL is fetched only when its host is in ``url_allowlist``, with a byte cap and
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
+import contextlib
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from vlocr.errors import ImageTooLargeError, InvalidImageError, InvalidOptionError, VlocrError
+from vlocr.errors import (
+    EngineTimeoutError,
+    ImageTooLargeError,
+    InvalidImageError,
+    InvalidOptionError,
+    VlocrError,
+)
+
+if TYPE_CHECKING:
+    from vlocr.api.gate import Gate
 
 _WS = re.compile(r"\s+")
 FETCH_TIMEOUT_S = 20.0
@@ -77,11 +89,32 @@ def check_url(url: str, allowlist: list[str]) -> None:
         )
 
 
-async def fetch_url(url: str, *, allowlist: list[str], max_bytes: int) -> bytes:
-    """GET an allow-listed URL into memory, stopping at ``max_bytes``; redirects are not followed."""
+async def fetch_url(
+    url: str, *, allowlist: list[str], max_bytes: int, gate: Gate | None = None
+) -> bytes:
+    """GET an allow-listed URL into memory, stopping at ``max_bytes``; redirects are not followed.
+
+    The whole fetch has one deadline (a server trickling a byte every few seconds would otherwise
+    hold the request for minutes) and, with ``gate``, takes a worker slot like any other work.
+    """
+    check_url(url, allowlist)
+    total_s = min(FETCH_TIMEOUT_S, gate.timeout_s) if gate is not None else FETCH_TIMEOUT_S
+    async with contextlib.AsyncExitStack() as stack:
+        if gate is not None:
+            await stack.enter_async_context(gate.slot())
+        try:
+            return await asyncio.wait_for(_fetch(url, max_bytes), total_s)
+        except asyncio.TimeoutError:
+            raise EngineTimeoutError(
+                f"fetching the image URL took longer than {total_s:g} s",
+                "send the image inline as base64, or use a faster host",
+            ) from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _fetch(url: str, max_bytes: int) -> bytes:
     import httpx
 
-    check_url(url, allowlist)
     try:
         async with (
             httpx.AsyncClient(
@@ -121,8 +154,13 @@ async def fetch_url(url: str, *, allowlist: list[str], max_bytes: int) -> bytes:
 
 
 async def resolve_image(
-    text: str, *, allowlist: list[str], max_bytes: int, field: str = "image"
+    text: str,
+    *,
+    allowlist: list[str],
+    max_bytes: int,
+    field: str = "image",
+    gate: Gate | None = None,
 ) -> bytes:
     if is_url(text):
-        return await fetch_url(text, allowlist=allowlist, max_bytes=max_bytes)
+        return await fetch_url(text, allowlist=allowlist, max_bytes=max_bytes, gate=gate)
     return decode_inline(text, max_bytes=max_bytes, field=field)

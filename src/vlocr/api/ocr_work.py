@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import closing
 from dataclasses import dataclass
 
 from vlocr.api.schemas import OcrOptionsModel, OcrResponse
@@ -19,28 +20,31 @@ class OcrJob:
 
 
 def run_ocr(state: AppState, job: OcrJob) -> OcrResponse:
-    from vlocr.io import load_pages, to_base64_png
+    from vlocr import cancel
+    from vlocr.io import iter_pages, to_base64_png
     from vlocr.render import annotate
     from vlocr.service.reading import ocr_page_with_image, parse_region
 
     opts = job.options
-    pages = load_pages(job.data, options=state.io_options, label=job.label, pdf_dpi=opts.pdf_dpi)
+    pages = iter_pages(job.data, options=state.io_options, label=job.label, pdf_dpi=opts.pdf_dpi)
     results = []
     pre_images: list[str] = []
     ann_images: list[str] = []
     region = parse_region(opts.region) if opts.region else None
-    for page in pages:
-        result, seen = ocr_page_with_image(
-            page,
-            engine=opts.engine or state.settings.ocr_engine,
-            preprocess=opts.preprocess,
-            region=region,
-        )
-        results.append(result)
-        if opts.return_preprocessed:
-            pre_images.append(to_base64_png(seen))
-        if opts.return_annotated:
-            ann_images.append(to_base64_png(annotate(page.image, result.lines)))
+    with closing(pages):
+        for page in pages:  # one page in memory at a time; stop when the request is given up
+            cancel.check()
+            result, seen = ocr_page_with_image(
+                page,
+                engine=opts.engine or state.settings.ocr_engine,
+                preprocess=opts.preprocess,
+                region=region,
+            )
+            results.append(result)
+            if opts.return_preprocessed:
+                pre_images.append(to_base64_png(seen))
+            if opts.return_annotated:
+                ann_images.append(to_base64_png(annotate(page.image, result.lines)))
     response = OcrResponse(
         pages=results,
         preprocessed_images=pre_images if opts.return_preprocessed else None,

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# Bounds of one request: text is prefilled token by token and every image costs up to ~1,280
+# visual tokens, so these keep one request from holding a worker for many minutes.
+MAX_MESSAGES = 64
+MAX_TEXT_CHARS = 32_000
+MAX_IMAGES = 8
 
 
 class ImageUrl(BaseModel):
@@ -69,6 +75,22 @@ class ChatCompletionRequest(BaseModel):
     max_completion_tokens: int | None = Field(None, ge=1, le=8192)
     n: int | None = Field(None, ge=1, le=1, description="Only 1 is supported")
     response_format: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _bounded(self) -> ChatCompletionRequest:
+        if len(self.messages) > MAX_MESSAGES:
+            raise ValueError(f"at most {MAX_MESSAGES} messages per request")
+        chars = images = 0
+        for message in self.messages:
+            parts = message.content if isinstance(message.content, list) else []
+            chars += len(message.content) if isinstance(message.content, str) else 0
+            chars += sum(len(p.text) for p in parts if isinstance(p, TextPart))
+            images += sum(1 for p in parts if isinstance(p, ImagePart))
+        if chars > MAX_TEXT_CHARS:
+            raise ValueError(f"messages hold {chars:,} characters of text, over {MAX_TEXT_CHARS:,}")
+        if images > MAX_IMAGES:
+            raise ValueError(f"messages hold {images} images, over the limit of {MAX_IMAGES}")
+        return self
 
 
 class AssistantMessage(BaseModel):

@@ -23,12 +23,17 @@ async def healthz() -> HealthResponse:
     responses={503: {"model": ReadyResponse, "description": "Still loading, or loading failed"}},
 )
 async def readyz(request: Request) -> JSONResponse:
+    from vlocr.api.auth import has_valid_key
+    from vlocr.api.routes_openai import model_id
+
     state = get_state(request)
+    # The full model setting can be a path on this server: only key holders see it.
+    trusted = bool(state.keys) and has_valid_key(request, state.keys)
     body = ReadyResponse(
         status=state.ready.status,  # type: ignore[arg-type]
         detail=state.ready.detail,
         ocr_engine=state.settings.ocr_engine,
-        vlm_model=state.vlm.model if state.vlm else None,
+        vlm_model=(state.vlm.model if trusted else model_id(state)) if state.vlm else None,
         warmup_ms=dict(state.ready.warmup_ms),
         engines={
             name: EngineStatus(status=e.status, detail=e.detail, attempts=e.attempts)  # type: ignore[arg-type]

@@ -107,7 +107,10 @@ async def ocr(request: Request) -> OcrResponse:
     elif content_type in ("application/json", ""):
         body = parse_json_body(OcrRequest, await request.body())
         data = await resolve_image(
-            body.image, allowlist=state.settings.server.url_allowlist, max_bytes=max_bytes
+            body.image,
+            allowlist=state.settings.server.url_allowlist,
+            max_bytes=max_bytes,
+            gate=state.gate,
         )
         label = "<image>"
         options = OcrOptionsModel.model_validate(body.model_dump(exclude={"image"}))
@@ -118,4 +121,5 @@ async def ocr(request: Request) -> OcrResponse:
             f"content type '{content_type}' is not accepted",
             "send application/json with a base64 'image', or multipart/form-data with a 'file'",
         )
-    return await state.gate.run(run_ocr, state, OcrJob(data=data, label=label, options=options))
+    job = OcrJob(data=data, label=label, options=options)
+    return await state.gate.run(run_ocr, state, job, watch=request)

@@ -69,7 +69,9 @@ async def _inline_images(messages: list[dict[str, Any]], state: AppState) -> Non
                 continue
             if not is_url(url):
                 check_url(url, allow)  # raises with a hint
-            data = await fetch_url(url, allowlist=allow, max_bytes=state.io_options.max_bytes)
+            data = await fetch_url(
+                url, allowlist=allow, max_bytes=state.io_options.max_bytes, gate=state.gate
+            )
             fmt = sniff_format(data) or "octet-stream"
             part["image_url"]["url"] = f"data:image/{fmt};base64,{base64.b64encode(data).decode()}"
 
@@ -136,7 +138,7 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
     name = body.model or model_id(state)
     if not body.stream:
         result = await state.gate.run(
-            lambda: service.chat_completion(messages, stream=False, **kwargs)
+            lambda: service.chat_completion(messages, stream=False, **kwargs), watch=request
         )
         text, prompt_tokens, completion_tokens, finish = _answer_fields(result)
         return ChatCompletion(

@@ -33,6 +33,7 @@ async def _vlm_state_and_image(image: str, request: Request) -> tuple[AppState, 
         image,
         allowlist=state.settings.server.url_allowlist,
         max_bytes=state.io_options.max_bytes,
+        gate=state.gate,
     )
     return state, data
 
@@ -48,7 +49,7 @@ async def ask(body: AskRequest, request: Request) -> VlmAnswer:
     from vlocr import service
 
     return await state.gate.run(
-        service.ask, data, body.question, vlm=state.vlm, **_sampling(body, state)
+        service.ask, data, body.question, vlm=state.vlm, watch=request, **_sampling(body, state)
     )
 
 
@@ -63,5 +64,10 @@ async def extract(body: ExtractRequest, request: Request) -> ExtractResult:
     from vlocr import service
 
     return await state.gate.run(
-        service.extract, data, schema=body.schema_, vlm=state.vlm, **_sampling(body, state)
+        service.extract,
+        data,
+        schema=body.schema_,
+        vlm=state.vlm,
+        watch=request,
+        **_sampling(body, state),
     )

@@ -130,6 +130,19 @@ class ExtractRequest(_VlmRequest):
         description="A preset name (receipt, invoice) or a JSON Schema object.",
     )
 
+    @field_validator("schema_")
+    @classmethod
+    def _schema_fits_a_prompt(cls, value: Any) -> Any:
+        from vlocr.errors import InvalidOptionError
+        from vlocr.tasks.schemas import check_schema_size
+
+        if isinstance(value, dict):
+            try:
+                check_schema_size(value)
+            except InvalidOptionError as err:
+                raise ValueError(f"{err.message} ({err.hint})") from None
+        return value
+
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,

@@ -79,8 +79,7 @@ def serve(
         )
     log_level = log_level.lower()
 
-    import uvicorn
-
+    from vlocr.api import http_server
     from vlocr.api.app import create_app
     from vlocr.api.auth import check_exposure
 
@@ -121,7 +120,7 @@ def serve(
         f"vlocr: serving on http://{host}:{port}  (API docs: /docs, web page: {'off' if no_ui else '/'})",
         err=True,
     )
-    uvicorn.run(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=5)
+    http_server.serve(app, host=host, port=port, log_level=log_level)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,25 +1,25 @@
 """Decode validated bytes into pages, checking pixel caps before any pixel data is decoded.
 
 Raster formats go through Pillow, restricted to the sniffed format so no other plugin ever parses
-the bytes; PDFs are rendered with pypdfium2 (which is not thread-safe, hence the lock).
+the bytes; PDFs are rendered in a bounded child process (``io/pdf.py``).
 """
 
 from __future__ import annotations
 
 import io
+import re
 import struct
 import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from vlocr.errors import ImageTooLargeError, InvalidImageError
+from vlocr.io.budget import PixelBudget
 from vlocr.io.convert import pil_to_rgb
 from vlocr.io.page import Page
-from vlocr.io.pdf_text import text_layer_lines
 
 _PIL_FORMAT = {
     "jpeg": "JPEG",
@@ -32,49 +32,100 @@ _PIL_FORMAT = {
 _MULTI_PAGE = {"tiff"}
 _REEXPORT = "re-export or re-download the file"
 
-_pdfium_lock = threading.Lock()
 _truncation_lock = threading.Lock()
 
 
-def decode_raster(
-    data: bytes, fmt: str, *, source: str, max_pixels: int, max_pages: int
-) -> list[Page]:
-    """Decode a JPEG/PNG/BMP/WebP/TIFF/GIF payload; TIFF yields every page, others the first frame."""
+def iter_raster(
+    data: bytes,
+    fmt: str,
+    *,
+    source: str,
+    max_pixels: int,
+    max_pages: int,
+    budget: PixelBudget,
+    first_pages: int | None = None,
+) -> Iterator[Page]:
+    """Decode a JPEG/PNG/BMP/WebP/TIFF/GIF payload one page at a time.
+
+    TIFF yields every page (or the first ``first_pages``), others the first frame. Every page's
+    size is checked against ``max_pixels`` and ``budget`` before any pixel of it is decoded.
+    """
     name = fmt.upper()
-    try:
-        with _strict_pil():
-            image = Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[fmt]])
-            count = int(getattr(image, "n_frames", 1)) if fmt in _MULTI_PAGE else 1
-            if count > max_pages:
-                raise ImageTooLargeError(
-                    f"{name} has {count} pages, more than the limit of {max_pages}",
-                    "split the file or raise VLOCR_IO__MAX_PAGES",
-                    source=source,
-                )
-            pages = []
-            for index in range(count):
-                if index:
-                    image.seek(index)
+    with _mapped_errors(name, source, max_pixels), _strict_pil():
+        image = Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[fmt]])
+        count = int(getattr(image, "n_frames", 1)) if fmt in _MULTI_PAGE else 1
+        if count > max_pages:
+            raise ImageTooLargeError(
+                f"{name} has {count} pages, more than the limit of {max_pages}",
+                "split the file or raise VLOCR_IO__MAX_PAGES",
+                source=source,
+            )
+        used = count if first_pages is None else min(count, first_pages)
+        if used > 1:
+            sizes = []
+            for index in range(used):
+                image.seek(index)
                 _check_pixels(
                     image.size, max_pixels, source=source, what=_page_name(name, index, count)
                 )
-                image.load()
-                pages.append(
-                    Page(
-                        image=pil_to_rgb(_upright(image)),
-                        source=source,
-                        page=index + 1,
-                        page_count=count,
-                        format=fmt,
-                    )
-                )
-            return pages
+                sizes.append(image.size[0] * image.size[1])
+            budget.check_total(sum(sizes), source=source, what=f"{used} {name} pages")
+        for index in range(used):
+            if used > 1:
+                image.seek(index)
+            what = _page_name(name, index, count)
+            _check_pixels(image.size, max_pixels, source=source, what=what)
+            if fmt == "jpeg":
+                _check_jpeg_density(image.size, len(data), source)
+            budget.take(image.size[0] * image.size[1], source=source, page=what)
+            image.load()
+            yield Page(
+                image=pil_to_rgb(_upright(image)),
+                source=source,
+                page=index + 1,
+                page_count=count,
+                format=fmt,
+            )
+
+
+def raster_page_count(data: bytes, fmt: str, *, source: str) -> int:
+    """Frames of a TIFF (1 for other formats), read from the headers only."""
+    if fmt not in _MULTI_PAGE:
+        return 1
+    with _mapped_errors(fmt.upper(), source, 0), _strict_pil():
+        image = Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[fmt]])
+        return int(getattr(image, "n_frames", 1))
+
+
+# A JPEG spends at least one bit on every 8x8 block (its DC code), so one byte covers at most
+# 512 pixels; a file claiming far more pixels than that is truncated and would decode to gray.
+_JPEG_MAX_PIXELS_PER_BYTE = 1024
+
+
+def _check_jpeg_density(size: tuple[int, int], nbytes: int, source: str) -> None:
+    pixels = size[0] * size[1]
+    if pixels > _JPEG_MAX_PIXELS_PER_BYTE * max(nbytes, 1):
+        raise InvalidImageError(
+            f"JPEG claims {size[0]}x{size[1]} pixels but holds only {nbytes:,} bytes "
+            "(truncated, or crafted to decode into a huge blank page)",
+            _REEXPORT,
+            source=source,
+        )
+
+
+@contextmanager
+def _mapped_errors(name: str, source: str, max_pixels: int) -> Iterator[None]:
+    """Turn whatever Pillow raises into vlocr's typed errors, quoting vlocr's own pixel cap."""
+    try:
+        yield
     except (ImageTooLargeError, InvalidImageError):
         raise
     except Image.DecompressionBombError as exc:
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"{int(found.group(1)):,} pixels" if found else "too many pixels"
         raise ImageTooLargeError(
-            f"{name} is too large to decode safely (decompression bomb): {_first_line(exc)}",
-            "downscale the image",
+            f"{name} is {size}, over the limit of {max_pixels:,}",
+            "downscale the image or raise VLOCR_IO__MAX_PIXELS",
             source=source,
         ) from exc
     except UnidentifiedImageError as exc:
@@ -98,77 +149,6 @@ def decode_raster(
         raise ImageTooLargeError(
             f"{name} needs more memory than is free", "use a smaller image", source=source
         ) from exc
-
-
-def decode_pdf(
-    data: bytes, *, source: str, dpi: int, max_pixels: int, max_pages: int
-) -> list[Page]:
-    """Render every PDF page at ``dpi``; the page size is checked against the cap before rendering."""
-    import pypdfium2 as pdfium
-
-    scale = dpi / 72.0
-    with _pdfium_lock:
-        try:
-            document = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError as exc:
-            text = _first_line(exc)
-            if "password" in text.lower():
-                raise InvalidImageError(
-                    "PDF is password-protected", "remove the password and try again", source=source
-                ) from exc
-            raise InvalidImageError(
-                f"truncated or corrupt PDF: {text}", _REEXPORT, source=source
-            ) from exc
-        try:
-            count = len(document)
-            if count == 0:
-                raise InvalidImageError("PDF has no pages", _REEXPORT, source=source)
-            if count > max_pages:
-                raise ImageTooLargeError(
-                    f"PDF has {count} pages, more than the limit of {max_pages}",
-                    "split the document or raise VLOCR_IO__MAX_PAGES",
-                    source=source,
-                )
-            pages = []
-            for index in range(count):
-                page = document[index]
-                try:
-                    width_pt, height_pt = page.get_size()
-                    size = (max(1, round(width_pt * scale)), max(1, round(height_pt * scale)))
-                    if size[0] * size[1] > max_pixels:
-                        raise ImageTooLargeError(
-                            f"PDF page {index + 1} is {size[0]}x{size[1]} pixels at {dpi} DPI, "
-                            f"over the limit of {max_pixels:,} pixels",
-                            "lower --pdf-dpi (VLOCR_IO__PDF_DPI)",
-                            source=source,
-                        )
-                    text_lines = text_layer_lines(page, scale)
-                    bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 255))
-                    try:
-                        rgb = np.ascontiguousarray(
-                            np.asarray(bitmap.to_pil().convert("RGB"), dtype=np.uint8)
-                        )
-                    finally:
-                        bitmap.close()
-                finally:
-                    page.close()
-                pages.append(
-                    Page(
-                        image=rgb.copy(),
-                        source=source,
-                        page=index + 1,
-                        page_count=count,
-                        format="pdf",
-                        text_lines=text_lines,
-                    )
-                )
-            return pages
-        except pdfium.PdfiumError as exc:
-            raise InvalidImageError(
-                f"corrupt PDF: {_first_line(exc)}", _REEXPORT, source=source
-            ) from exc
-        finally:
-            document.close()
 
 
 def check_pixels(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Generator, Iterator
 from typing import Any, BinaryIO
 
 import numpy as np
@@ -10,9 +11,11 @@ from PIL import Image, ImageOps
 
 from vlocr.config import IoOptions
 from vlocr.errors import InvalidImageError, InvalidOptionError, UnsupportedFormatError
+from vlocr.io.budget import PixelBudget
 from vlocr.io.convert import array_to_rgb, pil_to_rgb
-from vlocr.io.decode import check_pixels, decode_pdf, decode_raster
+from vlocr.io.decode import check_pixels, iter_raster, raster_page_count
 from vlocr.io.page import Page
+from vlocr.io.pdf import iter_pdf, pdf_page_count
 from vlocr.io.sniff import ACCEPTED_LABEL, describe_content, sniff_format
 from vlocr.io.source import read_source
 
@@ -39,21 +42,88 @@ def load_pages(
     ``source`` may be a path (str or Path), bytes, a base64 string or ``data:`` URL, a binary file
     object, a PIL image or a numpy array. The format is sniffed from the bytes. TIFF and PDF give
     one page per page; GIF and animated WebP give their first frame. URLs are never fetched.
+    Prefer ``iter_pages`` where pages can be handled one at a time: it holds one page in memory.
+    """
+    return list(iter_pages(source, options=options, label=label, pdf_dpi=pdf_dpi))
+
+
+def first_page(source: Any, **kwargs: Any) -> Page:
+    """Only the first page (what the VLM tasks read): later pages are never decoded."""
+    pages = iter_pages(source, first_pages=1, **kwargs)
+    try:
+        return next(pages)
+    finally:
+        pages.close()
+
+
+def count_pages(source: Any, *, options: IoOptions | None = None, label: str | None = None) -> int:
+    """Pages in a PDF/TIFF (1 for other images), without decoding any page's pixels."""
+    opts = options or IoOptions()
+    if isinstance(source, (np.ndarray, Image.Image)):
+        return 1
+    raw = read_source(source, max_bytes=opts.max_bytes, label=label)
+    fmt = sniff_format(raw.data)
+    if fmt is None:
+        raise _unsupported(raw.data, raw.label)
+    if fmt == "pdf":
+        return pdf_page_count(raw.data, source=raw.label, timeout_s=opts.pdf_timeout_s)
+    return raster_page_count(raw.data, fmt, source=raw.label)
+
+
+def iter_pages(
+    source: Any,
+    *,
+    options: IoOptions | None = None,
+    label: str | None = None,
+    pdf_dpi: int | None = None,
+    budget: PixelBudget | None = None,
+    first_pages: int | None = None,
+) -> Generator[Page, None, None]:
+    """Like ``load_pages`` but lazy: each page is decoded when asked for, under a pixel budget.
+
+    ``budget`` defaults to ``options.max_total_pixels`` for this input; pass one shared budget to
+    bound a whole request. ``first_pages`` stops after that many pages.
     """
     opts = options or IoOptions()
     dpi = _resolve_dpi(pdf_dpi, opts, label)
+    budget = budget or PixelBudget(opts.max_total_pixels)
     if isinstance(source, np.ndarray):
         name = label or "<array>"
-        check_pixels(_array_size(source, name), opts.max_pixels, source=name)
-        return [Page(image=array_to_rgb(source, source=name), source=name, format="array")]
+        size = _array_size(source, name)
+        check_pixels(size, opts.max_pixels, source=name)
+        budget.take(size[0] * size[1], source=name, page="image")
+        yield Page(image=array_to_rgb(source, source=name), source=name, format="array")
+        return
     if isinstance(source, Image.Image):
-        return [_page_from_pil(source, opts, label)]
+        budget.take(source.size[0] * source.size[1], source=label, page="image")
+        yield _page_from_pil(source, opts, label)
+        return
     raw = read_source(source, max_bytes=opts.max_bytes, label=label)
-    return decode_bytes(raw.data, source=raw.label, options=opts, pdf_dpi=dpi)
+    yield from _iter_bytes(
+        raw.data,
+        source=raw.label,
+        options=opts,
+        pdf_dpi=dpi,
+        budget=budget,
+        first_pages=first_pages,
+    )
 
 
 def decode_bytes(data: bytes, *, source: str, options: IoOptions, pdf_dpi: int) -> list[Page]:
-    """Sniff ``data`` and decode it with the matching decoder."""
+    """Sniff ``data`` and decode every page with the matching decoder."""
+    budget = PixelBudget(options.max_total_pixels)
+    return list(_iter_bytes(data, source=source, options=options, pdf_dpi=pdf_dpi, budget=budget))
+
+
+def _iter_bytes(
+    data: bytes,
+    *,
+    source: str,
+    options: IoOptions,
+    pdf_dpi: int,
+    budget: PixelBudget,
+    first_pages: int | None = None,
+) -> Iterator[Page]:
     if not data:
         raise InvalidImageError(
             "empty file (0 bytes)", "re-export or re-download the file", source=source
@@ -62,15 +132,25 @@ def decode_bytes(data: bytes, *, source: str, options: IoOptions, pdf_dpi: int) 
     if fmt is None:
         raise _unsupported(data, source)
     if fmt == "pdf":
-        return decode_pdf(
+        return iter_pdf(
             data,
             source=source,
             dpi=pdf_dpi,
             max_pixels=options.max_pixels,
             max_pages=options.max_pages,
+            budget=budget,
+            first_pages=first_pages,
+            timeout_s=options.pdf_timeout_s,
+            memory_mb=options.pdf_memory_mb,
         )
-    return decode_raster(
-        data, fmt, source=source, max_pixels=options.max_pixels, max_pages=options.max_pages
+    return iter_raster(
+        data,
+        fmt,
+        source=source,
+        max_pixels=options.max_pixels,
+        max_pages=options.max_pages,
+        budget=budget,
+        first_pages=first_pages,
     )
 
 

@@ -4,13 +4,14 @@ A page that already carries text (exported from a word processor, or a scan that
 scanner made searchable) is read from that layer: exact characters, no recognition cost. A page
 that is mostly one picture with only a few characters on it (a scan with a printed page number)
 is still OCRed, so the scanned content is not replaced by its footer.
+
+Runs inside the PDF render child (``io/_pdf_child.py``), which imports it by file path: stdlib and
+pypdfium2 only, plain dicts out; :func:`to_ocr_lines` turns them into results in the parent.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from vlocr.results import OcrLine, OcrWord
 
 #: A page covered this much by images needs this many characters before its layer is trusted.
 _IMAGE_COVERAGE = 0.5
@@ -27,9 +28,10 @@ def _image_coverage(page: Any, width_pt: float, height_pt: float) -> float:
     return area / max(width_pt * height_pt, 1.0)
 
 
-def text_layer_lines(page: Any, scale: float) -> list[OcrLine] | None:
-    """Lines of ``page``'s text layer with boxes in pixels at ``scale`` pixels per point, or
-    ``None`` when the page should be OCRed instead (no text, rotated, or an image with a label)."""
+def text_layer_lines(page: Any, scale: float) -> list[dict[str, Any]] | None:
+    """Lines of ``page``'s text layer (``{"text", "box", "words": [{"text", "box"}]}``, boxes as
+    x0, y0, x1, y1 in pixels at ``scale`` pixels per point), or ``None`` when the page should be
+    OCRed instead (no text, rotated, or a picture with only a label on it)."""
     if page.get_rotation() % 360:
         return None
     left, bottom, right, top = page.get_cropbox()
@@ -54,42 +56,36 @@ def text_layer_lines(page: Any, scale: float) -> list[OcrLine] | None:
         textpage.close()
 
 
-def _group_lines(textpage: Any, text: str, scale: float, left: float, top: float) -> list[OcrLine]:
+def _group_lines(
+    textpage: Any, text: str, scale: float, left: float, top: float
+) -> list[dict[str, Any]]:
     def to_pixels(index: int) -> tuple[float, float, float, float]:
         x0, y0, x1, y1 = textpage.get_charbox(index)
         return (x0 - left) * scale, (top - y1) * scale, (x1 - left) * scale, (top - y0) * scale
 
-    lines: list[OcrLine] = []
-    words: list[OcrWord] = []
+    lines: list[dict[str, Any]] = []
+    words: list[dict[str, Any]] = []
     word_chars: list[str] = []
     word_box: list[float] | None = None
 
     def close_word() -> None:
         nonlocal word_chars, word_box
         if word_chars and word_box is not None:
-            words.append(OcrWord(text="".join(word_chars), box=_quad(word_box), confidence=1.0))
+            words.append({"text": "".join(word_chars), "box": [round(v, 1) for v in word_box]})
         word_chars, word_box = [], None
 
     def close_line() -> None:
         nonlocal words
         close_word()
         if words:
-            boxes = [w.box for w in words if w.box]
+            boxes = [w["box"] for w in words]
             union = [
-                min(b[0][0] for b in boxes),
-                min(b[0][1] for b in boxes),
-                max(b[2][0] for b in boxes),
-                max(b[2][1] for b in boxes),
+                min(b[0] for b in boxes),
+                min(b[1] for b in boxes),
+                max(b[2] for b in boxes),
+                max(b[3] for b in boxes),
             ]
-            lines.append(
-                OcrLine(
-                    text=" ".join(w.text for w in words),
-                    box=_quad(union),
-                    confidence=1.0,
-                    words=words,
-                    engine="pdf-text",
-                )
-            )
+            lines.append({"text": " ".join(w["text"] for w in words), "box": union, "words": words})
         words = []
 
     for index, ch in enumerate(text):
@@ -115,5 +111,25 @@ def _group_lines(textpage: Any, text: str, scale: float, left: float, top: float
 
 
 def _quad(box: list[float]) -> list[tuple[float, float]]:
-    x0, y0, x1, y1 = (round(v, 1) for v in box)
+    x0, y0, x1, y1 = box
     return [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
+
+
+def to_ocr_lines(raw: list[dict[str, Any]] | None) -> Any:
+    """The child's plain lines as ``OcrLine`` results (engine ``pdf-text``, confidence 1)."""
+    if raw is None:
+        return None
+    from vlocr.results import OcrLine, OcrWord
+
+    return [
+        OcrLine(
+            text=line["text"],
+            box=_quad(line["box"]),
+            confidence=1.0,
+            engine="pdf-text",
+            words=[
+                OcrWord(text=w["text"], box=_quad(w["box"]), confidence=1.0) for w in line["words"]
+            ],
+        )
+        for line in raw
+    ]

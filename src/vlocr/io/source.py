@@ -185,10 +185,17 @@ def _is_known_format(data: bytes) -> bool:
 def _check_bytes(size: int, max_bytes: int, label: str) -> None:
     if size > max_bytes:
         raise ImageTooLargeError(
-            f"input is {size / 1e6:.1f} MB, over the limit of {max_bytes / 1e6:.1f} MB",
+            f"input is {_size(size, max_bytes)}, over the limit of {_size(max_bytes, size)}",
             "compress or downscale it, or raise VLOCR_IO__MAX_BYTES",
             source=label,
         )
+
+
+def _size(n: int, other: int) -> str:
+    """MB with one decimal, or exact bytes when that would print both sizes the same."""
+    if f"{n / 1e6:.1f}" == f"{other / 1e6:.1f}":
+        return f"{n:,} bytes"
+    return f"{n / 1e6:.1f} MB"
 
 
 def _short(text: str, limit: int = 120) -> str:

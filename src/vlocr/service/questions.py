@@ -19,6 +19,7 @@ from vlocr.config import IoOptions, VlmOptions, get_settings
 from vlocr.errors import InvalidOptionError, VlocrError
 from vlocr.fusion import check_consistency, check_numbers, hints_block, provenance
 from vlocr.results import ChatMessage, ExtractResult, OcrLine, Usage, VlmAnswer
+from vlocr.service.vlm_inputs import neutralize_messages, prepare_vlm_image
 from vlocr.tasks import (
     PROMPT_VERSIONS,
     ask_messages,
@@ -47,10 +48,10 @@ class _Prepared:
 def _load_image(
     image_source: Any, io_options: IoOptions | None = None
 ) -> tuple[np.ndarray, str, int, int, Any]:
-    from vlocr.io.loader import load_pages
+    from vlocr.io.loader import first_page
 
-    pages = load_pages(image_source, options=io_options or get_settings().io)
-    page = pages[0]  # VLM tasks read the first page of a PDF/TIFF
+    # VLM tasks read the first page; the others are never decoded.
+    page = first_page(image_source, options=io_options or get_settings().io)
     return page.image, page.label, page.width, page.height, page
 
 
@@ -63,6 +64,7 @@ def _prepare(
     ocr_engine: str | None,
     lang: str,
     io_options: IoOptions | None = None,
+    vlm_pixels: int = VlmOptions().max_pixels,
 ) -> _Prepared:
     from vlocr.service.reading import crop_region, parse_region
 
@@ -86,7 +88,7 @@ def _prepare(
         hints = hints_block(local, cropped.shape[1], cropped.shape[0])
     return _Prepared(
         source=label,
-        image=np.ascontiguousarray(cropped),
+        image=prepare_vlm_image(cropped, vlm_pixels, source=label),
         region=reg,
         lines=lines,
         hints=hints,
@@ -157,7 +159,7 @@ def _generate(
     engine = get_engine(opts)
     start = time.perf_counter()
     gen = engine.generate(
-        messages,
+        neutralize_messages(messages),
         images=[image],
         max_new_tokens=max_new_tokens,
         temperature=temperature,
@@ -199,6 +201,7 @@ def ask(
         ocr_engine=ocr_engine,
         lang=lng,
         io_options=io_options,
+        vlm_pixels=opts.max_pixels,
     )
     messages = ask_messages(question, lang=lng, role=role, hints=prep.hints)
     gen, ms = _generate(
@@ -240,6 +243,7 @@ def transcribe(
         ocr_engine=ocr_engine,
         lang=lng,
         io_options=io_options,
+        vlm_pixels=opts.max_pixels,
     )
     messages = transcribe_messages(structured=structured, lang=lng, role=role, hints=prep.hints)
     gen, ms = _generate(
@@ -283,6 +287,7 @@ def chat(
         ocr_engine=ocr_engine,
         lang=lng,
         io_options=io_options,
+        vlm_pixels=opts.max_pixels,
     )
     messages = chat_messages(history, message, lang=lng, role=role, hints=prep.hints)
     gen, ms = _generate(
@@ -326,6 +331,7 @@ def extract(
         ocr_engine=ocr_engine,
         lang=lng,
         io_options=io_options,
+        vlm_pixels=opts.max_pixels,
     )
     messages = extract_messages(schema_dict, name, lang=lng, role=role, hints=prep.hints)
     engine = get_engine(opts)
@@ -335,7 +341,7 @@ def extract(
         nonlocal total_ms
         start = time.perf_counter()
         gen = engine.generate(
-            convo,
+            neutralize_messages(convo),
             images=[prep.image],
             max_new_tokens=max_new_tokens,
             temperature=temperature,
@@ -389,18 +395,22 @@ class CompletionResult:
 
 
 def openai_messages_to_engine(
-    messages: list[dict[str, Any]], io_options: IoOptions | None = None
+    messages: list[dict[str, Any]],
+    io_options: IoOptions | None = None,
+    *,
+    vlm_pixels: int = VlmOptions().max_pixels,
 ) -> tuple[list[dict[str, Any]], list[np.ndarray]]:
     """Decode ``image_url`` data URLs into arrays; leave ``{"type": "image"}`` placeholders in place.
 
     Remote URLs are refused: the service never fetches from the network on a client's behalf.
     """
-    from vlocr.io.loader import load_pages
+    from vlocr.io import PixelBudget, first_page
 
     if not isinstance(messages, list) or not messages:
         raise InvalidOptionError("messages must be a non-empty list", "send OpenAI chat messages")
     out: list[dict[str, Any]] = []
     images: list[np.ndarray] = []
+    budget = PixelBudget((io_options or get_settings().io).max_total_pixels, what="request")
     for i, msg in enumerate(messages):
         if not isinstance(msg, dict) or msg.get("role") not in ("system", "user", "assistant"):
             raise InvalidOptionError(
@@ -428,11 +438,14 @@ def openai_messages_to_engine(
                         "image_url must be a data: URL",
                         "embed the image as data:image/png;base64,... (remote URLs are not fetched)",
                     )
-                images.append(
-                    load_pages(url, options=io_options or get_settings().io, label=f"message {i}")[
-                        0
-                    ].image
+                page = first_page(
+                    url,
+                    options=io_options or get_settings().io,
+                    label=f"message {i} image",
+                    budget=budget,
                 )
+                images.append(prepare_vlm_image(page.image, vlm_pixels, source=page.label))
+                del page
                 parts.append({"type": "image"})
             else:
                 raise InvalidOptionError(
@@ -496,7 +509,10 @@ def chat_completion(
     ``CompletionResult`` gets its usage and finish reason once its chunks are consumed.
     """
     opts = _options(vlm)
-    engine_messages, images = openai_messages_to_engine(messages, io_options)
+    engine_messages, images = openai_messages_to_engine(
+        messages, io_options, vlm_pixels=opts.max_pixels
+    )
+    engine_messages = neutralize_messages(engine_messages)
     engine = get_engine(opts)
     sampling: dict[str, Any] = {
         "max_new_tokens": max_new_tokens,

@@ -26,9 +26,9 @@ def parse_region(text: str | Sequence[int] | None) -> Region | None:
     parts: Sequence[Any] = text.replace(" ", "").split(",") if isinstance(text, str) else text
     try:
         x, y, w, h = (int(float(p)) for p in parts)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: inf, 1e309
         raise InvalidOptionError(
-            f"region '{text}' is not four numbers",
+            f"region '{text}' is not four finite numbers",
             "write it as x,y,w,h in pixels, e.g. 0,0,400,300",
         ) from None
     if w <= 0 or h <= 0 or x < 0 or y < 0:
@@ -295,9 +295,10 @@ def read(
     force_ocr: bool = False,
 ) -> ReadResult:
     """OCR every page of every source. A bad source becomes a page with ``error`` set; the rest are
-    still read, so a batch never loses work because of one file. Digital PDF pages are read from
-    their text layer unless ``force_ocr`` is set. ``lang`` (e.g. ``"en,ko"``) routes languages
-    the bundled models cannot read to Tesseract; ``engine=None`` lets that choice happen.
+    still read, so a batch never loses work because of one file. Pages are decoded one at a time
+    under the per-input pixel budget. Digital PDF pages are read from their text layer unless
+    ``force_ocr`` is set. ``lang`` (e.g. ``"en,ko"``) routes languages the bundled models cannot
+    read to Tesseract; ``engine=None`` lets that choice happen.
 
     A numpy array (H x W gray, H x W x 3 RGB, H x W x 4 RGBA) or a PIL image is one image; pass a
     list for several. Defaults come from the settings (``VLOCR_IO__*``, ``VLOCR_OCR_ENGINE``,
@@ -305,7 +306,8 @@ def read(
     with the VLM (``vlm``: its options) into the same page shape, without line boxes.
     ``on_image(page, result, seen)`` receives each page with the image the engine saw.
     """
-    from vlocr.io import load_pages
+    from vlocr import cancel
+    from vlocr.io import iter_pages
     from vlocr.ocr.languages import EngineChoice, choose_engine, parse_langs
 
     settings = get_settings()
@@ -317,44 +319,55 @@ def read(
     items: list[Any] = [sources] if _single(sources) else list(sources)  # type: ignore[arg-type]
     region = parse_region(region) if not isinstance(region, tuple) else region
     result = ReadResult()
+
+    def emit(page_result: PageResult) -> None:
+        result.pages.append(page_result)
+        if on_page:
+            on_page(page_result)
+
     for index, source in enumerate(items):
         label = _label(source, index)
+        pages = iter_pages(source, options=io_options, label=label, pdf_dpi=pdf_dpi)
+        number = 0
         try:
-            start = time.perf_counter()
-            pages = load_pages(source, options=io_options, label=label, pdf_dpi=pdf_dpi)
-            load_ms = (time.perf_counter() - start) * 1000
-        except VlocrError as err:
-            err.source = err.source or label
-            page_result = _error_page(label, err)
-            result.pages.append(page_result)
-            if on_page:
-                on_page(page_result)
-            continue
-        for page in pages:
-            try:
-                if engine == VLM_ENGINE:
-                    page_result, seen = vlm_page(page, region=region, vlm=vlm), page.image
+            while True:
+                cancel.check()
+                start = time.perf_counter()
+                try:
+                    page = next(pages)
+                except StopIteration:
+                    break
+                except VlocrError as err:
+                    err.source = err.source or label
+                    page_result = _error_page(label, err)
+                    if number:
+                        page_result.page = number + 1
+                    emit(page_result)
+                    break
+                load_ms = (time.perf_counter() - start) * 1000
+                number += 1
+                try:
+                    if engine == VLM_ENGINE:
+                        page_result, seen = vlm_page(page, region=region, vlm=vlm), page.image
+                    else:
+                        page_result, seen = ocr_page_with_image(
+                            page,
+                            engine=engine,
+                            engine_options=choice.options or None,
+                            preprocess=preprocess,
+                            region=region,
+                            force_ocr=force_ocr,
+                        )
+                    page_result.timings_ms = {"load": round(load_ms, 2), **page_result.timings_ms}
+                except VlocrError as err:
+                    err.source = err.source or page.label
+                    page_result = _error_page(page.source, err)
+                    page_result.page, page_result.page_count = page.page, page.page_count
                 else:
-                    page_result, seen = ocr_page_with_image(
-                        page,
-                        engine=engine,
-                        engine_options=choice.options or None,
-                        preprocess=preprocess,
-                        region=region,
-                        force_ocr=force_ocr,
-                    )
-                page_result.timings_ms = {
-                    "load": round(load_ms / len(pages), 2),
-                    **page_result.timings_ms,
-                }
-            except VlocrError as err:
-                err.source = err.source or page.label
-                page_result = _error_page(page.source, err)
-                page_result.page, page_result.page_count = page.page, page.page_count
-            else:
-                if on_image:
-                    on_image(page, page_result, seen)
-            result.pages.append(page_result)
-            if on_page:
-                on_page(page_result)
+                    if on_image:
+                        on_image(page, page_result, seen)
+                del page
+                emit(page_result)
+        finally:
+            pages.close()
     return result

@@ -59,10 +59,48 @@ def load_schema(schema: str | Path | dict[str, Any]) -> tuple[str, dict[str, Any
     return name, data
 
 
+# A schema becomes part of the prompt: a huge one (a 20,000-value enum) costs minutes of prefill,
+# and a deeply nested one overflows Python's recursion in every validator that walks it.
+MAX_SCHEMA_CHARS = 32_000
+MAX_SCHEMA_DEPTH = 32
+
+
+def _depth(value: Any, limit: int) -> int:
+    """Nesting depth of lists/dicts, counted iteratively (no recursion) and capped at ``limit``."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            if deepest > limit:
+                return deepest
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def check_schema_size(schema: dict[str, Any], name: str = "custom") -> None:
+    """Refuse schemas too deep or too large to put in a prompt (422, before any model work)."""
+    depth = _depth(schema, MAX_SCHEMA_DEPTH)
+    if depth > MAX_SCHEMA_DEPTH:
+        raise InvalidOptionError(
+            f"schema '{name}' is nested more than {MAX_SCHEMA_DEPTH} levels deep",
+            "flatten the schema; receipts and invoices need only a few levels",
+        )
+    size = len(json.dumps(schema, ensure_ascii=False))
+    if size > MAX_SCHEMA_CHARS:
+        raise InvalidOptionError(
+            f"schema '{name}' is {size:,} characters as JSON, over the limit of "
+            f"{MAX_SCHEMA_CHARS:,}",
+            "describe fewer fields or shorter enums; the schema is sent to the model in the prompt",
+        )
+
+
 def _check_schema(schema: dict[str, Any], name: str) -> None:
     from jsonschema.exceptions import SchemaError
     from jsonschema.validators import validator_for
 
+    check_schema_size(schema, name)
     try:
         validator_for(schema).check_schema(schema)
     except SchemaError as err:

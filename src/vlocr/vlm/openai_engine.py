@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from vlocr import cancel
 from vlocr.config import VlmOptions
 from vlocr.errors import EngineTimeoutError, EngineUnavailableError, ModelOutputError
 from vlocr.results import Usage
@@ -121,6 +122,7 @@ class OpenAIEngine:
         attempts = self.options.retries + 1
         last = ""
         for attempt in range(attempts):
+            cancel.check()
             if attempt:
                 time.sleep(self.backoff_s * 2 ** (attempt - 1))
             try:
@@ -257,6 +259,7 @@ class OpenAIEngine:
         usage = Usage()
         try:
             for line in resp.iter_lines():
+                cancel.check()  # a cancelled request closes the upstream stream (finally below)
                 if not line.startswith("data:"):
                     continue
                 data = line[5:].strip()

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from vlocr import cancel
 from vlocr.config import VlmOptions
 from vlocr.errors import EngineTimeoutError, EngineUnavailableError, VlocrError
 from vlocr.extras import TORCH_FIRST
@@ -32,6 +33,7 @@ from vlocr.results import Usage
 from vlocr.vlm.base import Generation, check_images
 from vlocr.vlm.chat_template import QWEN_CHAT_TEMPLATE
 from vlocr.vlm.loop import detect_loop, make_loop_stopping_criteria
+from vlocr.vlm.stopping import make_cancel_stopping_criteria
 
 IMAGE_PAD = "<|image_pad|>"
 MIN_TRANSFORMERS = (4, 57)  # first release with Qwen3-VL
@@ -373,8 +375,12 @@ class TransformersEngine:
         criteria = (
             make_loop_stopping_criteria(self.bundle.tokenizer, prompt_len) if stop_on_loop else None
         )
-        if criteria is not None:
-            kwargs["stopping_criteria"] = StoppingCriteriaList([criteria])
+        token = cancel.current()
+        stoppers = [make_cancel_stopping_criteria(lambda: token is not None and token.cancelled)]
+        kwargs["stopping_criteria"] = StoppingCriteriaList(
+            stoppers + ([criteria] if criteria is not None else [])
+        )
+        cancel.check()
         start = time.perf_counter()
         with self.bundle.lock, torch.inference_mode():
             try:
@@ -385,6 +391,7 @@ class TransformersEngine:
                     "try a smaller --max-new-tokens or image, or --device cpu",
                 ) from None
         timings["generate"] = (time.perf_counter() - start) * 1000
+        cancel.check()  # a cancelled request gets its timeout error, not a cut-off answer
         new_ids = out[0, prompt_len:]
         text = self.bundle.tokenizer.decode(new_ids, skip_special_tokens=True)
         eos = set(kwargs["eos_token_id"])
@@ -424,11 +431,19 @@ class TransformersEngine:
         inputs, prompt, counts = self.encode(messages, images)
         prompt_len = int(inputs["input_ids"].shape[1])
         kwargs = self._gen_kwargs(max_new_tokens, temperature, top_p)
+        token = cancel.current()
+        closed = threading.Event()  # set when the consumer stops reading (client gone)
+        stoppers = [
+            make_cancel_stopping_criteria(
+                lambda: closed.is_set() or (token is not None and token.cancelled)
+            )
+        ]
         criteria = (
             make_loop_stopping_criteria(self.bundle.tokenizer, prompt_len) if stop_on_loop else None
         )
         if criteria is not None:
-            kwargs["stopping_criteria"] = StoppingCriteriaList([criteria])
+            stoppers.append(criteria)
+        kwargs["stopping_criteria"] = StoppingCriteriaList(stoppers)
         streamer = TextIteratorStreamer(
             self.bundle.tokenizer,
             skip_prompt=True,
@@ -463,7 +478,11 @@ class TransformersEngine:
                 f"no token for {self.options.timeout_s:.0f} s while streaming",
                 "raise --timeout or use a smaller image",
             ) from None
-        thread.join(timeout=1.0)
+        finally:
+            # Stop generating and wait for it, so the worker (and the in-flight gauge) is free
+            # only once the model really is.
+            closed.set()
+            thread.join()
         if errors:
             err = errors[0]
             if isinstance(err, VlocrError):

@@ -39,13 +39,22 @@ def region_from_clicks(first: tuple[int, int], second: tuple[int, int]) -> Regio
 def pick_page(
     path: str | None, page_no: float | None, io: IoOptions | None = None, pdf_dpi: int = 150
 ) -> Any:
-    """Page ``page_no`` (1-based) of the uploaded file, knowing its number and the page count."""
-    from vlocr.io import load_pages
+    """Page ``page_no`` (1-based) of the uploaded file, knowing its number and the page count;
+    pages after it are never decoded."""
+    from contextlib import closing
+
+    from vlocr.io import iter_pages
 
     if not path:
         raise InvalidOptionError(NO_FILE, "drag a file onto the upload box / 将文件拖到上传框")
-    pages = load_pages(path, options=io, label="upload", pdf_dpi=pdf_dpi)
-    return pages[min(max(int(page_no or 1), 1), len(pages)) - 1]
+    wanted = max(int(page_no or 1), 1)
+    page = None
+    pages = iter_pages(path, options=io, label="upload", pdf_dpi=pdf_dpi, first_pages=wanted)
+    with closing(pages):
+        for page in pages:  # noqa: B007 - the last one read is the one wanted (or the last page)
+            pass
+    assert page is not None
+    return page
 
 
 def load_page(
@@ -56,9 +65,9 @@ def load_page(
 
 
 def page_count(path: str | None, io: IoOptions | None = None) -> int:
-    from vlocr.io import load_pages
+    from vlocr.io import count_pages
 
-    return len(load_pages(path, options=io, label="upload", pdf_dpi=36)) if path else 0
+    return count_pages(path, options=io, label="upload") if path else 0
 
 
 def recognize(
@@ -143,7 +152,7 @@ def chat_turn(
         "region": region,
         "role": (role or "").strip() or None,
         "temperature": float(temperature),
-        "max_new_tokens": int(max_new_tokens),
+        "max_new_tokens": min(int(max_new_tokens), vlm.max_new_tokens),  # the API's ceiling
     }
     shown = message or f"JSON: {schema}"
     if json_mode:

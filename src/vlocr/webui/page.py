@@ -140,7 +140,14 @@ def build_page(settings: Settings | None = None, vlm: VlmOptions | None = None) 
                     lines=2,
                 )
                 temperature = gr.Slider(0.0, 1.5, value=0.0, step=0.05, label="温度 / Temperature")
-                max_len = gr.Slider(16, 2048, value=256, step=16, label="最大长度 / Max new tokens")
+                cap = (vlm or settings.vlm).max_new_tokens  # the API's ceiling, not more
+                max_len = gr.Slider(
+                    1,
+                    cap,
+                    value=min(256, cap),
+                    step=1,
+                    label="最大长度 / Max new tokens",
+                )
                 json_mode = gr.Checkbox(False, label="JSON 模式 / JSON mode", elem_id="json-mode")
                 schema = gr.Dropdown(
                     SCHEMA_PRESETS, value="receipt", label="JSON 模板 / Schema preset"
