@@ -126,9 +126,11 @@ def read(
     io_options: IoOptions | None = None,
     pdf_dpi: int | None = None,
     on_page: Callable[[PageResult], None] | None = None,
+    engine_options: dict[str, Any] | None = None,
 ) -> ReadResult:
     """OCR every page of every source. A bad source becomes a page with ``error`` set; the rest are
-    still read, so a batch never loses work because of one file."""
+    still read, so a batch never loses work because of one file. ``engine_options`` (e.g.
+    ``{"threads": 1}``) let parallel workers split the cores instead of each taking all of them."""
     from vlocr.io import load_pages
 
     if isinstance(sources, (str, Path, bytes)) or not isinstance(sources, Iterable):
@@ -150,7 +152,13 @@ def read(
             continue
         for page in pages:
             try:
-                page_result = ocr_page(page, engine=engine, preprocess=preprocess, region=region)
+                page_result = ocr_page(
+                    page,
+                    engine=engine,
+                    preprocess=preprocess,
+                    region=region,
+                    engine_options=engine_options,
+                )
                 page_result.timings_ms = {
                     "load": round(load_ms / len(pages), 2),
                     **page_result.timings_ms,
