@@ -52,6 +52,11 @@ def completion(text: str) -> dict[str, Any]:
     }
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up (a timeout test) is expected; no traceback on stderr."""
+
+
 class ScriptedServer:
     """A loopback chat-completions server named ``name``. ``failures`` holds status codes to send
     before answering; ``delay_s`` slows each answer; it records the most requests it had at once."""
@@ -81,7 +86,7 @@ class ScriptedServer:
                 self.end_headers()
                 self.wfile.write(raw)
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
