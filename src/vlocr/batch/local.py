@@ -59,8 +59,8 @@ def _pump(
     each result to ``on_result`` as soon as it is ready."""
     while queue or inflight:
         while queue and len(inflight) < limit:
-            item = queue.popleft()
-            inflight[submit(item)] = item
+            inflight[submit(queue[0])] = queue[0]  # a broken pool raises here: keep the item
+            queue.popleft()
         done, _ = wait(inflight, return_when=FIRST_COMPLETED)
         for future in done:
             records = future.result()  # a dead worker process raises BrokenProcessPool here

@@ -16,6 +16,7 @@ import contextlib
 import json
 import logging
 import os
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,15 +125,17 @@ def run_ray(
         by_key = {item.key: item for item in items}
         rows = [{"path": item.path, "key": item.key} for item in items]
         blocks = min(len(rows), max(size.actors * 8, len(rows) // 100))
-        ds = ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
-            _Actor,
-            fn_constructor_args=(job,),
-            batch_size=1,
-            concurrency=size.actors,
-            num_cpus=size.cpus_per_actor,
-            max_restarts=RESTARTS,
-            max_task_retries=RESTARTS,
-        )
+        with warnings.catch_warnings():  # Ray 2.60 has no named parameter for restarts yet
+            warnings.simplefilter("ignore")
+            ds = ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
+                _Actor,
+                fn_constructor_args=(job,),
+                batch_size=1,
+                compute=ray.data.ActorPoolStrategy(size=size.actors),
+                num_cpus=size.cpus_per_actor,
+                max_restarts=RESTARTS,
+                max_task_retries=RESTARTS,
+            )
         try:
             for row in ds.iter_rows():
                 records = [BatchRecord.model_validate(r) for r in json.loads(row["records"])]
