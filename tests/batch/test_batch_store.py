@@ -142,3 +142,20 @@ def test_a_second_run_on_the_same_folder_is_refused(tmp_path: Path) -> None:
     second = OutputStore(tmp_path)
     with OutputStore(tmp_path).locked(), pytest.raises(InvalidOptionError, match="another"):
         second.locked().__enter__()
+
+
+def test_uri_inputs_are_listed_and_read_through_pyarrow(
+    tmp_path: Path, page_pool: list[Path]
+) -> None:
+    folder = tmp_path / "bucket" / "scans"
+    folder.mkdir(parents=True)
+    shutil.copy(page_pool[7], folder / "a.png")
+    (folder / "readme.txt").write_text("not a page")
+    uri = f"file://{folder}"
+    summary = run_job([uri], tmp_path / "out", TaskSpec(kind="read", preprocess="none"))
+    assert [why for _, why in summary.ignored] == ["not an image or PDF (by its name)"]
+    (row,) = lines(tmp_path / "out")
+    assert row["source"] == f"{uri}/a.png" and row["result"]["source"] == row["source"]
+    assert "INVOICE 0007" in row["result"]["text"]
+    missing = run_job([f"{uri}/gone.png"], tmp_path / "out2", TaskSpec(kind="read"))
+    assert missing.pages_failed == 1 and "gone.png" in missing.failures[0]

@@ -27,7 +27,7 @@ class BatchSummary:
     pages_invalid: int = 0
     pages_failed: int = 0
     failures: list[str] = field(default_factory=list)
-    ignored: list[tuple[Path, str]] = field(default_factory=list)
+    ignored: list[tuple[Path | str, str]] = field(default_factory=list)
     repaired_lines: int = 0
     tables: list[Path] = field(default_factory=list)
     backend: str = "local"
@@ -46,7 +46,7 @@ def default_workers_threads(workers: int) -> int:
 
 
 def run_job(
-    paths: list[Path],
+    paths: list[Path | str],
     out_dir: Path,
     task: TaskSpec,
     *,

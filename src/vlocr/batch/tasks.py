@@ -105,13 +105,17 @@ class TaskSpec(BaseModel):
         from vlocr.service import read
 
         result = read(
-            [Path(path)],
+            [self._source(path)],
             engine=self.engine,
             preprocess=self.preprocess,
             region=self.region,
             pdf_dpi=self.pdf_dpi,
             engine_options={"threads": self.threads} if self.threads else None,
         )
+        for page in result.pages:  # bytes from a URI come back as "<input 1>"
+            page.source = path
+            if page.error is not None:
+                page.error.source = path
         return [
             BatchRecord(
                 key=key,
@@ -126,11 +130,19 @@ class TaskSpec(BaseModel):
             for page in result.pages
         ]
 
+    @staticmethod
+    def _source(path: str) -> Path | bytes:
+        """A local path as it is; a URI's bytes, fetched through pyarrow's file systems."""
+        from vlocr.batch.inputs import is_uri, read_input
+        from vlocr.config import IoOptions
+
+        return read_input(path, IoOptions().max_bytes) if is_uri(path) else Path(path)
+
     def _ask_or_extract(self, path: str, key: str) -> list[BatchRecord]:
         """Each page of a PDF/TIFF is asked on its own (the single-file commands use page 1)."""
         from vlocr.io import load_pages
 
-        pages = load_pages(Path(path), label=path, pdf_dpi=self.pdf_dpi)
+        pages = load_pages(self._source(path), label=path, pdf_dpi=self.pdf_dpi)
         records = []
         for page in pages:
             base = {"key": key, "source": path, "page": page.page, "page_count": page.page_count}

@@ -36,9 +36,10 @@ class Task(str, enum.Enum):
 
 
 def batch(
-    inputs: list[Path] = typer.Argument(
+    inputs: list[str] = typer.Argument(
         ...,
-        help="Files and/or folders; folders are searched recursively for images and PDFs.",
+        help="Files and/or folders (searched recursively for images and PDFs), or s3:// gs:// "
+        "file:// URIs of files or prefixes (needs pyarrow, part of vlocr[ray]).",
         show_default=False,
     ),
     out: Path = typer.Option(
@@ -150,7 +151,7 @@ def batch(
     progress = _Progress()
     try:
         summary = run_job(
-            inputs,
+            [s if "://" in s else Path(s) for s in inputs],
             out,
             spec,
             workers=workers,
@@ -236,7 +237,7 @@ def _stderr() -> Any:
 
 
 def _report(summary: Any, out: Path) -> None:
-    by_reason: dict[str, list[Path]] = {}
+    by_reason: dict[str, list[Any]] = {}
     for path, reason in summary.ignored:
         by_reason.setdefault(reason, []).append(path)
     for reason, paths in by_reason.items():
