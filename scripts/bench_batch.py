@@ -8,7 +8,9 @@ in one run (so the ratios are measured side by side on the same machine load).
 
 Each configuration starts from an empty output folder (nothing to resume). ``wall`` includes
 starting the workers and loading the engine in each; ``steady`` counts from the first finished
-input to the last, which is what a long batch sees. The Ray cluster is started before timing
+input to the last, which is what a long batch sees. ``CPU s per page`` (this process and its
+worker processes; not Ray's) is the figure to scale from: on a shared machine, wall time depends
+on how many other processes compete for the cores, and N workers get N shares of them. The Ray cluster is started before timing
 (its start-up is printed separately). With ``--rounds`` > 1 the configurations alternate and the
 median is reported.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -35,6 +38,14 @@ from vlocr.config import VlmOptions  # noqa: E402
 DEFAULT_DATA = REPO.parent / "shared" / "dev-data" / "sroie-train" / "img"
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children: fair under a shared machine's load,
+    where wall time depends on how many other processes compete for the cores."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -45,6 +56,7 @@ def cores() -> int:
 def run_once(name: str, inputs: Path, task: TaskSpec, workers: int, use_ray: bool) -> dict:
     out = Path(tempfile.mkdtemp(prefix=f"bench-batch-{name}-"))
     stamps: list[float] = []
+    cpu0 = cpu_seconds()
     start = time.perf_counter()
     summary = run_job(
         [inputs],
@@ -55,6 +67,7 @@ def run_once(name: str, inputs: Path, task: TaskSpec, workers: int, use_ray: boo
         on_input=lambda path, records: stamps.append(time.perf_counter()),
     )
     wall = time.perf_counter() - start
+    cpu = cpu_seconds() - cpu0  # worker processes are counted once they exit (end of run_job)
     shutil.rmtree(out, ignore_errors=True)
     pages = summary.pages_ok + summary.pages_invalid + summary.pages_failed
     steady = (len(stamps) - 1) / (stamps[-1] - stamps[0]) if len(stamps) > 2 else float("nan")
@@ -65,6 +78,8 @@ def run_once(name: str, inputs: Path, task: TaskSpec, workers: int, use_ray: boo
         "wall_s": round(wall, 2),
         "pages_per_s": round(pages / wall, 3),
         "steady_pages_per_s": round(steady, 3),
+        # Ray workers are not children of this process: their CPU time is not seen here
+        "cpu_s_per_page": None if use_ray else round(cpu / max(pages, 1), 3),
     }
 
 
@@ -158,14 +173,15 @@ def report(
     )
     if ray_s is not None:
         print(f"Ray local cluster start: {ray_s} s (not counted)")
-    print("| config | wall s | pages/s | vs first | steady pages/s | core-s per page |")
+    print("| config | wall s | pages/s | vs first | steady pages/s | CPU s per page |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for c in configs:
         m = med[c]
+        cpu = [r["cpu_s_per_page"] for r in rows if r["config"] == c and r["cpu_s_per_page"]]
         print(
             f"| {c} | {m['wall_s']:.1f} | {m['pages_per_s']:.2f} | "
             f"{m['pages_per_s'] / base:.2f}x | {m['steady_pages_per_s']:.2f} | "
-            f"{cores() / m['pages_per_s']:.2f} |"
+            f"{statistics.median(cpu) if cpu else float('nan'):.2f} |"
         )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -159,3 +159,28 @@ def test_uri_inputs_are_listed_and_read_through_pyarrow(
     assert "INVOICE 0007" in row["result"]["text"]
     missing = run_job([f"{uri}/gone.png"], tmp_path / "out2", TaskSpec(kind="read"))
     assert missing.pages_failed == 1 and "gone.png" in missing.failures[0]
+
+
+def test_a_crash_inside_the_engine_is_recorded_and_the_batch_goes_on(
+    tmp_path: Path, page_pool: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like cv2.error on a 200000x1 PNG (issue 16): not a VlocrError, still only that input fails."""
+    import vlocr.service
+
+    real_read = vlocr.service.read
+
+    def read(sources, **kw):  # type: ignore[no-untyped-def]
+        if "page01" in str(sources[0]):
+            raise MemoryError("Failed to allocate 29999400000 bytes")
+        return real_read(sources, **kw)
+
+    monkeypatch.setattr(vlocr.service, "read", read)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for src in page_pool[:3]:
+        shutil.copy(src, folder / src.name)
+    summary = run_job([folder], tmp_path / "out", TaskSpec(kind="read", preprocess="none"))
+    assert summary.pages_ok == 2 and summary.pages_failed == 1
+    bad = [r for r in lines(tmp_path / "out") if r["status"] == "error"]
+    assert bad[0]["error"]["code"] == "internal_error" and "allocate" in bad[0]["error"]["message"]
+    assert Path(bad[0]["source"]).name == "page01.png"
