@@ -45,12 +45,14 @@ def test_folder_entries_that_are_not_inputs_are_named(
     (tmp_path / "notes.txt").write_text("hello")
     (tmp_path / "gone.png").symlink_to(tmp_path / "nowhere.png")
     os.mkfifo(tmp_path / "pipe.png")
+    (tmp_path / "elsewhere").symlink_to(tmp_path.parent, target_is_directory=True)
     found = collect_inputs([tmp_path])
     assert [p.name for p in found.inputs] == ["a.png", "scan0001"]
     reasons = {p.name: why for p, why in found.ignored}
     assert reasons["notes.txt"] == "not an image or PDF"
     assert reasons["gone.png"] == "dangling link"
     assert "FIFO" in reasons["pipe.png"]
+    assert reasons["elsewhere"] == "link to a folder, not followed"
 
 
 def test_read_of_a_fifo_fails_fast_instead_of_hanging(tmp_path: Path) -> None:

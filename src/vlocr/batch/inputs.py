@@ -49,6 +49,8 @@ def collect_inputs(paths: Iterable[Path | str], recursive: bool = True) -> Colle
         walker = os.walk(path) if recursive else [next(os.walk(path))]
         for root, dirs, files in walker:
             dirs.sort()
+            for name in [d for d in dirs if os.path.islink(os.path.join(root, d))]:
+                out.ignored.append((Path(root) / name, "link to a folder, not followed"))
             for name in sorted(files):
                 _classify(Path(root) / name, out)
     return out

@@ -14,7 +14,7 @@ from vlocr.batch.local import run_local
 from vlocr.batch.store import Item, OutputStore
 from vlocr.batch.table import write_tables
 from vlocr.batch.tasks import BatchRecord, TaskSpec, error_info, error_record, relabel
-from vlocr.config import IoOptions
+from vlocr.config import IoOptions, get_settings
 from vlocr.errors import VlocrError
 
 
@@ -66,7 +66,7 @@ def run_job(
     """
     collected = collect_inputs(paths)
     summary = BatchSummary(inputs=len(collected.inputs), ignored=collected.ignored)
-    max_bytes = (io_options or IoOptions()).max_bytes
+    max_bytes = (io_options or get_settings().io).max_bytes
     store = OutputStore(out_dir)
     with store.locked():
         unreadable: list[tuple[Item, BatchRecord]] = []
