@@ -113,7 +113,9 @@ def test_kill_minus_9_then_resume_keeps_exactly_one_record_per_input(
     with log.open("ab") as handle:  # a write torn by a crash (power loss, full disk)
         handle.write(b'{"key": "0123", "source": "/torn')
 
+    (out / ".page05.0123456789abcdef01234567.json.999.tmp").write_bytes(b"[{")  # killed mid-write
     resumed = batch(str(folder), "-o", str(out), "-p", "none")
+    assert not list(out.glob(".*.tmp")), "no partial file left behind"
     assert resumed.returncode == 2, resumed.stderr
     rows = by_name(records(out))
     assert set(rows) == inputs

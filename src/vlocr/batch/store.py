@@ -94,8 +94,13 @@ class OutputStore:
     # ---- what is done ------------------------------------------------------------------------
 
     def _scan_done(self) -> None:
+        """Index finished inputs; delete temporary files a killed run left (we hold the lock, so
+        no other writer owns them)."""
         self._done = {}
         for entry in self.out.iterdir():
+            if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+                entry.unlink(missing_ok=True)
+                continue
             match = _DONE_RE.match(entry.name)
             if match and entry.is_file():
                 self._done[match["key"]] = entry
