@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from batch_helpers import ScriptedServer, add_bad_files, make_page
+from PIL import Image
 
 CLI = [sys.executable, "-m", "vlocr.cli.main", "batch"]
 
@@ -36,12 +37,17 @@ def test_ask_and_extract_over_good_and_bad_files(
     tmp_path: Path, mixed_folder: tuple[Path, list[Path], list[Path]], vlm_servers: list
 ) -> None:
     folder, good, bad = mixed_folder
+    pages = [Image.open(p).convert("RGB") for p in good[:2]]
+    pages[0].save(folder / "two-pages.pdf", save_all=True, append_images=pages[1:])
     server: ScriptedServer = vlm_servers[0]
     vlm = ["--vlm", "openai", "--base-url", server.url, "--no-check-numbers"]
 
     run = batch(str(folder), "-o", str(tmp_path / "ask"), "--task", "ask", "-q", "Total?", *vlm)
     assert run.returncode == 2, run.stderr
-    rows = by_name(records(tmp_path / "ask"))
+    all_rows = records(tmp_path / "ask")
+    pdf = [r for r in all_rows if r["source"].endswith(".pdf")]
+    assert [(r["page"], r["page_count"], r["status"]) for r in pdf] == [(1, 2, "ok"), (2, 2, "ok")]
+    rows = by_name([r for r in all_rows if r not in pdf])
     assert set(rows) == {p.name for p in good + bad}
     for p in good:
         assert rows[p.name]["status"] == "ok"
@@ -65,7 +71,9 @@ def test_ask_and_extract_over_good_and_bad_files(
     run = batch(str(folder), "-o", str(out), "--task", "extract", "-s", str(schema), *vlm)
     assert run.returncode == 2, run.stderr
     with (out / "extract.csv").open() as handle:
-        table = {Path(r["source"]).name: r for r in csv.DictReader(handle)}
+        table = {(Path(r["source"]).name, r["page"]): r for r in csv.DictReader(handle)}
+    assert {("two-pages.pdf", "1"), ("two-pages.pdf", "2")} <= set(table)
+    table = {name: row for (name, _), row in table.items() if not name.endswith(".pdf")}
     assert set(table) == {p.name for p in good + bad}
     assert list(next(iter(table.values()))) == [
         "source",
