@@ -69,18 +69,7 @@ def run_job(
     max_bytes = (io_options or get_settings().io).max_bytes
     store = OutputStore(out_dir)
     with store.locked():
-        unreadable: list[tuple[Item, BatchRecord]] = []
-        items: list[Item] = []
-        for path in collected.inputs:
-            label = str(path)
-            try:
-                items.append(Item(label, task.key(content_hash(path, max_bytes))))
-            except VlocrError as err:
-                key = "unread-" + hashlib.sha256(label.encode()).hexdigest()[:16]
-                item = Item(label, key)
-                record = error_record(key, label, task.kind, error_info(err, label))
-                unreadable.append((item, record))
-                items.append(item)
+        items, unreadable = _plan(collected.inputs, task, max_bytes)
         if not resume:
             store.forget({item.key for item in items})
         store.prepare(items)
@@ -122,6 +111,25 @@ def run_job(
         if task.kind == "extract":
             summary.tables = write_tables(out_dir, task.schema_, store.read_results())
     return summary
+
+
+def _plan(
+    inputs: list[Path | str], task: TaskSpec, max_bytes: int
+) -> tuple[list[Item], list[tuple[Item, BatchRecord]]]:
+    """Key every input by its bytes; one that cannot be read gets its error record right away
+    (and a key from its path, never "done", so it is tried again next time)."""
+    items: list[Item] = []
+    unreadable: list[tuple[Item, BatchRecord]] = []
+    for path in inputs:
+        label = str(path)
+        try:
+            items.append(Item(label, task.key(content_hash(path, max_bytes))))
+        except VlocrError as err:
+            key = "unread-" + hashlib.sha256(label.encode()).hexdigest()[:16]
+            items.append(Item(label, key))
+            record = error_record(key, label, task.kind, error_info(err, label))
+            unreadable.append((items[-1], record))
+    return items, unreadable
 
 
 def _count(summary: BatchSummary, path: str, records: list[BatchRecord]) -> None:
