@@ -72,10 +72,13 @@ def _init_worker(task: TaskSpec) -> None:
     global _WORKER_TASK
     _WORKER_TASK = task
     if task.kind == "read":
+        from vlocr.ocr.languages import choose_engine, parse_langs
         from vlocr.ocr.registry import get_engine
 
         with contextlib.suppress(Exception):  # reported per input by the task itself
-            get_engine(task.engine, **({"threads": task.threads} if task.threads else {}))
+            choice = choose_engine(parse_langs(task.lang), task.engine)
+            threads = {"threads": task.threads} if task.threads else {}
+            get_engine(choice.engine, **{**choice.options, **threads})
 
 
 def _work(path: str, key: str) -> list[BatchRecord]:

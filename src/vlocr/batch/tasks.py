@@ -52,7 +52,9 @@ class TaskSpec(BaseModel):
     """Everything a worker needs to run the task on any input; sent once to each worker."""
 
     kind: TaskKind = "read"
-    engine: str = "rapidocr"
+    engine: str | None = Field(None, description="OCR engine for read; None: --lang picks it")
+    lang: str | None = Field(None, description="Languages on the page, for read (e.g. en,ko)")
+    force_ocr: bool = Field(False, description="OCR digital PDF pages instead of their text")
     preprocess: str | list[str] = "auto"
     region: tuple[int, int, int, int] | None = None
     pdf_dpi: int = 200
@@ -76,6 +78,8 @@ class TaskSpec(BaseModel):
             for name in ("question", "schema_name", "schema", "vlm_kwargs"):
                 data.pop(name, None)
         else:
+            for name in ("engine", "lang", "force_ocr"):
+                data.pop(name, None)
             vlm = self.vlm or VlmOptions()
             data["vlm"] = vlm.model_dump(mode="json", exclude=_VLM_TRANSPORT)
         blob = json.dumps(data, sort_keys=True, ensure_ascii=False)
@@ -107,6 +111,8 @@ class TaskSpec(BaseModel):
         result = read(
             [self._source(path)],
             engine=self.engine,
+            lang=self.lang,
+            force_ocr=self.force_ocr,
             preprocess=self.preprocess,
             region=self.region,
             pdf_dpi=self.pdf_dpi,

@@ -15,7 +15,6 @@ from vlocr.cli.vlm_commands import (
     _DEVICE,
     _DTYPE,
     _HINTS,
-    _LANG,
     _MAX_NEW,
     _MODEL,
     _OCR_ENGINE,
@@ -39,7 +38,7 @@ def batch(
     inputs: list[str] = typer.Argument(
         ...,
         help="Files and/or folders (searched recursively for images and PDFs), or s3:// gs:// "
-        "file:// URIs of files or prefixes (needs pyarrow, part of vlocr[ray]).",
+        "file:// URIs of files or prefixes (needs pyarrow, part of the ray extra).",
         show_default=False,
     ),
     out: Path = typer.Option(
@@ -60,7 +59,13 @@ def batch(
         help="For --task extract: receipt, invoice, or the path of a JSON Schema file.",
     ),
     engine: str = typer.Option(
-        "rapidocr", "--engine", "-e", help="OCR engine for --task read (see 'vlocr read --help')."
+        None,
+        "--engine",
+        "-e",
+        help="OCR engine for --task read (see 'vlocr read --help'); left out, --lang picks it.",
+    ),
+    force_ocr: bool = typer.Option(
+        False, "--force-ocr", help="read: OCR digital PDF pages instead of using their text layer."
     ),
     preprocess: str = typer.Option(
         "auto", "--preprocess", "-p", help="Preprocessing preset or comma list of steps."
@@ -82,7 +87,7 @@ def batch(
         None,
         "--ray",
         help="Run on Ray: 'local' (a private cluster on this machine), 'auto' (the cluster "
-        "'ray start' runs here) or an address like ray://head:10001. Needs vlocr[ray].",
+        "'ray start' runs here) or an address like ray://head:10001. Needs the ray extra.",
     ),
     resume: bool = typer.Option(
         True,
@@ -108,7 +113,12 @@ def batch(
     max_new_tokens: int = _MAX_NEW,
     device: str = _DEVICE,
     dtype: str = _DTYPE,
-    lang: str = _LANG,
+    lang: str = typer.Option(
+        None,
+        "--lang",
+        help="read: languages on the page (en, zh, ko, ...; see 'vlocr read --help'); ask and "
+        "extract: the prompt language (en, zh or auto).",
+    ),
     ocr_engine: str = _OCR_ENGINE,
     check_numbers: bool = _CHECKS,
     attempts: int = typer.Option(
@@ -126,6 +136,8 @@ def batch(
             question=question,
             schema=schema,
             engine=engine,
+            lang=lang,
+            force_ocr=force_ocr,
             preprocess=preprocess,
             region=region,
             pdf_dpi=pdf_dpi,
@@ -189,6 +201,8 @@ def _task_spec(task: Task, **kw: Any) -> Any:
     return TaskSpec(
         kind=task.value,
         engine=kw["engine"],
+        lang=kw["lang"] if task is Task.read else None,
+        force_ocr=kw["force_ocr"],
         preprocess=kw["preprocess"],
         region=parse_region(kw["region"]),
         pdf_dpi=kw["pdf_dpi"],

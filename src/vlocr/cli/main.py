@@ -12,13 +12,30 @@ app = typer.Typer(
     "Works offline on a CPU: OCR models ship inside the package; Qwen3-VL runs locally through "
     "transformers or behind any OpenAI-compatible server.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from vlocr import __version__
+
+        typer.echo(f"vlocr {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        "-V",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
     """Keeps `vlocr read ...` a sub-command even when it is the only one installed."""
 
 

@@ -65,10 +65,15 @@ def ocr_page_with_image(
     preprocess: str | list[str] = "auto",
     region: Region | None = None,
     engine_options: dict[str, Any] | None = None,
+    force_ocr: bool = False,
 ) -> tuple[PageResult, np.ndarray]:
-    """OCR one page; return the result and the image the engine actually saw."""
+    """OCR one page; return the result and the image the engine actually saw.
+
+    A digital PDF page is read from its own text layer unless ``force_ocr`` is set."""
     timings: dict[str, float] = {}
     image = crop_region(page.image, region)
+    if page.text_lines is not None and not force_ocr:
+        return _text_layer_result(page, region), image
     trace = None
     seen = image
     mapper: Callable[[list[tuple[float, float]]], list[tuple[float, float]]] | None = None
@@ -107,6 +112,31 @@ def ocr_page_with_image(
     return result, seen
 
 
+def _text_layer_result(page: Page, region: Region | None) -> PageResult:
+    """A page result from a PDF's text layer; a region keeps the lines whose centre lies in it."""
+    lines = page.text_lines or []
+    if region is not None:
+        x, y, w, h = region
+
+        def inside(line: OcrLine) -> bool:
+            x0, y0, x1, y1 = line.bbox
+            return x <= (x0 + x1) / 2 <= x + w and y <= (y0 + y1) / 2 <= y + h
+
+        lines = [ln for ln in lines if inside(ln)]
+    return PageResult(
+        source=page.source,
+        page=page.page,
+        page_count=page.page_count,
+        width=page.width,
+        height=page.height,
+        engine="pdf-text",
+        lines=lines,
+        text="\n".join(ln.text for ln in lines),
+        mean_confidence=1.0 if lines else None,
+        region=region,
+    )
+
+
 def ocr_page(page: Page, **kwargs: Any) -> PageResult:
     return ocr_page_with_image(page, **kwargs)[0]
 
@@ -120,18 +150,26 @@ def _error_page(source: str, err: VlocrError) -> PageResult:
 def read(
     sources: Iterable[str | Path | bytes | Any] | str | Path | bytes,
     *,
-    engine: str = DEFAULT_ENGINE,
+    engine: str | None = None,
     preprocess: str | list[str] = "auto",
     region: Region | str | None = None,
+    lang: str | list[str] | None = None,
     io_options: IoOptions | None = None,
     pdf_dpi: int | None = None,
     on_page: Callable[[PageResult], None] | None = None,
+    force_ocr: bool = False,
     engine_options: dict[str, Any] | None = None,
 ) -> ReadResult:
     """OCR every page of every source. A bad source becomes a page with ``error`` set; the rest are
-    still read, so a batch never loses work because of one file. ``engine_options`` (e.g.
-    ``{"threads": 1}``) let parallel workers split the cores instead of each taking all of them."""
+    still read, so a batch never loses work because of one file. Digital PDF pages are read from
+    their text layer unless ``force_ocr`` is set. ``lang`` (e.g. ``"en,ko"``) routes languages
+    the bundled models cannot read to Tesseract; ``engine=None`` lets that choice happen.
+    ``engine_options`` (e.g. ``{"threads": 1}``) let parallel workers split the cores instead of
+    each taking all of them."""
     from vlocr.io import load_pages
+    from vlocr.ocr.languages import choose_engine, parse_langs
+
+    choice = choose_engine(parse_langs(lang), engine)
 
     if isinstance(sources, (str, Path, bytes)) or not isinstance(sources, Iterable):
         sources = [sources]
@@ -154,10 +192,11 @@ def read(
             try:
                 page_result = ocr_page(
                     page,
-                    engine=engine,
+                    engine=choice.engine,
+                    engine_options={**choice.options, **(engine_options or {})},
                     preprocess=preprocess,
                     region=region,
-                    engine_options=engine_options,
+                    force_ocr=force_ocr,
                 )
                 page_result.timings_ms = {
                     "load": round(load_ms / len(pages), 2),
