@@ -64,6 +64,12 @@ class VlmOptions(BaseModel):
         "http://127.0.0.1:8001/v1", description="OpenAI-compatible server root (openai backend)."
     )
     api_key: str | None = Field(None, description="Bearer key for the OpenAI-compatible server.")
+    base_urls: list[str] = Field(
+        default_factory=list,
+        description="Several OpenAI-compatible servers to share requests between, with failover "
+        "(openai backend; when empty, base_url alone is used).",
+    )
+    max_concurrency: int = Field(4, ge=1, description="Requests in flight per server (openai).")
     timeout_s: float = Field(120.0, gt=0)
     retries: int = Field(3, ge=0)
     max_new_tokens: int = Field(512, ge=1, le=32768)

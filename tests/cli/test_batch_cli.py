@@ -28,14 +28,17 @@ def test_batch_writes_results_and_resumes(tmp_path: Path, text_png: Path) -> Non
 
     first = run_batch(str(tmp_path / "in"), "--out", str(out))
     assert first.returncode == 2, first.stderr
-    assert "broken.png" in first.stderr and "1 pages read, 1 failed" in first.stderr
+    assert "broken.png" in first.stderr and "1 pages ok, 1 failed" in first.stderr
+    assert "notes.txt" in first.stderr, "a folder entry that is not read is named"
     done = list(out.glob("a.*.json"))
     assert len(done) == 1
     pages = json.loads(done[0].read_text())
-    assert "TOTAL" in pages[0]["text"]
+    assert "TOTAL" in pages[0]["result"]["text"]
     lines = [json.loads(ln) for ln in (out / "results.jsonl").read_text().splitlines()]
-    assert {Path(p["source"]).name for p in lines} == {"a.png", "broken.png"}
+    assert sorted(Path(p["source"]).name for p in lines) == ["a.png", "broken.png"]
     assert not list(out.glob("broken.*.json")), "a failed input is not marked done"
 
     second = run_batch(str(tmp_path / "in"), "--out", str(out))
-    assert "1 skipped" in second.stderr and "0 pages read, 1 failed" in second.stderr
+    assert "1 skipped" in second.stderr and "0 pages ok, 1 failed" in second.stderr
+    lines = (out / "results.jsonl").read_text().splitlines()
+    assert len(lines) == 2, "the failed input is recorded again, not appended again"

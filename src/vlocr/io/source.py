@@ -10,6 +10,7 @@ import base64
 import binascii
 import os
 import re
+import stat as st
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +118,12 @@ def _read_path(path: Path, *, max_bytes: int, label: str | None) -> RawInput:
             "pass an image or PDF file (use batch for folders)",
             source=name,
         )
+    if not st.S_ISREG(stat.st_mode):
+        raise InvalidOptionError(
+            f"{path} is not a regular file (it is a {_file_kind(stat.st_mode)})",
+            "pass an image or PDF file; copy piped data into a file first",
+            source=name,
+        )
     _check_bytes(stat.st_size, max_bytes, name)
     try:
         with path.open("rb") as handle:
@@ -131,6 +138,17 @@ def _read_path(path: Path, *, max_bytes: int, label: str | None) -> RawInput:
         ) from exc
     _check_bytes(len(data), max_bytes, name)
     return RawInput(data, name)
+
+
+def _file_kind(mode: int) -> str:
+    """Name a non-regular file, so the error says why it is refused (opening a FIFO would block)."""
+    kinds = (
+        (st.S_ISFIFO, "FIFO"),
+        (st.S_ISSOCK, "socket"),
+        (st.S_ISCHR, "character device"),
+        (st.S_ISBLK, "block device"),
+    )
+    return next((label for test, label in kinds if test(mode)), "special file")
 
 
 def _decode_data_url(url: str, *, max_bytes: int, label: str) -> bytes:

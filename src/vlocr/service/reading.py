@@ -114,7 +114,7 @@ def ocr_page_with_image(
         timings["preprocess"] = (time.perf_counter() - start) * 1000
         seen, trace, mapper = pre.image, pre.trace, pre.map_box_to_original
     start = time.perf_counter()
-    options = engine_settings(engine) if engine_options is None else engine_options
+    options = {**engine_settings(engine), **(engine_options or {})}  # explicit ones win
     ocr = get_engine(engine, **options)
     timings["engine_load"] = (time.perf_counter() - start) * 1000
     out = ocr.recognize(seen)
@@ -293,12 +293,14 @@ def read(
     on_page: Callable[[PageResult], None] | None = None,
     on_image: Callable[[Page, PageResult, np.ndarray], None] | None = None,
     force_ocr: bool = False,
+    engine_options: dict[str, Any] | None = None,
 ) -> ReadResult:
     """OCR every page of every source. A bad source becomes a page with ``error`` set; the rest are
     still read, so a batch never loses work because of one file. Pages are decoded one at a time
     under the per-input pixel budget. Digital PDF pages are read from their text layer unless
     ``force_ocr`` is set. ``lang`` (e.g. ``"en,ko"``) routes languages the bundled models cannot
-    read to Tesseract; ``engine=None`` lets that choice happen.
+    read to Tesseract; ``engine=None`` lets that choice happen. ``engine_options`` (e.g.
+    ``{"threads": 1}``) let parallel workers split the cores instead of each taking all of them.
 
     A numpy array (H x W gray, H x W x 3 RGB, H x W x 4 RGBA) or a PIL image is one image; pass a
     list for several. Defaults come from the settings (``VLOCR_IO__*``, ``VLOCR_OCR_ENGINE``,
@@ -353,7 +355,7 @@ def read(
                         page_result, seen = ocr_page_with_image(
                             page,
                             engine=engine,
-                            engine_options=choice.options or None,
+                            engine_options={**choice.options, **(engine_options or {})},
                             preprocess=preprocess,
                             region=region,
                             force_ocr=force_ocr,

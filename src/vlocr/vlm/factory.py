@@ -24,6 +24,10 @@ def get_engine(options: VlmOptions | None = None) -> VlmEngine:
             from vlocr.vlm.transformers_engine import TransformersEngine
 
             engine = TransformersEngine(opts)
+        elif opts.backend == "openai" and opts.base_urls:
+            from vlocr.vlm.pool import EndpointPool
+
+            engine = EndpointPool(opts)
         elif opts.backend == "openai":
             from vlocr.vlm.openai_engine import OpenAIEngine
 

@@ -166,9 +166,11 @@ class OpenAIEngine:
                     if resp.status_code in (401, 403)
                     else "check --model and --base-url"
                 )
-                raise EngineUnavailableError(
+                refused = EngineUnavailableError(
                     f"{url} refused the request ({resp.status_code}): {_short(text)}", hint
                 )
+                refused.status_code = resp.status_code  # type: ignore[attr-defined]
+                raise refused
             return resp
         raise EngineUnavailableError(
             f"VLM server failed after {attempts} attempt(s): {last}",

@@ -1,0 +1,147 @@
+"""One batch job from start to end: collect inputs, key them by content, skip what is done, run the
+rest on the chosen backend, save each result as it arrives, write the extract table."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vlocr.batch.inputs import collect_inputs, content_hash
+from vlocr.batch.local import run_local
+from vlocr.batch.store import Item, OutputStore
+from vlocr.batch.table import write_tables
+from vlocr.batch.tasks import BatchRecord, TaskSpec, error_info, error_record, relabel
+from vlocr.config import IoOptions, get_settings
+from vlocr.errors import VlocrError
+
+
+@dataclass
+class BatchSummary:
+    inputs: int = 0
+    processed: int = 0  # inputs run in this call
+    skipped: int = 0  # inputs already done by an earlier run
+    pages_ok: int = 0
+    pages_invalid: int = 0
+    pages_failed: int = 0
+    failures: list[str] = field(default_factory=list)
+    ignored: list[tuple[Path | str, str]] = field(default_factory=list)
+    repaired_lines: int = 0
+    tables: list[Path] = field(default_factory=list)
+    backend: str = "local"
+
+
+OnInput = Callable[[str, list[BatchRecord]], None]
+
+
+def default_workers_threads(workers: int) -> int:
+    """OCR threads per worker process: the cores split between workers, at least one each."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - non-Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores // max(1, workers))
+
+
+def run_job(
+    paths: list[Path | str],
+    out_dir: Path,
+    task: TaskSpec,
+    *,
+    workers: int | None = None,
+    ray_address: str | None = None,
+    use_ray: bool = False,
+    resume: bool = True,
+    io_options: IoOptions | None = None,
+    on_plan: Callable[[int, int], None] | None = None,
+    on_input: OnInput | None = None,
+) -> BatchSummary:
+    """Run ``task`` over every input under ``paths``; results land in ``out_dir`` as they finish.
+
+    ``on_plan(to_run, already_done)`` is called once before work starts and ``on_input(path,
+    records)`` after each input (a progress bar). Failed inputs are recorded, and run again next
+    time; inputs already done (same bytes, same options) are skipped wherever they now live.
+    """
+    collected = collect_inputs(paths)
+    summary = BatchSummary(inputs=len(collected.inputs), ignored=collected.ignored)
+    max_bytes = (io_options or get_settings().io).max_bytes
+    store = OutputStore(out_dir)
+    with store.locked():
+        items, unreadable = _plan(collected.inputs, task, max_bytes)
+        if not resume:
+            store.forget({item.key for item in items})
+        store.prepare(items)
+        summary.repaired_lines = store.repaired_lines
+        todo = [
+            it for it in items if not store.is_done(it.key) and not it.key.startswith("unread-")
+        ]
+        summary.skipped = sum(1 for it in items if store.is_done(it.key))
+        same_key: dict[str, list[Item]] = {}
+        for item in todo:
+            same_key.setdefault(item.key, []).append(item)
+        unique = [group[0] for group in same_key.values()]
+        if on_plan:
+            on_plan(len(todo) + len(unreadable), summary.skipped)
+
+        def finish(item: Item, records: list[BatchRecord]) -> None:
+            # same bytes under several names run once; a block Ray re-ran may come back twice
+            for twin in same_key.pop(item.key, []):
+                relabelled = relabel(records, twin.path)
+                store.save(twin, relabelled)
+                _count(summary, twin.path, relabelled)
+                if on_input:
+                    on_input(twin.path, relabelled)
+
+        for item, record in unreadable:
+            same_key[item.key] = [item]
+            finish(item, [record])
+        if use_ray:
+            from vlocr.batch.ray_backend import run_ray
+
+            summary.backend = "ray"
+            run_ray(task, unique, finish, address=ray_address, actors=workers or None)
+        else:
+            job = task
+            workers = workers or 1
+            if workers > 1 and not task.threads and not task.uses_remote_vlm:
+                job = task.model_copy(update={"threads": default_workers_threads(workers)})
+            run_local(job, unique, workers, finish)
+        if task.kind == "extract":
+            summary.tables = write_tables(out_dir, task.schema_, store.read_results())
+    return summary
+
+
+def _plan(
+    inputs: list[Path | str], task: TaskSpec, max_bytes: int
+) -> tuple[list[Item], list[tuple[Item, BatchRecord]]]:
+    """Key every input by its bytes; one that cannot be read gets its error record right away
+    (and a key from its path, never "done", so it is tried again next time)."""
+    items: list[Item] = []
+    unreadable: list[tuple[Item, BatchRecord]] = []
+    for path in inputs:
+        label = str(path)
+        try:
+            items.append(Item(label, task.key(content_hash(path, max_bytes))))
+        except VlocrError as err:
+            key = "unread-" + hashlib.sha256(label.encode()).hexdigest()[:16]
+            items.append(Item(label, key))
+            record = error_record(key, label, task.kind, error_info(err, label))
+            unreadable.append((items[-1], record))
+    return items, unreadable
+
+
+def _count(summary: BatchSummary, path: str, records: list[BatchRecord]) -> None:
+    summary.processed += 1
+    for rec in records:
+        if rec.status == "ok":
+            summary.pages_ok += 1
+        elif rec.status == "invalid":
+            summary.pages_invalid += 1
+        else:
+            summary.pages_failed += 1
+            where = path if rec.page_count <= 1 else f"{path} [page {rec.page}/{rec.page_count}]"
+            message = rec.error.message if rec.error else "failed"
+            hint = f" ({rec.error.hint})" if rec.error and rec.error.hint else ""
+            summary.failures.append(f"{where}: {message}{hint}")
