@@ -1,0 +1,127 @@
+"""Key-field precision, recall and F1: the SROIE 2019 task-3 score, for any field extractor.
+
+A predicted field is a true positive when it equals the truth after NFKC, case folding and
+removing all whitespace (SROIE's truth has stray spaces around ``:`` and ``.``, and is upper
+case where the print is). An empty prediction is not counted as a prediction; an empty truth is
+not counted as a field to find. Precision = TP / predicted, recall = TP / truth, per field and
+micro-averaged over fields.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+SROIE_FIELDS = ("company", "date", "address", "total")
+# SROIE names -> the receipt schema's names (the schema calls the company ``merchant``)
+SROIE_TO_SCHEMA = {"company": "merchant", "date": "date", "address": "address", "total": "total"}
+
+
+def field_key(value: Any) -> str:
+    """The normalised form two values are compared in."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value)).casefold()
+    return "".join(text.split())
+
+
+@dataclass
+class FieldCounts:
+    tp: int = 0
+    predicted: int = 0
+    truth: int = 0
+    misses: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / self.truth if self.truth else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+            "tp": self.tp,
+            "predicted": self.predicted,
+            "truth": self.truth,
+        }
+
+
+@dataclass
+class FieldScores:
+    """Counts per field over a set of documents."""
+
+    fields: dict[str, FieldCounts] = field(default_factory=dict)
+
+    def add(self, doc_id: str, truth: Mapping[str, Any], predicted: Mapping[str, Any]) -> None:
+        for name, true_value in truth.items():
+            counts = self.fields.setdefault(name, FieldCounts())
+            want, got = field_key(true_value), field_key(predicted.get(name))
+            counts.truth += bool(want)
+            counts.predicted += bool(got)
+            if want and got == want:
+                counts.tp += 1
+            elif want or got:
+                counts.misses.append(
+                    {"id": doc_id, "truth": str(true_value), "got": str(predicted.get(name) or "")}
+                )
+
+    @property
+    def mean_f1(self) -> float:
+        return sum(c.f1 for c in self.fields.values()) / len(self.fields) if self.fields else 0.0
+
+    def micro(self) -> FieldCounts:
+        total = FieldCounts()
+        for c in self.fields.values():
+            total.tp += c.tp
+            total.predicted += c.predicted
+            total.truth += c.truth
+        return total
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "fields": {k: c.to_dict() for k, c in self.fields.items()},
+            "mean_f1": round(self.mean_f1, 4),
+            "micro": self.micro().to_dict(),
+        }
+
+
+def score_documents(
+    docs: Iterable[tuple[str, Mapping[str, Any], Mapping[str, Any]]],
+) -> FieldScores:
+    """Score ``(doc_id, truth, predicted)`` triples."""
+    scores = FieldScores()
+    for doc_id, truth, predicted in docs:
+        scores.add(doc_id, truth, predicted)
+    return scores
+
+
+def sroie_prediction(printed: Mapping[str, Any]) -> dict[str, Any]:
+    """SROIE-named fields from the OCR extractor's printed texts (schema names -> SROIE names)."""
+    return {name: printed.get(schema) for name, schema in SROIE_TO_SCHEMA.items()}
+
+
+def markdown_table(scores: FieldScores, title: str = "") -> str:
+    """A per-field P/R/F1 table plus the mean F1 row."""
+    out = [f"**{title}**", ""] if title else []
+    out += [
+        "| field | precision | recall | F1 | correct / truth |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, c in scores.fields.items():
+        out.append(
+            f"| {name} | {c.precision:.3f} | {c.recall:.3f} | {c.f1:.3f} | {c.tp} / {c.truth} |"
+        )
+    out.append(f"| **mean** | | | **{scores.mean_f1:.3f}** | |")
+    return "\n".join(out)
