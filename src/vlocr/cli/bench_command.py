@@ -79,11 +79,44 @@ def bench(
     progress: bool = typer.Option(
         True, "--progress/--no-progress", help="Show a progress bar on stderr."
     ),
+    fields_only: bool = typer.Option(
+        False,
+        "--fields-only",
+        help="With --format sroie: only the key-field section (OCR-only extractor, per-field "
+        "precision/recall/F1), not the OCR accuracy grid.",
+    ),
+    holdout: int = typer.Option(
+        30, "--holdout", min=0, help="Also score the last N documents apart (field section)."
+    ),
+    qa: Path = typer.Option(
+        None,
+        "--qa",
+        help="Question benchmark: a JSONL file of {image, question, answer, level, kind} (see "
+        "docs/qa-benchmark.md); `vlocr bench --qa synth` writes and runs the synthetic set.",
+    ),
+    answerer: str = typer.Option(
+        "ocr",
+        "--answerer",
+        help="With --qa: ocr (fields from OCR alone), vlm (--vlm-model / VLOCR_VLM__*), or "
+        "vlm+hints (OCR lines in the prompt).",
+    ),
+    qa_limit: int = typer.Option(None, "--qa-limit", min=1, help="With --qa: first N questions."),
+    ocr_cache: Path = typer.Option(
+        None, "--ocr-cache", help="Keep OCR results of the field section here and reuse them."
+    ),
 ) -> None:
     """Measure accuracy (CER, WER, word F1, key fields) and speed of every engine x preset on
     degraded synthetic documents and on your own data, in one run so the ratios hold."""
     from vlocr.eval.runner import ALL_GROUPS, BenchOptions, run_bench, write_outputs
 
+    if qa is not None:
+        _qa(qa, answerer, vlm_model, out, qa_limit, seed)
+        return
+    if fields_only:
+        if data is None or data_format != "sroie":
+            fail(InvalidOptionError("--fields-only needs --data DIR --format sroie", ""))
+        _fields(data, data_format, out, holdout, progress, ocr_cache)
+        return
     overrides: dict[str, object] = {"seed": seed, "progress": progress, "speed": speed}
     if _split(engines):
         overrides["engines"] = tuple(_split(engines) or ())
@@ -117,6 +150,52 @@ def bench(
     for key, path in paths.items():
         if key not in ("report", "results"):
             typer.echo(f"wrote {path}")
+    if data is not None and data_format == "sroie":
+        _fields(data, data_format, out, holdout, progress, ocr_cache)
+
+
+def _fields(
+    data: Path, data_format: str, out: Path, holdout: int, progress: bool, cache: Path | None
+) -> None:
+    """The key-field section: the OCR-only extractor scored like SROIE task 3."""
+    import json
+
+    from vlocr.eval.fields_score import field_bench, field_bench_markdown
+
+    try:
+        report = field_bench(
+            str(data),
+            data_format,
+            holdout=holdout,
+            progress=progress,
+            ocr_cache=str(cache) if cache else None,
+        )
+    except VlocrError as err:
+        fail(err)
+    out.mkdir(parents=True, exist_ok=True)
+    text = field_bench_markdown(report)
+    (out / "fields.md").write_text(text, encoding="utf-8")
+    (out / "fields.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+    typer.echo(text)
+    typer.echo(f"wrote {out / 'fields.md'}")
+    typer.echo(f"wrote {out / 'fields.json'}")
+
+
+def _qa(
+    qa: Path, answerer: str, vlm_model: str | None, out: Path, limit: int | None, seed: int
+) -> None:
+    """The question benchmark (L1/L2/L3) over a JSONL file, or the synthetic set."""
+    from vlocr.eval.qa import run_qa_command
+
+    try:
+        text, paths = run_qa_command(
+            str(qa), answerer=answerer, vlm_model=vlm_model, out_dir=out, limit=limit, seed=seed
+        )
+    except VlocrError as err:
+        fail(err)
+    typer.echo(text)
+    for path in paths:
+        typer.echo(f"wrote {path}")
 
 
 def register(app: typer.Typer) -> None:
