@@ -22,7 +22,7 @@ from vlocr.fields.values import Found, find_amounts, find_dates, find_phones
 from vlocr.results import FieldEvidence
 
 _COMPANY_SUFFIX = re.compile(
-    r"(SDN\.?\s*BHD|\bBHD\b|\bS/B\b|\b5/B\b|\bBERHAD\b|ENTERPRISE|TRADING|\bLTD\b|LIMITED|\bLLC\b"
+    r"(SDN\W{0,2}BHD|\bBHD\b|\bS/B\b|\b5/B\b|\bBERHAD\b|ENTERPRISE|TRADING|\bLTD\b|LIMITED|\bLLC\b"
     r"|\bINC\b|\bCORP|\bCO\.|COMPANY|RESTORAN|RESTAURANT|\bPLT\b|\bGMBH\b|有限公司|公司|超市|商店|酒店|餐厅|便利店)",
     re.IGNORECASE,
 )
@@ -44,6 +44,13 @@ _CONTACT = re.compile(
     r"GST|\bSST\b|TAX\s*INVOICE|INVOICE\b|RECEIPT|CASHIER|电话|传真|税号|发票|收银)",
     re.IGNORECASE,
 )
+_PHONE_LABEL = re.compile(r"(\bTEL\b|PHONE|\bFAX\b|电话|\d{2,4}-\d{6,8})", re.I)
+_REG_NUMBER = re.compile(r"\b\d{5,8}\s*-\s*[A-Z]\b")  # a company number, e.g. 124525-H
+_ADDRESS_START = re.compile(
+    r"(\d|\b(NO|LOT|UNIT|LEVEL|FLOOR|FLR|BLOCK|BLK|JALAN|JLN|LORONG|TAMAN|ROAD|RD|STREET|ST|AVE|"
+    r"AVENUE|BUILDING|PLAZA|MALL|KOMPLEKS|WISMA|MENARA|SUITE)\b|[路街道号区市省])",
+    re.I,
+)
 _PHONE_ONLY = re.compile(r"^\W*\+?[\d\s()/-]{9,}\W*$")
 
 _TOTAL_LABELS: list[tuple[float, re.Pattern[str]]] = [
@@ -52,6 +59,7 @@ _TOTAL_LABELS: list[tuple[float, re.Pattern[str]]] = [
         re.compile(
             r"(ROUND(ED|ING)?\s*(NETT?\s*)?TOTAL|TOTAL\s*(AFTER\s*)?ROUND(ED|ING)?|TOTAL\s*AFTER\s*(ADJ|ROUND|DISC)|GRAND\s*TOTAL|NETT?\s*TOTAL|"
             r"TOTAL\s*(AMOUNT\s*)?(PAYABLE|DUE)|AMOUNT\s*(PAYABLE|DUE)|BALANCE\s*DUE|TOTAL\s*TO\s*PAY|"
+            r"(AMOUNT|AMT)\s*PAID|"
             r"实付|应付|实收|应收|价税合计|支付金额|付款金额)",
             re.I,
         ),
@@ -66,7 +74,7 @@ _TOTAL_LABELS: list[tuple[float, re.Pattern[str]]] = [
     (4.0, re.compile(r"(\bNET\s*AMT|\bAMOUNT\b|\bAMT\b|\bNETT\b)", re.I)),
 ]
 _NOT_TOTAL = re.compile(
-    r"(SUB\s*-?\s*TOTAL|小计|TOTAL\s*(NO\.?\s*OF\s*)?(QTY|QUANTITY|ITEMS?|PCS|UNITS?|SAVINGS?|SAVED|DISCOUNTS?|"
+    r"(SUB\s*-?\s*TOTAL|小计|TOTAL\s*\d+(\.\d+)?\s*%|TOTAL\s*(NO\.?\s*OF\s*)?(QTY|QUANTITY|ITEMS?|PCS|UNITS?|SAVINGS?|SAVED|DISCOUNTS?|"
     r"POINTS?|WEIGHT|TAX\b|GST\b|SST\b|SERVICE|EXCL|EXCLUSIVE|BEFORE)|\bEXCL|BEFORE\s*(GST|TAX)|ITEM\s*COUNT|"
     r"TAX\s*AMOUNT|GST\s*AMOUNT|CHANGE|ROUNDING\s*ADJ|ADJUSTMENT|\bQTY\b|DEPOSIT|找零|折扣|优惠|税额)",
     re.I,
@@ -76,6 +84,7 @@ _PAID = re.compile(
     r"E-?WALLET|BOOST|GRABPAY|TOUCH\s*N|微信|支付宝|现金|银行卡)",
     re.I,
 )
+_ROUNDING = re.compile(r"^\W*ROUNDING\b(?!\s*ADJ)", re.I)
 _SUMMARY = re.compile(r"(SUMMARY|RINGKASAN|税率\s*税额)", re.I)
 _CHANGE = re.compile(r"(CHANGE|BALANCE|找零|找赎)", re.I)
 _DATE_LABEL = re.compile(r"(DATE|TARIKH|DT\b|日期|时间|開票日期|开票日期)", re.I)
@@ -104,8 +113,9 @@ def _label_amount(page: PageLines, row: Row, label_end: int) -> AmountHit | None
     """The amount a label row states: right of the label on the row, else the first on the row
     below (labels and values are sometimes printed one under the other)."""
     amounts = _row_amounts(row, label_end)
-    if amounts:
-        found, pieces = amounts[-1]
+    positive = [a for a in amounts if float(a[0].value) > 0]
+    if positive or amounts:
+        found, pieces = (positive or amounts)[-1]  # a trailing "0.00" is a rounding column
         return AmountHit(row, found, pieces, row)
     below = page.rows[row.index + 1] if row.index + 1 < len(page.rows) else None
     if below is not None and below.top - row.bottom < 1.5 * row.height:
@@ -118,23 +128,37 @@ def _label_amount(page: PageLines, row: Row, label_end: int) -> AmountHit | None
 
 
 def _total(page: PageLines) -> tuple[AmountHit | None, float, str]:
-    paid_values: list[float] = []
+    """The strongest labelled total; then rounding (a later total within 5 cents of it replaces
+    it); without a label, what was paid minus the change, the payment, or an amount printed three
+    times or more. A value is always one printed on the page."""
+    paid: list[tuple[float, AmountHit]] = []
+    change: list[float] = []
     all_values: list[float] = []
     for row in page.rows:
-        for f, _ in _row_amounts(row):
+        amounts = _row_amounts(row)
+        for f, _ in amounts:
             all_values.append(abs(float(f.value)))
-            if _PAID.search(row.text) and not _CHANGE.search(row.text):
-                paid_values.append(abs(float(f.value)))
-    best: tuple[float, AmountHit, str] | None = None
+        if amounts and _CHANGE.search(row.text):
+            change.append(abs(float(amounts[-1][0].value)))
+        elif amounts and _PAID.search(row.text):
+            found, pieces = amounts[-1]
+            paid.append((abs(float(found.value)), AmountHit(row, found, pieces, row)))
+    paid_values = [v for v, _ in paid]
+    candidates: list[tuple[float, AmountHit, str]] = []
     summary_until = -1
     for row in page.rows:
         if _SUMMARY.search(row.text):
-            summary_until = row.index + 4
-        if row.index <= summary_until:
+            summary_until = row.index + 2
+        if row.index <= summary_until or (
+            summary_until >= 0 and row.index == summary_until + 1 and len(_row_amounts(row)) >= 2
+        ):
+            if row.index > summary_until:
+                summary_until = row.index  # the tax summary table goes on while rows are tabular
             continue
         if _NOT_TOTAL.search(row.text) and not _TOTAL_LABELS[0][1].search(row.text):
             continue
-        for priority, pattern in _TOTAL_LABELS:
+        rounding = _ROUNDING.search(row.text)
+        for priority, pattern in [*_TOTAL_LABELS, (3.0, _ROUNDING)] if rounding else _TOTAL_LABELS:
             m = pattern.search(row.text)
             if not m:
                 continue
@@ -145,21 +169,41 @@ def _total(page: PageLines) -> tuple[AmountHit | None, float, str]:
             score = priority
             score += 1.0 if value in paid_values else 0.0
             score += 0.5 * min(2, all_values.count(value) - 1)
-            if best is None or score > best[0]:  # the first of equal candidates wins
-                best = (score, hit, m.group(0).strip())
+            candidates.append((score, hit, m.group(0).strip()))
             break
-    if best is not None:
+    strong = [c for c in candidates if c[0] >= 5.0]
+    if strong:
+        best = max(strong, key=lambda c: c[0])  # the first of equal candidates wins
+        value = float(best[1].found.value)
+        for cand in candidates:
+            later = cand[1].label_row.index > best[1].label_row.index
+            cvalue = float(cand[1].found.value)
+            if later and 0 < abs(cvalue - value) <= 0.05 and cvalue * 20 == round(cvalue * 20):
+                best = (best[0], cand[1], cand[2])  # rounded to 5 cents: the amount paid
+                break
+        value = float(best[1].found.value)
+        for given_back in change:
+            for cand in candidates:  # "ACCEPTED TOTAL 10.00 / CHANGE 5.00": 10.00 was tendered
+                if (
+                    given_back > 0
+                    and abs(float(cand[1].found.value) - (value - given_back)) < 0.005
+                ):
+                    best = cand
         return best[1], min(1.0, best[0] / 11.0), f"label:{best[2].upper()}"
-    # no total label: the amount paid, when one is printed
-    for row in page.rows:
-        if _PAID.search(row.text) and not _CHANGE.search(row.text):
-            amounts = _row_amounts(row)
-            if amounts:
-                found, pieces = amounts[-1]
-                return AmountHit(row, found, pieces, row), 0.4, "paid"
-    # nor a payment line the OCR could read: an amount printed three times or more is the total
+    for tendered, hit in paid:
+        for given_back in change:
+            due = round(tendered - given_back, 2)
+            for row in page.rows:
+                for found, pieces in _row_amounts(row):
+                    if due > 0 and abs(float(found.value)) == due and row is not hit.row:
+                        return AmountHit(row, found, pieces, row), 0.5, "paid-minus-change"
     repeated = [v for v in set(all_values) if v > 0 and all_values.count(v) >= 3]
-    if repeated:
+    if candidates and not repeated:
+        best = max(candidates, key=lambda c: c[0])
+        return best[1], min(1.0, best[0] / 11.0), f"label:{best[2].upper()}"
+    if paid and not repeated:
+        return paid[0][1], 0.4, "paid"
+    if repeated:  # no label the OCR could read: an amount printed three times or more
         value = max(repeated)
         for row in page.rows:
             for found, pieces in _row_amounts(row):
@@ -216,27 +260,74 @@ def _clean_company(text: str) -> str:
     prev = None
     while prev != text:
         prev = text
-        text = _TRAILING_REG.sub("", text).strip()
+        text = _TRAILING_REG.sub("", text.rstrip(" ,;:-")).strip()
     return text.strip(" -:,")
 
 
-def _company_rows(page: PageLines) -> list[Row]:
+_CONTINUED = re.compile(
+    r"^\W*(\(|CO\.|SDN|BHD|S/B|LTD|INC\b|LLC|LIMITED|BERHAD|ENTERPRISE|TRADING|有限公司)", re.I
+)
+
+
+def _continues(prev: Row, row: Row) -> bool:
+    """Whether ``row`` carries on the name begun on ``prev`` (a wrapped legal suffix, an open
+    bracket, a trailing "&")."""
+    if row.top - prev.bottom > 1.5 * prev.height or _CONTACT.search(prev.text):
+        return False
+    opened = prev.text.count("(") > prev.text.count(")")
+    return (
+        bool(_CONTINUED.match(row.text)) or opened or prev.text.rstrip().endswith(("&", "-", ","))
+    )
+
+
+_ENDS_WITH_SUFFIX = re.compile(
+    r"(SDN\W{0,2}BHD|\bBHD|S/B|BERHAD|LTD|LIMITED|LLC|INC|有限公司)\W*$", re.I
+)
+
+
+def _continues_down(prev: Row, row: Row) -> bool:
+    """Whether the name goes on below ``prev``: only while a bracket is open or the legal suffix
+    is still to come, never into a registration number or contact line."""
+    if _REG_NO.search(row.text) or _CONTACT.search(row.text) or _ENDS_WITH_SUFFIX.search(prev.text):
+        return False
+    if row.top - prev.bottom > 1.5 * prev.height:
+        return False
+    opened = prev.text.count("(") > prev.text.count(")")
+    return opened or bool(
+        re.match(r"^\W*(SDN|BHD|S/B|LTD|LLC|INC\b|LIMITED|BERHAD|有限公司)", row.text, re.I)
+    )
+
+
+def _company_rows(page: PageLines) -> tuple[list[Row], str]:
+    """The rows of the name and its text: the first header row with a legal suffix among the
+    top rows (with the rows it wraps from), else the first header row that is not contact
+    information."""
     top = [r for r in page.rows[:8] if _is_header_text(r)]
-    if not top:
-        return []
-    start = top[0]
-    for i, row in enumerate(top[:4]):
-        if _CONTACT.search(row.text) or find_dates(row.text):
+    plain = [r for r in top if not _CONTACT.search(r.text)]
+    if not plain:
+        return [], ""
+    for i, row in enumerate(top[:5]):
+        if find_dates(row.text):
             break
-        if _COMPANY_SUFFIX.search(row.text) and not _REG_NO.search(row.text.split("(")[0] or "x"):
-            first = top[i - 1] if i > 0 and top[i - 1] is top[0] else None
-            short_lead = re.match(
-                r"^\W*(CO\.|\(M\)|SDN|BHD|S/B|LTD|INC|LLC|有限公司)", row.text, re.I
-            )
-            if first is not None and short_lead and row.top - first.bottom < 1.5 * first.height:
-                return [first, row]
-            return [row] if i < 3 else [start]
-    return [start]
+        m = _COMPANY_SUFFIX.search(row.text)
+        if _CONTACT.search(row.text) and not (m and not _PHONE_LABEL.search(row.text)):
+            continue
+        if m and not _REG_NO.search(row.text.split("(")[0] or "x"):
+            rows = [row]
+            j = i
+            while j > 0 and len(rows) < 3 and _continues(top[j - 1], rows[0]):
+                rows.insert(0, top[j - 1])
+                j -= 1
+            k = i
+            while k + 1 < len(top) and len(rows) < 4 and _continues_down(rows[-1], top[k + 1]):
+                rows.append(top[k + 1])
+                k += 1
+            # drop pieces printed right of the name on its last row ("... SDN BHD   3E")
+            end = _COMPANY_SUFFIX.search(rows[-1].text)
+            last = [pc.line.text for pc in rows[-1].pieces if end is None or pc.start < end.end()]
+            text = " ".join([r.text for r in rows[:-1]] + last)
+            return rows, text
+    return [plain[0]], plain[0].text
 
 
 def _fuller_name(page: PageLines, after: Row, name: str) -> Row | None:
@@ -260,9 +351,13 @@ def _address_rows(page: PageLines, after: Row) -> list[Row]:
             or any(len(f.value) >= 9 for f in find_phones(text) if isinstance(f.value, str))
             or find_dates(text)
             or _TIME.search(text)
+            or re.search(r"\d{10,}", text)  # ids and phone numbers, never part of an address
         )
         if rows and (
-            stop or _REG_NO.search(text) or row.top - rows[-1].bottom > 2.5 * rows[-1].height
+            stop
+            or _REG_NO.search(text)
+            or _REG_NUMBER.search(text)
+            or row.top - rows[-1].bottom > 2.5 * rows[-1].height
         ):
             break
         if stop and not rows:
@@ -271,6 +366,7 @@ def _address_rows(page: PageLines, after: Row) -> list[Row]:
             continue
         if (
             _REG_NO.search(text)
+            or _REG_NUMBER.search(text)
             or _HEADER_JUNK.match(text)
             or sum(ch.isalpha() for ch in text) < 2
             or re.fullmatch(r"\s*\(.*\)\s*", text)  # a branch name or note in brackets
@@ -278,6 +374,8 @@ def _address_rows(page: PageLines, after: Row) -> list[Row]:
             continue
         if find_amounts(text) and not re.search(r"\d{5}", text):
             break
+        if not rows and not _ADDRESS_START.search(text):
+            continue  # a branch or brand line between the name and the address
         rows.append(row)
         if len(rows) >= 6:
             break
@@ -296,9 +394,9 @@ def extract_receipt(page: PageLines) -> dict[str, FieldEvidence | None]:
     fields: dict[str, FieldEvidence | None] = dict.fromkeys(
         ("merchant", "address", "date", "time", "subtotal", "discount", "tax", "total"), None
     )
-    company = _company_rows(page)
+    company, company_text = _company_rows(page)
     if company:
-        name = _clean_company(" ".join(r.text for r in company))
+        name = _clean_company(company_text)
         if name:
             conf = 0.8 if _COMPANY_SUFFIX.search(name) else 0.55
             fields["merchant"] = _row_evidence(page, company, name, conf, "top-lines")

@@ -35,7 +35,7 @@ _MON = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 
 CURRENCY = r"(?:RM|MYR|USD|SGD|S\$|HK\$|RMB|CNY|EUR|\$|¥|￥|€|£)"
 _AMOUNT = re.compile(
-    r"(?<![\w.,/:-])(?P<cur>" + CURRENCY + r"\s?)?(?P<sign>-\s?)?(?P<cur2>" + CURRENCY + r"\s?)?"
+    r"(?<![\w.,/-])(?P<cur>" + CURRENCY + r"\s?)?(?P<sign>-\s?)?(?P<cur2>" + CURRENCY + r"\s?)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+\.\d{1,2}|\d+(?=\s?元))"
     r"(?![\d.,]*\d)(?![%/:])(?:\s?元)?",
     re.IGNORECASE,
@@ -104,7 +104,7 @@ def _year(y: str) -> int:
 
 
 _D = r"(?<![\d/.-])"
-_E = r"(?![\d/:]|\.\d)"
+_E = r"(?:(?![\d/:]|\.\d)|(?=\d{1,2}:\d{2}))"  # a time glued on by the OCR: "23/03/20183:13"
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ymd_cjk", re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")),
     (
