@@ -122,3 +122,70 @@ def test_cli_bench_qa_reads_a_jsonl_file(tmp_path: Path, monkeypatch: pytest.Mon
     assert out.exit_code == 0, out.output
     assert "| L1 | 1 | 100.0 % | 100.0 % |" in out.stdout  # right, but 99.99 is invented
     assert "| L2 | 1 | 0.0 % | 0.0 % |" in out.stdout
+
+
+def test_qa_benchmark_against_an_openai_compatible_server(tmp_path: Path) -> None:
+    """A model behind a chat-completions server on loopback: the server here knows the answers
+    (and invents one number), so the report must say 100 % with one invented number."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from typing import Any
+
+    path = write_synthetic_set(tmp_path / "set", docs_per_kind=1)
+    items = load_questions(path)
+    seen: list[int] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:  # noqa: N802
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            text = " ".join(
+                part.get("text", "")
+                for msg in body["messages"]
+                if isinstance(msg["content"], list)
+                for part in msg["content"]
+            )
+            question = next(i for i in items if i.question in text)
+            seen.append(1)
+            extra = " (about 77.77 in all)" if len(seen) == 1 else ""
+            reply = json.dumps(question.answer, ensure_ascii=False).strip('"') + extra
+            payload = {
+                "id": "x",
+                "object": "chat.completion",
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": reply},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {"prompt_tokens": 10, "completion_tokens": 3, "total_tokens": 13},
+            }
+            data = json.dumps(payload).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+        # each synthetic document's questions are distinct, so the question text finds the answer
+        assert len({i.question for i in items}) == len(items)
+        run_qa_command(
+            str(path),
+            answerer="vlm",
+            out_dir=tmp_path / "out",
+            vlm_overrides={"backend": "openai", "base_url": url, "model": "qwen3-vl", "retries": 0},
+        )
+    finally:
+        httpd.shutdown()
+    summary = json.loads((tmp_path / "out" / "qa.json").read_text(encoding="utf-8"))["summary"]
+    assert len(seen) == len(items)
+    assert summary["all"]["accuracy"] == 1.0
+    assert summary["all"]["invented_number_rate"] == round(1 / len(items), 4)

@@ -92,7 +92,8 @@ def bench(
         None,
         "--qa",
         help="Question benchmark: a JSONL file of {image, question, answer, level, kind} (see "
-        "docs/qa-benchmark.md); `vlocr bench --qa synth` writes and runs the synthetic set.",
+        "docs/questions-and-fields.md); `--qa synth` writes and runs the synthetic set (--docs "
+        "documents per kind, each degraded differently).",
     ),
     answerer: str = typer.Option(
         "ocr",
@@ -110,7 +111,7 @@ def bench(
     from vlocr.eval.runner import ALL_GROUPS, BenchOptions, run_bench, write_outputs
 
     if qa is not None:
-        _qa(qa, answerer, vlm_model, out, qa_limit, seed)
+        _qa(qa, answerer, vlm_model, out, qa_limit, seed, docs or 3)
         return
     if fields_only:
         if data is None or data_format != "sroie":
@@ -182,14 +183,26 @@ def _fields(
 
 
 def _qa(
-    qa: Path, answerer: str, vlm_model: str | None, out: Path, limit: int | None, seed: int
+    qa: Path,
+    answerer: str,
+    vlm_model: str | None,
+    out: Path,
+    limit: int | None,
+    seed: int,
+    docs_per_kind: int,
 ) -> None:
     """The question benchmark (L1/L2/L3) over a JSONL file, or the synthetic set."""
     from vlocr.eval.qa import run_qa_command
 
     try:
         text, paths = run_qa_command(
-            str(qa), answerer=answerer, vlm_model=vlm_model, out_dir=out, limit=limit, seed=seed
+            str(qa),
+            answerer=answerer,
+            vlm_model=vlm_model,
+            out_dir=out,
+            limit=limit,
+            seed=seed,
+            docs_per_kind=docs_per_kind,
         )
     except VlocrError as err:
         fail(err)

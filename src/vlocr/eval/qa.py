@@ -211,10 +211,16 @@ def _questions(kind: str, f: dict[str, str]) -> list[tuple[str, str, Any]]:
     raise InvalidOptionError(f"no questions for document kind '{kind}'", f"use {QA_KINDS}")
 
 
-def write_synthetic_set(out_dir: Path, *, seed: int = 0, docs_per_kind: int = 2) -> Path:
-    """Render the benchmark's documents and write ``questions.jsonl`` next to their images."""
+# the n-th document of each kind is degraded like the OCR benchmark's n-th group (severity 2)
+QA_GROUPS = ("clean", "skew", "low_contrast", "noise", "jpeg", "blur", "perspective")
+
+
+def write_synthetic_set(out_dir: Path, *, seed: int = 0, docs_per_kind: int = 3) -> Path:
+    """Render the benchmark's documents (clean, then degraded like the OCR benchmark's groups)
+    and write ``questions.jsonl`` next to their images."""
     from PIL import Image
 
+    from vlocr.eval.degrade import degrade
     from vlocr.eval.synth import generate
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -223,18 +229,25 @@ def write_synthetic_set(out_dir: Path, *, seed: int = 0, docs_per_kind: int = 2)
     for kind in QA_KINDS:
         for i in range(docs_per_kind):
             doc = generate(kind, seed + i)
-            name = f"images/{doc.doc_id}.png"
-            Image.fromarray(doc.image).save(out_dir / name)
+            group = QA_GROUPS[i % len(QA_GROUPS)]
+            image = (
+                doc.image
+                if group == "clean"
+                else degrade(doc.image, doc.lines, group, 2, seed + i)[0]
+            )
+            name = f"images/{doc.doc_id}-{group}.png"
+            Image.fromarray(image).save(out_dir / name)
             for n, (level, question, answer) in enumerate(_questions(kind, doc.fields)):
                 rows.append(
                     {
-                        "id": f"{doc.doc_id}-q{n + 1}",
+                        "id": f"{doc.doc_id}-{group}-q{n + 1}",
                         "image": name,
                         "question": question,
                         "answer": answer,
                         "level": level,
                         "kind": kind,
                         "lang": doc.lang,
+                        "degradation": group,
                         "text": doc.text,
                     }
                 )
@@ -402,7 +415,7 @@ def run_qa_command(
     out_dir: Path = Path("bench-out"),
     limit: int | None = None,
     seed: int = 0,
-    docs_per_kind: int = 2,
+    docs_per_kind: int = 3,
     vlm_overrides: dict[str, Any] | None = None,
 ) -> tuple[str, list[Path]]:
     """``vlocr bench --qa FILE|synth``: score, write qa.md and qa.json, return the report text."""

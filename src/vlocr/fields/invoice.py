@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from vlocr.fields.page import PageLines, Piece, Row
-from vlocr.fields.values import find_amounts, find_dates, find_rates, find_tax_ids
+from vlocr.fields.values import Found, find_amounts, find_dates, find_rates, find_tax_ids
 from vlocr.results import FieldEvidence
 
 INVOICE_FIELDS = (
@@ -160,7 +160,8 @@ def _invoice_no(page: PageLines) -> FieldEvidence | None:
 
 
 def _date(page: PageLines) -> FieldEvidence | None:
-    first: tuple[Row, object] | None = None
+    """The date after a date label (开票日期, Invoice date), else the first date on the page."""
+    first: tuple[Row, Found] | None = None
     for row in page.rows:
         dates = find_dates(row.text)
         if not dates:
@@ -175,14 +176,8 @@ def _date(page: PageLines) -> FieldEvidence | None:
     if first is None:
         return None
     row, found = first
-    assert not isinstance(found, str)
-    return page.evidence(
-        row.pieces_in(found.start, found.end),
-        found.value,
-        found.text,
-        0.5,
-        "pattern",  # type: ignore[attr-defined]
-    )
+    pieces = row.pieces_in(found.start, found.end)
+    return page.evidence(pieces, found.value, found.text, 0.5, "pattern")
 
 
 def _labelled_amount(

@@ -87,7 +87,7 @@ def resolve(
                     return label, ev
             continue
         source, name = option.split(".", 1)
-        ev = (invoice if source == "i" else receipt).get(name)
-        if ev is not None:
-            return name, ev
+        found = (invoice if source == "i" else receipt).get(name)
+        if found is not None:
+            return name, found
     return None
