@@ -53,10 +53,18 @@ _ADDRESS_START = re.compile(
 )
 _PHONE_ONLY = re.compile(r"^\W*\+?[\d\s()/-]{9,}\W*$")
 
+
+def _tolerant(pattern: str, flags: int = re.I) -> re.Pattern[str]:
+    """Compile a label pattern that also matches the usual OCR slips in its key words:
+    O/0/Q, A/4, L/1/I in TOTAL, M/N and O/0 in AMOUNT."""
+    pattern = pattern.replace("TOTAL", "T[O0Q]T[A4][L1I]").replace("AMOUNT", "A[MN][O0]UNT")
+    return re.compile(pattern, flags)
+
+
 _TOTAL_LABELS: list[tuple[float, re.Pattern[str]]] = [
     (
         10.0,
-        re.compile(
+        _tolerant(
             r"(ROUND(ED|ING)?\s*(NETT?\s*)?TOTAL|TOTAL\s*(AFTER\s*)?ROUND(ED|ING)?|TOTAL\s*AFTER\s*(ADJ|ROUND|DISC)|GRAND\s*TOTAL|NETT?\s*TOTAL|"
             r"TOTAL\s*(AMOUNT\s*)?(PAYABLE|DUE)|AMOUNT\s*(PAYABLE|DUE)|BALANCE\s*DUE|TOTAL\s*TO\s*PAY|"
             r"(AMOUNT|AMT)\s*PAID|"
@@ -66,14 +74,14 @@ _TOTAL_LABELS: list[tuple[float, re.Pattern[str]]] = [
     ),
     (
         8.0,
-        re.compile(
+        _tolerant(
             r"(\bTOTAL\b|\bTOTAL(?=RM|:|\()|TOTAL\s*\(?RM|\bJUMLAH\b|合计|总计|合計|总额|金额合计)",
             re.I,
         ),
     ),
-    (4.0, re.compile(r"(\bNET\s*AMT|\bAMOUNT\b|\bAMT\b|\bNETT\b)", re.I)),
+    (4.0, _tolerant(r"(\bNET\s*AMT|\bAMOUNT\b|\bAMT\b|\bNETT\b)", re.I)),
 ]
-_NOT_TOTAL = re.compile(
+_NOT_TOTAL = _tolerant(
     r"(SUB\s*-?\s*TOTAL|小计|TOTAL\s*\d+(\.\d+)?\s*%|TOTAL\s*(NO\.?\s*OF\s*)?(QTY|QUANTITY|ITEMS?|PCS|UNITS?|SAVINGS?|SAVED|DISCOUNTS?|"
     r"POINTS?|WEIGHT|TAX\b|GST\b|SST\b|SERVICE|EXCL|EXCLUSIVE|BEFORE)|\bEXCL|BEFORE\s*(GST|TAX)|ITEM\s*COUNT|"
     r"TAX\s*AMOUNT|GST\s*AMOUNT|CHANGE|ROUNDING\s*ADJ|ADJUSTMENT|\bQTY\b|DEPOSIT|找零|折扣|优惠|税额)",
@@ -386,7 +394,23 @@ def _row_evidence(
     page: PageLines, rows: list[Row], text: str, conf: float, rule: str
 ) -> FieldEvidence:
     pieces = [p for r in rows for p in r.pieces]
+    text = _fold_accents(text, page)
     return page.evidence(pieces, text, text, conf, rule)
+
+
+def _fold_accents(text: str, page: PageLines) -> str:
+    """On a page printed in plain ASCII letters, an accented Latin letter is an OCR slip
+    (``SETIA ÁLAM``): fold it back. Pages that use accents or other scripts keep them."""
+    import unicodedata
+
+    letters = [ch for ln in page.lines for ch in ln.text if ch.isalpha()]
+    if not letters or sum(ch.isascii() for ch in letters) < 0.97 * len(letters):
+        return text
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFKD", ch)[0] if not ch.isascii() else ch
+        out.append(base if base.isascii() and base.isalpha() else ch)
+    return "".join(out)
 
 
 def extract_receipt(page: PageLines) -> dict[str, FieldEvidence | None]:
