@@ -172,3 +172,42 @@ def test_cli_extract_engine_ocr_reads_a_rendered_receipt(tmp_path: Path) -> None
     assert result["data"]["total"] == float(doc.fields["total"].replace(",", ""))
     assert result["data"]["merchant"] == doc.fields["shop"]
     assert result["fields"]["total"]["box"] and result["fields"]["total"]["lines"]
+
+
+@pytest.mark.slow
+def test_bench_fields_only_scores_a_sroie_folder(tmp_path: Path) -> None:
+    """`vlocr bench --data DIR --format sroie --fields-only` on a SROIE-layout folder of rendered
+    receipts: real OCR, per-field P/R/F1, the held-out split, and the OCR cache reused."""
+    from PIL import Image
+    from typer.testing import CliRunner
+
+    from vlocr.cli.main import app
+
+    for sub in ("img", "box", "key"):
+        (tmp_path / "data" / sub).mkdir(parents=True)
+    for i in range(2):
+        doc = generate("receipt", 20 + i)
+        Image.fromarray(doc.image).save(tmp_path / "data" / "img" / f"r{i}.png")
+        (tmp_path / "data" / "box" / f"r{i}.txt").write_text(
+            "\n".join(
+                ",".join(str(int(v)) for p in g.box for v in p) + "," + g.text for g in doc.lines
+            ),
+            encoding="utf-8",
+        )
+        address = " ".join(g.text for g in doc.lines[1:3])
+        key = {"company": doc.fields["shop"], "date": doc.fields["date"], "address": address}
+        key["total"] = doc.fields["total"] if i == 0 else "999.99"  # one wrong truth
+        (tmp_path / "data" / "key" / f"r{i}.json").write_text(json.dumps(key), encoding="utf-8")
+    args = ["bench", "--data", str(tmp_path / "data"), "--format", "sroie", "--fields-only"]
+    args += ["--holdout", "1", "--ocr-cache", str(tmp_path / "cache"), "-o", str(tmp_path / "out")]
+    out = CliRunner().invoke(app, args)
+    assert out.exit_code == 0, out.output
+    report = json.loads((tmp_path / "out" / "fields.json").read_text(encoding="utf-8"))
+    fields = report["all"]["fields"]
+    assert fields["company"]["f1"] == 1.0 and fields["date"]["f1"] == 1.0
+    assert fields["address"]["tp"] >= 1  # one OCR slip in an address may happen
+    assert fields["total"]["tp"] == 1 and fields["total"]["truth"] == 2
+    assert report["holdout_ids"] == ["r1"] and report["holdout"]["fields"]["total"]["f1"] == 0.0
+    assert len(list((tmp_path / "cache").glob("*.rapidocr.auto.json"))) == 2
+    again = CliRunner().invoke(app, args)  # from the cache
+    assert again.exit_code == 0 and "| total | 0.500 | 0.500 | 0.500 | 1 / 2 |" in again.stdout
