@@ -59,9 +59,32 @@ async def ask(body: AskRequest, request: Request) -> VlmAnswer:
     responses=ERROR_RESPONSES,
 )
 async def extract(body: ExtractRequest, request: Request) -> ExtractResult:
+    if body.engine == "ocr":
+        return await _extract_ocr(body, request)
     state, data = await _vlm_state_and_image(body.image, request)
     from vlocr import service
 
     return await state.gate.run(
         service.extract, data, schema=body.schema_, vlm=state.vlm, **_sampling(body, state)
     )
+
+
+async def _extract_ocr(body: ExtractRequest, request: Request) -> ExtractResult:
+    """Fields from OCR alone: no VLM needs to be configured."""
+    from vlocr.errors import InvalidOptionError
+    from vlocr.fields import extract_ocr_fields
+
+    state = get_state(request)
+    require_ready(state)
+    if not isinstance(body.schema_, str):
+        raise InvalidOptionError(
+            "engine ocr has rules for the receipt and invoice schemas only",
+            'send "schema": "receipt" or "invoice", or use "engine": "vlm" for your own schema',
+        )
+    data = await resolve_image(
+        body.image,
+        allowlist=state.settings.server.url_allowlist,
+        max_bytes=state.io_options.max_bytes,
+    )
+    region = tuple(body.region) if body.region else None
+    return await state.gate.run(extract_ocr_fields, data, body.schema_, region=region)
