@@ -189,3 +189,20 @@ def test_qa_benchmark_against_an_openai_compatible_server(tmp_path: Path) -> Non
     assert len(seen) == len(items)
     assert summary["all"]["accuracy"] == 1.0
     assert summary["all"]["invented_number_rate"] == round(1 / len(items), 4)
+
+
+def test_sroie_questions_come_from_the_key_files(tmp_path: Path) -> None:
+    from vlocr.eval.qa import write_sroie_questions
+
+    (tmp_path / "img").mkdir()
+    (tmp_path / "key").mkdir()
+    (tmp_path / "img" / "r1.jpg").write_bytes(b"")
+    key = {"company": "POPULAR BOOK CO. (M) SDN BHD", "date": "11/02/18", "total": "RM 11.80"}
+    (tmp_path / "key" / "r1.json").write_text(json.dumps(key), encoding="utf-8")
+    items = {i.qid: i for i in load_questions(write_sroie_questions(tmp_path, tmp_path / "q"))}
+    assert items["r1-total"].answer == 11.8 and items["r1-total"].level == "L1"
+    assert items["r1-date"].answer == "2018-02-11"
+    assert items["r1-company"].answer == key["company"]
+    above = items["r1-above"]
+    assert above.level == "L2" and "more than 15" in above.question and above.answer == "no"
+    assert Path(above.image).is_absolute()

@@ -93,7 +93,8 @@ def bench(
         "--qa",
         help="Question benchmark: a JSONL file of {image, question, answer, level, kind} (see "
         "docs/questions-and-fields.md); `--qa synth` writes and runs the synthetic set (--docs "
-        "documents per kind, each degraded differently).",
+        "documents per kind, each degraded differently); `--qa sroie:DIR` asks about SROIE "
+        "receipts from their key files.",
     ),
     answerer: str = typer.Option(
         "ocr",
@@ -103,7 +104,9 @@ def bench(
     ),
     qa_limit: int = typer.Option(None, "--qa-limit", min=1, help="With --qa: first N questions."),
     ocr_cache: Path = typer.Option(
-        None, "--ocr-cache", help="Keep OCR results of the field section here and reuse them."
+        None,
+        "--ocr-cache",
+        help="Keep OCR results (field section, OCR answerer) here as JSON and reuse them.",
     ),
 ) -> None:
     """Measure accuracy (CER, WER, word F1, key fields) and speed of every engine x preset on
@@ -111,7 +114,7 @@ def bench(
     from vlocr.eval.runner import ALL_GROUPS, BenchOptions, run_bench, write_outputs
 
     if qa is not None:
-        _qa(qa, answerer, vlm_model, out, qa_limit, seed, docs or 3)
+        _qa(qa, answerer, vlm_model, out, qa_limit, seed, docs or 3, ocr_cache)
         return
     if fields_only:
         if data is None or data_format != "sroie":
@@ -190,6 +193,7 @@ def _qa(
     limit: int | None,
     seed: int,
     docs_per_kind: int,
+    ocr_cache: Path | None,
 ) -> None:
     """The question benchmark (L1/L2/L3) over a JSONL file, or the synthetic set."""
     from vlocr.eval.qa import run_qa_command
@@ -203,6 +207,7 @@ def _qa(
             limit=limit,
             seed=seed,
             docs_per_kind=docs_per_kind,
+            ocr_cache=str(ocr_cache) if ocr_cache else None,
         )
     except VlocrError as err:
         fail(err)

@@ -151,7 +151,7 @@ def field_bench(
     rows: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
     details = []
     for n, sample in enumerate(samples, 1):
-        page = _cached_ocr(sample, ocr_engine, preset, ocr_cache)
+        page = cached_ocr(sample.image, sample.sample_id, ocr_engine, preset, ocr_cache)
         result = extract_ocr_fields(None, "receipt", lines=list(page.lines))
         printed = {k: (v.text if v else None) for k, v in result.fields.items()}
         truth = {k: sample.fields.get(k, "") for k in SROIE_FIELDS}
@@ -175,20 +175,25 @@ def field_bench(
     return out
 
 
-def _cached_ocr(sample: Any, engine: str, preset: str, cache: str | None) -> Any:
-    """OCR of one sample, kept as JSON in ``cache`` (when given) so reruns skip the OCR."""
+def cached_ocr(image: Any, key: str, engine: str, preset: str, cache: str | None) -> Any:
+    """OCR of one page image (an array or a path), kept as ``<key>.<engine>.<preset>.json`` in
+    ``cache`` (when given) so reruns of a benchmark skip the OCR."""
     from pathlib import Path
 
     from vlocr.io.page import Page
     from vlocr.results import PageResult
     from vlocr.service.reading import ocr_page
 
-    path = Path(cache) / f"{sample.sample_id}.{engine}.{preset}.json" if cache else None
+    path = Path(cache) / f"{key}.{engine}.{preset}.json" if cache else None
     if path is not None and path.is_file():
         return PageResult.model_validate_json(path.read_text(encoding="utf-8"))
-    page = ocr_page(
-        Page(image=sample.image, source=sample.sample_id), engine=engine, preprocess=preset
-    )
+    if isinstance(image, (str, Path)):
+        from vlocr.io.loader import load_pages
+
+        page_in = load_pages(image)[0]
+    else:
+        page_in = Page(image=image, source=key)
+    page = ocr_page(page_in, engine=engine, preprocess=preset)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page.model_dump_json(), encoding="utf-8")

@@ -152,6 +152,11 @@ def _num(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+def _bar(value: float) -> int:
+    """A round amount near ``value`` for "is it more than ...?" questions (either answer occurs)."""
+    return int(10 * round(value / 10) + 5)
+
+
 def _questions(kind: str, f: dict[str, str]) -> list[tuple[str, str, Any]]:
     """(level, question, answer) for one synthetic document, from its known field values."""
     if kind == "receipt":
@@ -164,6 +169,11 @@ def _questions(kind: str, f: dict[str, str]) -> list[tuple[str, str, Any]]:
                 "L2",
                 "Does the subtotal minus the discount plus the tax equal the total? Answer yes or no.",
                 "yes",
+            ),
+            (
+                "L2",
+                f"Is the total more than {_bar(_num(f['total']))}? Answer yes or no.",
+                "yes" if _num(f["total"]) > _bar(_num(f["total"])) else "no",
             ),
             (
                 "L3",
@@ -182,6 +192,11 @@ def _questions(kind: str, f: dict[str, str]) -> list[tuple[str, str, Any]]:
             ("L1", "商店的电话号码是多少？", f["phone"]),
             ("L1", "购物日期是哪一天？", f["date"]),
             ("L2", "合计减去会员优惠是否等于实付？请回答是或否。", "是"),
+            (
+                "L2",
+                f"实付金额是否超过{_bar(_num(f['paid']))}元？请回答是或否。",
+                "是" if _num(f["paid"]) > _bar(_num(f["paid"])) else "否",
+            ),
             ("L3", "合计比实付多多少？", round(_num(f["total"]) - _num(f["paid"]), 2)),
         ]
     if kind == "invoice":
@@ -251,6 +266,73 @@ def write_synthetic_set(out_dir: Path, *, seed: int = 0, docs_per_kind: int = 3)
                         "text": doc.text,
                     }
                 )
+    path = out_dir / "questions.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def write_sroie_questions(folder: str | Path, out_dir: Path) -> Path:
+    """Questions about real receipts from SROIE key files (``img/`` + ``key/``): L1 total, date
+    and company; L2 whether the total is above a round amount near it. Images stay where they
+    are (the file names them by absolute path)."""
+    root = Path(folder)
+    keys = root / "key"
+    images = {p.stem: p for p in (root / "img").iterdir()} if (root / "img").is_dir() else {}
+    if not keys.is_dir() or not images:
+        raise InputNotFoundError(
+            f"'{folder}' has no img/ and key/ folders", "point --qa sroie:DIR at a SROIE folder"
+        )
+    rows = []
+    for key in sorted(keys.glob("*.json")):
+        image = images.get(key.stem)
+        if image is None:
+            continue
+        truth = json.loads(key.read_text(encoding="utf-8"))
+        base = {"image": str(image.resolve()), "kind": "sroie", "lang": "en"}
+        total = _numbers(str(truth.get("total", "")))
+        if total:
+            value = abs(total[-1])
+            rows.append(
+                {
+                    **base,
+                    "id": f"{key.stem}-total",
+                    "level": "L1",
+                    "answer": value,
+                    "question": "What is the total amount on this receipt?",
+                }
+            )
+            bar = _bar(value)
+            rows.append(
+                {
+                    **base,
+                    "id": f"{key.stem}-above",
+                    "level": "L2",
+                    "answer": "yes" if value > bar else "no",
+                    "question": f"Is the total more than {bar}? Answer yes or no.",
+                }
+            )
+        dates = find_dates(str(truth.get("date", "")))
+        if dates:
+            rows.append(
+                {
+                    **base,
+                    "id": f"{key.stem}-date",
+                    "level": "L1",
+                    "answer": dates[0].value,
+                    "question": "What is the date on this receipt?",
+                }
+            )
+        if truth.get("company"):
+            rows.append(
+                {
+                    **base,
+                    "id": f"{key.stem}-company",
+                    "level": "L1",
+                    "answer": truth["company"],
+                    "question": "What is the name of the company that issued this receipt?",
+                }
+            )
+    out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "questions.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     return path
@@ -376,12 +458,15 @@ def markdown(summary: dict[str, Any], answerer: str) -> str:
 
 
 def make_answerer(
-    name: str, vlm_model: str | None, vlm_overrides: dict[str, Any] | None = None
+    name: str,
+    vlm_model: str | None,
+    vlm_overrides: dict[str, Any] | None = None,
+    ocr_cache: str | None = None,
 ) -> tuple[Answerer, Callable[[QaItem], str]]:
     """The answerer and a page-text lookup (OCR, cached per image) for the invented-number check."""
     from vlocr.eval.qa_answer import OcrAnswerer
 
-    ocr = OcrAnswerer()
+    ocr = OcrAnswerer(ocr_cache=ocr_cache)
     if name == "ocr":
         return ocr.answer, ocr.page_text
     if name in ("vlm", "vlm+hints"):
@@ -417,15 +502,17 @@ def run_qa_command(
     seed: int = 0,
     docs_per_kind: int = 3,
     vlm_overrides: dict[str, Any] | None = None,
+    ocr_cache: str | None = None,
 ) -> tuple[str, list[Path]]:
     """``vlocr bench --qa FILE|synth``: score, write qa.md and qa.json, return the report text."""
-    path = (
-        write_synthetic_set(out_dir / "qa-synth", seed=seed, docs_per_kind=docs_per_kind)
-        if qa == "synth"
-        else Path(qa)
-    )
+    if qa == "synth":
+        path = write_synthetic_set(out_dir / "qa-synth", seed=seed, docs_per_kind=docs_per_kind)
+    elif qa.startswith("sroie:"):
+        path = write_sroie_questions(qa[len("sroie:") :], out_dir / "qa-sroie")
+    else:
+        path = Path(qa)
     items = load_questions(path)[:limit] if limit else load_questions(path)
-    answer, page_text = make_answerer(answerer, vlm_model, vlm_overrides)
+    answer, page_text = make_answerer(answerer, vlm_model, vlm_overrides, ocr_cache)
     outcomes = run_qa(items, answer, page_text)
     summary = summarise(outcomes)
     text = f"Questions: `{path}`\n\n" + markdown(summary, answerer)

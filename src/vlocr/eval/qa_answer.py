@@ -30,19 +30,22 @@ class _Page:
 class OcrAnswerer:
     """Answers from OCR fields; caches one OCR read per image."""
 
-    def __init__(self, ocr_engine: str = "rapidocr", preset: str = "auto") -> None:
-        self.ocr_engine, self.preset = ocr_engine, preset
+    def __init__(
+        self, ocr_engine: str = "rapidocr", preset: str = "auto", ocr_cache: str | None = None
+    ) -> None:
+        self.ocr_engine, self.preset, self.ocr_cache = ocr_engine, preset, ocr_cache
         self._pages: dict[str, _Page] = {}
 
     def _page(self, image: str) -> _Page:
         if image not in self._pages:
+            from pathlib import Path
+
+            from vlocr.eval.fields_score import cached_ocr
             from vlocr.fields.invoice import extract_invoice
             from vlocr.fields.receipt import extract_receipt
-            from vlocr.io.loader import load_pages
-            from vlocr.service.reading import ocr_page
 
-            page = load_pages(image)[0]
-            result = ocr_page(page, engine=self.ocr_engine, preprocess=self.preset)
+            key = Path(image).stem
+            result = cached_ocr(image, key, self.ocr_engine, self.preset, self.ocr_cache)
             layout = PageLines.build(list(result.lines), result.width, result.height)
             rows = [row.text for row in layout.rows]
             self._pages[image] = _Page(
@@ -102,6 +105,24 @@ class OcrAnswerer:
                 if seller is None or buyer is None:
                     return "unknown"
                 return "yes" if str(seller).casefold() == str(buyer).casefold() else "no"
+            bound = re.search(
+                r"(more|greater|higher|above|less|lower|below|大于|超过|多于|高于|小于|少于|低于)"
+                r"\s*(?:than)?\s*[^\d]{0,4}(\d[\d,]*(?:\.\d+)?)",
+                q,
+                re.I,
+            )
+            target = main_target(q)
+            if bound and target is not None:
+                value = self._value(page, target, invoice_first)
+                if not isinstance(value, float):
+                    return "unknown"
+                limit = float(bound.group(2).replace(",", ""))
+                above = bound.group(1).casefold() in ("more", "greater", "higher", "above") or (
+                    bound.group(1) in ("大于", "超过", "多于", "高于")
+                )
+                yes = value > limit if above else value < limit
+                zh = bool(re.search(r"[\u4e00-\u9fff]", q))
+                return ("是" if yes else "否") if zh else ("yes" if yes else "no")
             parts = re.split(r"equal(?:s)?(?: to)?|是否等于|等于", q, maxsplit=1, flags=re.I)
             if len(parts) == 2:
                 left = self._signed_sum(
