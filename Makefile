@@ -4,8 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 # torch is pinned to the CPU wheel that exists on these machines; other versions pull CUDA (GBs).
 TORCH  ?= torch==2.13.0
+# Debian packages the tests use; .ci/run installs the same list.
+SYSPKGS := tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-jpn tesseract-ocr-kor fonts-noto-cjk fonts-dejavu-core chromium curl
 
-.PHONY: demo test install install-dev sysdeps lint bench bench-quick examples clean
+.PHONY: demo test install install-dev sysdeps lint bench bench-quick bench-real peer-rapidocrlite examples clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,14 +31,14 @@ demo: install
 
 ## sysdeps: Debian packages the tests use (tesseract + Chinese pack, CJK fonts, Chromium).
 sysdeps:
-	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -q chi_sim \
-	   && command -v chromium >/dev/null && fc-list :lang=zh | grep -q .; then \
+	@if command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -q kor \
+	   && command -v chromium >/dev/null && command -v curl >/dev/null && fc-list :lang=zh | grep -q .; then \
 	  echo "system packages present"; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim fonts-noto-cjk fonts-dejavu-core chromium >/dev/null; \
+	    $(SYSPKGS) >/dev/null; \
 	else \
-	  echo "missing system packages: run as root or: sudo apt-get install tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk fonts-dejavu-core chromium" >&2; exit 1; \
+	  echo "missing system packages: run as root or: sudo apt-get install $(SYSPKGS)" >&2; exit 1; \
 	fi
 
 ## test: system packages, full dev install, then every test.
@@ -53,6 +55,26 @@ bench: install-dev
 
 bench-quick: install-dev
 	$(BIN)/vlocr bench --quick --out bench-out/quick
+
+## bench-real: every engine and the rapidocrlite peer on the real development scans, one run
+## (docs/benchmarks.md, "Real development scans"). Needs ../shared/dev-data and peer-rapidocrlite.
+DEV_DATA        ?= ../shared/dev-data
+PEERS_DIR       ?= /work/peers
+BENCH_LIMIT     ?= 10
+BENCH_REAL_OUT  ?= bench-out/real
+bench-real: install-dev
+	$(BIN)/vlocr bench --data-only --no-progress --presets none \
+	  --data $(DEV_DATA)/sroie-train --format sroie \
+	  --data $(DEV_DATA)/funsd-train --format funsd \
+	  --data $(DEV_DATA)/oldbooks --format txt \
+	  --limit $(BENCH_LIMIT) --receipts 6 --fresh-runs 3 \
+	  --peer rapidocrlite='$(PEERS_DIR)/rapidocrlite/bin/python scripts/peer_rapidocrlite.py {imgs}' \
+	  --out $(BENCH_REAL_OUT)
+
+## peer-rapidocrlite: rapidocrlite in its own venv (it replaces the rapidocr package we use).
+peer-rapidocrlite:
+	python3.11 -m venv $(PEERS_DIR)/rapidocrlite
+	$(PEERS_DIR)/rapidocrlite/bin/pip install -q rapidocrlite==5.0.0a15
 
 examples: install
 	$(BIN)/python scripts/make_examples.py

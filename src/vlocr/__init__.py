@@ -13,12 +13,34 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "ask", "chat", "extract", "read", "transcribe"]
+
+_FUNCTIONS = {"read", "ask", "chat", "extract", "transcribe"}
+_OBJECTS = {
+    "ReadResult": "vlocr.results",
+    "PageResult": "vlocr.results",
+    "OcrLine": "vlocr.results",
+    "VlmAnswer": "vlocr.results",
+    "ExtractResult": "vlocr.results",
+    "ChatMessage": "vlocr.results",
+    "Settings": "vlocr.config",
+    "VlmOptions": "vlocr.config",
+    "IoOptions": "vlocr.config",
+    "get_settings": "vlocr.config",
+    "VlocrError": "vlocr.errors",
+}
+__all__ = ["__version__", *sorted(_FUNCTIONS), *sorted(_OBJECTS)]
 
 
 def __getattr__(name: str) -> Any:
-    if name in {"read", "ask", "chat", "extract", "transcribe"}:
-        from vlocr import service
+    import importlib
 
-        return getattr(service, name)
+    if name in _FUNCTIONS:
+        return getattr(importlib.import_module("vlocr.service"), name)
+    if name in _OBJECTS:
+        return getattr(importlib.import_module(_OBJECTS[name]), name)
     raise AttributeError(f"module 'vlocr' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public API, although it is imported lazily (``dir(vlocr)``, tab completion)."""
+    return sorted({*globals(), *__all__})

@@ -74,6 +74,9 @@ class ServerOptions(BaseModel):
     request_timeout_s: float = Field(120.0, gt=0)
     max_body_bytes: int = 30 * 1024 * 1024
     api_keys: list[str] = Field(default_factory=list)
+    allow_no_key: bool = Field(
+        False, description="Listen off loopback without any API key (trusted networks only)."
+    )
     url_allowlist: list[str] = Field(
         default_factory=list,
         description="Host names image URLs may be fetched from; empty = never fetch.",

@@ -16,11 +16,13 @@ def page_markdown(page: PageResult) -> str:
             + (f" ({page.error.hint})" if page.error.hint else "")
             + "\n"
         )
+    timing = ", ".join(f"{k} {v:.0f} ms" for k, v in page.timings_ms.items())
+    if not page.lines and page.text:  # a VLM transcription: text without line boxes
+        return head + f"\nengine `{page.engine}`; {timing}\n\n" + page.text + "\n"
     rows = ["| # | text | confidence |", "| ---: | --- | ---: |"]
     for i, line in enumerate(page.lines, 1):
         text = line.text.replace("|", "\\|")
         rows.append(f"| {i} | {text} | {line.confidence:.2f} |")
-    timing = ", ".join(f"{k} {v:.0f} ms" for k, v in page.timings_ms.items())
     return (
         head
         + f"\n{len(page.lines)} lines, engine `{page.engine}`; {timing}\n\n"

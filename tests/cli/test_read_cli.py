@@ -70,7 +70,7 @@ def test_text_output_reads_the_lines(text_png: Path, text_lines: list[str]) -> N
 def test_json_lines_have_boxes_and_confidences(text_png: Path, text_lines: list[str]) -> None:
     proc = run_cli("read", str(text_png), "--format", "json")
     assert proc.returncode == 0, proc.stderr
-    page = json.loads(proc.stdout)
+    page = json.loads(proc.stdout)["pages"][0]
     assert page["width"] == 760 and page["error"] is None
     assert len(page["lines"]) == len(text_lines)
     for i, line in enumerate(page["lines"]):
@@ -90,7 +90,7 @@ def test_annotation_draws_boxes_over_the_text(text_png: Path, tmp_path: Path) ->
     out = tmp_path / "ann.png"
     proc = run_cli("read", str(text_png), "--format", "json", "--annotate", str(out))
     assert proc.returncode == 0, proc.stderr
-    page = json.loads(proc.stdout)
+    page = json.loads(proc.stdout)["pages"][0]
     ann = np.asarray(Image.open(out).convert("RGB")).astype(int)
     original = np.asarray(Image.open(text_png).convert("RGB")).astype(int)
     assert ann.shape == original.shape

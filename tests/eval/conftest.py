@@ -34,3 +34,19 @@ def tiny_doc() -> Document:
         lang="mixed",
         doc_id="tiny-0",
     )
+
+
+@pytest.fixture(scope="session")
+def dev_data():  # type: ignore[no-untyped-def]
+    """The real development scans (../shared/dev-data next to the checkout, or $VLOCR_DEV_DATA).
+    They are never copied into the repo, so a clone without them skips these tests."""
+    import os
+    from pathlib import Path
+
+    root = Path(
+        os.environ.get("VLOCR_DEV_DATA")
+        or Path(__file__).resolve().parents[2] / "../shared/dev-data"
+    )
+    if not (root / "sroie-train").is_dir():
+        pytest.skip(f"development data not found at {root} (set VLOCR_DEV_DATA)")
+    return root

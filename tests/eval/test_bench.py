@@ -12,13 +12,13 @@ import typer
 from typer.testing import CliRunner
 
 from vlocr.eval import runner as runner_mod
+from vlocr.eval.report import write_report as write_outputs
 from vlocr.eval.runner import (
     BenchOptions,
     Config,
     degraded_item,
     run_bench,
     synthetic_items,
-    write_outputs,
 )
 from vlocr.eval.synth import Document
 
@@ -244,3 +244,46 @@ def test_cli_on_user_data_folder(
     assert sample["item_id"] == "txt:page1" and sample["group"] == "user:txt"
     assert sample["scores"]["fields_total"] == 1
     assert "user:txt (1)" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_report_per_page_kind_with_headline_metric_and_case_rule(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny_doc: Document
+) -> None:
+    from vlocr.eval.model import BenchItem
+
+    def fake_prepare(config, options, warmup):  # type: ignore[no-untyped-def]
+        text = "total 12.50" if config.engine == "good" else "TOTAL 12.5O"
+        return lambda image: (text, text.splitlines())
+
+    monkeypatch.setattr(runner_mod, "prepare_reader", fake_prepare)
+    receipt = BenchItem(
+        "sroie:r1",
+        "user:sroie",
+        0,
+        "receipt",
+        "en",
+        tiny_doc.image,
+        [],
+        "TOTAL 12.50",
+        {},
+        casefold=True,
+    )
+    page = BenchItem("txt:p1", "user:txt", 0, "page", "en", tiny_doc.image, [], "TOTAL 12.50", {})
+    opts = BenchOptions(configs=[Config("good"), Config("bad")], speed=False, progress=False)
+    result = run_bench(opts, items=[receipt, page])
+    scores = {(s.item_id, s.config): s.scores for s in result.samples}
+    assert scores[("sroie:r1", "good/none")]["word_f1"] == 1  # case-insensitive
+    assert scores[("txt:p1", "good/none")]["word_f1"] < 1  # case counts on other pages
+    report = write_outputs(result, tmp_path)["report"].read_text(encoding="utf-8")
+    assert "### receipt (1 pages) - scored case-insensitively" in report
+    assert "| config | word F1 (headline) | char F1 | CER | order CER |" in report
+    assert "### page (1 pages)\n" in report and "| config | CER (headline) |" in report
+    assert "| `good/none` | **1.000** |" in report
+
+
+def test_layout_pages_carry_reading_order_truth() -> None:
+    items = runner_mod.layout_items(
+        BenchOptions(layout_kinds=("columns_en", "newspaper_zh"), layout_docs=1)
+    )
+    assert [i.group for i in items] == ["layout", "layout"]
+    assert all(i.page_text and i.page_text != i.text for i in items)

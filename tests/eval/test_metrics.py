@@ -101,3 +101,26 @@ def test_percentiles() -> None:
     assert m.percentile([0, 10], 95) == pytest.approx(9.5)
     assert math.isnan(m.median([]))
     assert m.peak_rss_mb() > 10
+
+
+def test_char_f1_is_order_free_but_order_cer_is_not() -> None:
+    left = "The first column reads down here"
+    right = "and the second column follows it"
+    page = f"{left}\n{right}"
+    interleaved = "The first column and the second\nreads down here column follows it"
+    assert m.char_prf(page, interleaved)[2] == pytest.approx(1.0)
+    assert m.word_prf(page, interleaved)[2] == pytest.approx(1.0)
+    assert m.order_cer(page, interleaved) > 0.3
+    # line breaks and spacing do not count against the reading order
+    assert (
+        m.order_cer(page, "The first column reads\ndown here and the second column follows it") == 0
+    )
+    assert m.order_cer("合计 12.50", "合 计12.50") == 0
+
+
+def test_score_text_orders_against_page_text_and_casefolds() -> None:
+    scores = m.score_text("B\nA", "A\nB", page_text="A\nB")
+    assert scores.order_cer == 0 and scores.cer > 0
+    upper = m.score_text("TOTAL RM 12.50", "Total RM 12.50", casefold=True)
+    assert upper.word_f1 == 1 and upper.char_f1 == 1 and upper.cer == 0
+    assert m.score_text("TOTAL RM 12.50", "Total RM 12.50").word_f1 < 1

@@ -79,3 +79,33 @@ def test_rows_text_joins_pieces_of_a_row_left_to_right() -> None:
     doc = generate("receipt", 2)
     first_item = next(t for t in doc.text.splitlines() if t.startswith("Subtotal"))
     assert first_item == f"Subtotal {doc.fields['subtotal']}"
+
+
+def _ink_height(image: np.ndarray, box: list[tuple[float, float]]) -> int:
+    x0, x1 = int(min(p[0] for p in box)), int(max(p[0] for p in box))
+    y0, y1 = int(min(p[1] for p in box)), int(max(p[1] for p in box))
+    rows = np.where((image[y0 : y1 + 1, x0 : x1 + 1].min(axis=2) < 128).any(axis=1))[0]
+    return int(rows.max() - rows.min() + 1)
+
+
+def test_mixed_size_page_has_a_big_headline_over_dense_small_body() -> None:
+    for kind in ("newspaper_zh", "newspaper_en"):
+        doc = generate(kind, 0)
+        assert _ink_height(doc.image, doc.lines[0].box) >= 40, "the headline"
+        assert doc.lines[0].text == doc.fields["headline"]
+        body = [_ink_height(doc.image, ln.box) for ln in doc.lines[2:]]
+        assert len(body) > 150 and 8 <= np.median(body) <= 10, (kind, np.median(body))
+        assert boxes_overlap(doc.lines) == []
+
+
+def test_columns_page_truth_is_in_reading_order_not_row_order() -> None:
+    doc = generate("columns_en", 1)
+    width = doc.image.shape[1]
+    body = doc.lines[1:-2]  # title, caption and page number off
+    in_first = [min(p[0] for p in ln.box) < width / 3 for ln in body]
+    # reading order: every line of the first column comes before any line of another column
+    n_first = sum(in_first)
+    assert 5 < n_first < len(body) and all(in_first[:n_first])
+    assert doc.reading_text != doc.text and sorted(doc.reading_text.split()) == sorted(
+        doc.text.split()
+    )

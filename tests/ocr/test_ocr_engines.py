@@ -9,8 +9,8 @@ import pytest
 
 from vlocr.config import RapidOcrOptions
 from vlocr.errors import InvalidOptionError
+from vlocr.eval.synth.pages import render_line
 from vlocr.ocr.registry import engine_names, get_engine
-from vlocr.ocr.samples import render_line
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from vlocr.errors import EngineUnavailableError
+from vlocr.eval.synth.pages import render_line
 from vlocr.ocr.models import model_path
-from vlocr.ocr.samples import render_line
 from vlocr.ocr.textsize import estimate_text_height
 
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from vlocr.preprocess import synth
+from vlocr.eval.synth import pages as synth
 
 
 @pytest.fixture(scope="session")

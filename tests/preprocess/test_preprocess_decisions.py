@@ -3,8 +3,9 @@
 import cv2
 import numpy as np
 
+from vlocr.eval.synth import pages as synth
 from vlocr.preprocess import geometry as geo
-from vlocr.preprocess import run, synth
+from vlocr.preprocess import run
 from vlocr.preprocess.measure import measure
 
 

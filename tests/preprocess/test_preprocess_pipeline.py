@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from vlocr.errors import InvalidImageError, InvalidOptionError
-from vlocr.preprocess import PIPELINES, STEPS, describe, run, synth
+from vlocr.eval.synth import pages as synth
+from vlocr.preprocess import PIPELINES, STEPS, describe, run
 from vlocr.preprocess import geometry as geo
 
 

@@ -4,9 +4,9 @@ import cv2
 import numpy as np
 import pytest
 
+from vlocr.eval.synth import pages as synth
 from vlocr.preprocess import geometry as geo
 from vlocr.preprocess import steps as px
-from vlocr.preprocess import synth
 from vlocr.preprocess._util import apply_matrix
 
 

@@ -121,7 +121,7 @@ def test_uncached_hub_model_offline_hints_at_download(
         TransformersEngine(
             VlmOptions(model="Qwen/Qwen3-VL-2B-Instruct", device="cpu", cache_dir=str(tmp_path))
         )
-    assert "huggingface-cli download Qwen/Qwen3-VL-2B-Instruct" in info.value.hint
+    assert "hf download Qwen/Qwen3-VL-2B-Instruct" in info.value.hint
     assert "--model DIR" in info.value.hint
 
 

@@ -70,6 +70,7 @@ def create_app(
         try:
             yield
         finally:
+            state.ready.stop.set()
             gate.shutdown()
 
     app = FastAPI(

@@ -64,3 +64,18 @@ def exposure_warning(host: str, keys: list[str]) -> str | None:
         "can run OCR and the model on this machine. Set VLOCR_API_KEYS=<secret> (clients send "
         "'Authorization: Bearer <secret>') or bind to 127.0.0.1."
     )
+
+
+def check_exposure(host: str, keys: list[str], allow_no_key: bool) -> str | None:
+    """Off loopback a key is required: raise unless the operator explicitly allowed running
+    without one, in which case the loud warning is returned for the log."""
+    from vlocr.errors import InvalidOptionError
+
+    warning = exposure_warning(host, keys)
+    if warning and not allow_no_key:
+        raise InvalidOptionError(
+            f"refusing to listen on {host} without an API key",
+            "set VLOCR_API_KEYS=<secret> (clients send 'Authorization: Bearer <secret>'), bind "
+            "to 127.0.0.1, or pass --allow-no-key if the network itself is trusted",
+        )
+    return warning

@@ -19,29 +19,39 @@ def get_state(request: Request) -> AppState:
     return request.app.state.vlocr  # type: ignore[no-any-return]
 
 
-def require_ready(state: AppState) -> None:
-    if state.ready.status == "ready":
+def require_ready(state: AppState, engine: str = "ocr") -> None:
+    """503 + Retry-After until ``engine`` warmed up; the other engine does not matter (OCR serves
+    while a late VLM backend is still being retried)."""
+    if state.ready.engine_ready(engine):
         return
-    if state.ready.status == "failed":
+    status = state.ready.engines[engine]
+    if status.status == "failed":
         raise EngineUnavailableError(
-            f"engines failed to load: {state.ready.detail}",
+            f"the {engine} engine failed to load: {status.detail}",
             "check the server log and its configuration",
         )
+    what = {"ocr": "its OCR engine", "vlm": "the vision-language model"}.get(engine, engine)
     raise ApiError(
         503,
         "not_ready",
-        "server is still loading its engines",
+        f"server is still loading {what}" + (f": {status.detail}" if status.attempts else ""),
         "retry in a few seconds; GET /readyz says when it is ready",
         headers={"Retry-After": "5"},
     )
 
 
 def require_vlm(state: AppState) -> None:
+    """No VLM configured: 503 with Retry-After as documented (an admin may restart with one)."""
     if state.vlm is None:
-        raise EngineUnavailableError(
+        raise ApiError(
+            503,
+            "engine_unavailable",
             "no vision-language model is configured on this server",
-            "start it with 'vlocr serve --vlm transformers --model <dir or hub id>' (or --vlm openai --base-url ...)",
+            "start it with 'vlocr serve --vlm transformers --model <dir or hub id>' "
+            "(or --vlm openai --base-url ...)",
+            headers={"Retry-After": "60"},
         )
+    require_ready(state, "vlm")
 
 
 def parse_json_body(model: type[M], body: bytes) -> M:

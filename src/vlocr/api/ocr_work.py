@@ -31,7 +31,10 @@ def run_ocr(state: AppState, job: OcrJob) -> OcrResponse:
     region = parse_region(opts.region) if opts.region else None
     for page in pages:
         result, seen = ocr_page_with_image(
-            page, engine=opts.engine, preprocess=opts.preprocess, region=region
+            page,
+            engine=opts.engine or state.settings.ocr_engine,
+            preprocess=opts.preprocess,
+            region=region,
         )
         results.append(result)
         if opts.return_preprocessed:

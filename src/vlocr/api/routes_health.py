@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from vlocr.api.deps import get_state
-from vlocr.api.schemas import HealthResponse, ReadyResponse
+from vlocr.api.schemas import EngineStatus, HealthResponse, ReadyResponse
 
 router = APIRouter(tags=["health"])
 
@@ -30,6 +30,10 @@ async def readyz(request: Request) -> JSONResponse:
         ocr_engine=state.settings.ocr_engine,
         vlm_model=state.vlm.model if state.vlm else None,
         warmup_ms=dict(state.ready.warmup_ms),
+        engines={
+            name: EngineStatus(status=e.status, detail=e.detail, attempts=e.attempts)  # type: ignore[arg-type]
+            for name, e in state.ready.engines.items()
+        },
     )
     code = 200 if state.ready.status == "ready" else 503
     headers = {"Retry-After": "5"} if code == 503 else None

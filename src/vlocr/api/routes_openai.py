@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from vlocr.api.deps import get_state, require_ready, require_vlm, token_cap
+from vlocr.api.deps import get_state, require_vlm, token_cap
 from vlocr.api.images import check_url, fetch_url, is_url
 from vlocr.api.openai_schemas import (
     AssistantMessage,
@@ -112,7 +112,6 @@ def _sse(data: dict[str, Any] | str) -> str:
 async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any:
     state = get_state(request)
     require_vlm(state)
-    require_ready(state)
     messages = [m.model_dump(exclude_none=True) for m in body.messages]
     for message in messages:
         if message["role"] == "developer":
@@ -122,13 +121,16 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
 
     kwargs: dict[str, Any] = {
         "vlm": state.vlm,
+        "io_options": state.io_options,
         "temperature": body.temperature,
         "top_p": body.top_p,
         "max_new_tokens": token_cap(state, body.max_completion_tokens or body.max_tokens),
     }
-    schema = (body.response_format or {}).get("json_schema")
+    response_format = body.response_format or {}
+    schema = response_format.get("json_schema")
     if isinstance(schema, dict) and isinstance(schema.get("schema"), dict):
         kwargs["json_schema"] = schema["schema"]
+    kwargs["json_mode"] = response_format.get("type") in ("json_object", "json_schema")
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
     name = body.model or model_id(state)
@@ -150,10 +152,13 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
         )
 
     include_usage = bool(body.stream_options and body.stream_options.include_usage)
-    kwargs.pop("json_schema", None)
-    chunks = state.gate.stream(
-        lambda: iter(service.chat_completion(messages, stream=True, **kwargs).chunks or ())
-    )
+    started: list[Any] = []  # the CompletionResult: usage and finish reason once chunks end
+
+    def start() -> Any:
+        started.append(service.chat_completion(messages, stream=True, **kwargs))
+        return iter(started[0].chunks or ())
+
+    chunks = state.gate.stream(start)
     # Pull the first chunk before answering 200, so that a full gate, a bad image or a model
     # error still gets its proper status code instead of a broken stream.
     try:
@@ -175,17 +180,15 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
         )
 
     async def events() -> AsyncIterator[str]:
-        pieces = 0
         try:
             yield frame({"role": "assistant", "content": ""})
             if first:
-                pieces += 1
                 yield frame({"content": first})
             async for piece in chunks:
                 if piece:
-                    pieces += 1
                     yield frame({"content": piece})
-            yield frame({}, "stop")
+            _text, prompt_tokens, completion_tokens, finish = _answer_fields(started[0])
+            yield frame({}, finish)
             if include_usage:
                 yield _sse(
                     {
@@ -195,9 +198,9 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
                         "model": name,
                         "choices": [],
                         "usage": {
-                            "prompt_tokens": 0,
-                            "completion_tokens": pieces,
-                            "total_tokens": pieces,
+                            "prompt_tokens": prompt_tokens,
+                            "completion_tokens": completion_tokens,
+                            "total_tokens": prompt_tokens + completion_tokens,
                         },
                     }
                 )

@@ -21,6 +21,7 @@ def _sampling(body: AskRequest | ExtractRequest, state: object) -> dict[str, obj
         "temperature": body.temperature,
         "top_p": body.top_p,
         "max_new_tokens": token_cap(state, body.max_new_tokens),  # type: ignore[arg-type]
+        "io_options": state.io_options,  # type: ignore[attr-defined]
     }
 
 
@@ -28,7 +29,6 @@ async def _vlm_state_and_image(image: str, request: Request) -> tuple[AppState, 
     """Refuse early (no VLM configured, not ready), then decode the request's image."""
     state = get_state(request)
     require_vlm(state)
-    require_ready(state)
     data = await resolve_image(
         image,
         allowlist=state.settings.server.url_allowlist,

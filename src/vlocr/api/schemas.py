@@ -41,9 +41,10 @@ class OcrOptionsModel(_Strict):
     preprocess: str = Field(
         "auto", description="none | seed | auto | a comma list of steps", examples=["none", "auto"]
     )
-    engine: str = Field(
-        "rapidocr",
-        description="rapidocr | rapidocr-v6 | rapidocr-v4 | tesseract",
+    engine: str | None = Field(
+        None,
+        description="rapidocr | rapidocr-v6 | rapidocr-v4 | tesseract (default: the server's "
+        "VLOCR_OCR_ENGINE, rapidocr)",
         examples=["rapidocr"],
     )
     region: Region | None = REGION_FIELD
@@ -53,7 +54,13 @@ class OcrOptionsModel(_Strict):
     return_annotated: bool = Field(
         False, description="Add the page with numbered line boxes drawn, as PNG base64, per page."
     )
-    pdf_dpi: int = Field(200, ge=36, le=600, description="Resolution PDF pages are rendered at.")
+    pdf_dpi: int | None = Field(
+        None,
+        ge=36,
+        le=600,
+        description="Resolution PDF pages are rendered at (default: the "
+        "server's VLOCR_IO__PDF_DPI, 200).",
+    )
 
 
 class OcrRequest(OcrOptionsModel):
@@ -141,12 +148,23 @@ class HealthResponse(BaseModel):
     status: str = Field(examples=["ok"])
 
 
+class EngineStatus(BaseModel):
+    status: Literal["starting", "ready", "retrying", "failed"]
+    detail: str = ""
+    attempts: int = 0
+
+
 class ReadyResponse(BaseModel):
     status: Literal["ready", "starting", "failed"]
-    detail: str = ""
+    detail: str = Field("", description="What is not ready yet, engine by engine")
     ocr_engine: str = ""
     vlm_model: str | None = None
     warmup_ms: dict[str, float] = Field(default_factory=dict)
+    engines: dict[str, EngineStatus] = Field(
+        default_factory=dict,
+        description="Each engine's warm-up; /v1/ocr serves once 'ocr' is ready, the VLM routes "
+        "once 'vlm' is (a late VLM backend is retried in the background)",
+    )
 
 
 class ErrorDetail(BaseModel):

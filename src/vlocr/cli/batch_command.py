@@ -23,7 +23,10 @@ def batch(
         help="Folder for <name>.<hash>.json per input and results.jsonl (one line per page).",
     ),
     engine: str = typer.Option(
-        "rapidocr", "--engine", "-e", help="OCR engine (see 'vlocr read --help')."
+        "rapidocr",
+        "--engine",
+        "-e",
+        help="OCR engine (see 'vlocr read --help'); vlm transcribes with the model set by VLOCR_VLM__*.",
     ),
     preprocess: str = typer.Option(
         "auto", "--preprocess", "-p", help="Preprocessing preset or comma list of steps."
@@ -39,7 +42,14 @@ def batch(
     from tqdm import tqdm
 
     from vlocr.batch import collect_inputs, run_batch
+    from vlocr.cli.common import fail
+    from vlocr.errors import VlocrError
+    from vlocr.service.reading import check_options
 
+    try:
+        check_options(engine, preprocess)  # once, up front, not once per file
+    except VlocrError as err:
+        fail(err)
     files = collect_inputs(inputs)
     bar = tqdm(total=len(files), unit="file", desc="vlocr batch", disable=None)
 

@@ -23,15 +23,23 @@ def bench(
         "--quick",
         help="CI-sized run: 3 documents, 3 degradations, rapidocr and tesseract, small speed section (well under a minute).",
     ),
-    data: Path = typer.Option(
+    data: list[Path] = typer.Option(
         None,
         "--data",
-        help="Also benchmark your own labelled images from this folder (see --format).",
+        help="Also benchmark your own labelled images from this folder (see --format); repeat for several folders.",
     ),
-    data_format: str = typer.Option(
-        "txt",
+    data_format: list[str] = typer.Option(
+        None,
         "--format",
-        help="Layout of --data: txt (name.png + name.txt), sroie (img/ box/ key/), funsd (images/ annotations/).",
+        help="Layout of --data: txt (name.png + name.txt), sroie (img/ box/ key/), funsd (images/ annotations/). One for all folders, or one per --data in order (default txt).",
+    ),
+    limit: int = typer.Option(
+        None, "--limit", min=1, help="Read at most this many images of each --data folder."
+    ),
+    peers: list[str] = typer.Option(
+        None,
+        "--peer",
+        help="An external engine as a command, NAME='cmd {img}' ({imgs} when it reads several images, pages split by a form-feed line); text lines on stdout. Repeatable.",
     ),
     data_only: bool = typer.Option(
         False, "--data-only", help="With --data: skip the synthetic documents."
@@ -66,6 +74,17 @@ def bench(
         min=1,
         help="Synthetic documents per degradation group (default 3; 1 with --quick).",
     ),
+    kinds: str = typer.Option(
+        None,
+        "--kinds",
+        help="Comma list of synthetic document kinds for the degradation grid (default all).",
+    ),
+    layout_docs: int = typer.Option(
+        None,
+        "--layout-docs",
+        min=0,
+        help="Clean pages per layout kind (mixed text sizes, multi-column; default 1, 0 with --quick).",
+    ),
     vlm_model: str = typer.Option(
         None,
         "--vlm-model",
@@ -74,7 +93,19 @@ def bench(
     speed: bool = typer.Option(
         True,
         "--speed/--no-speed",
-        help="Run the speed section (receipt-sized reads, cold start, preprocessing cost).",
+        help="Run the speed section (receipts in one process, fresh processes of ours and the peers with peak memory, preprocessing cost).",
+    ),
+    receipts: int = typer.Option(
+        None,
+        "--receipts",
+        min=0,
+        help="Receipts timed in one process (real --data receipts when given; default 8).",
+    ),
+    fresh_runs: int = typer.Option(
+        None,
+        "--fresh-runs",
+        min=0,
+        help="Fresh processes timed per command (ours and each peer; default 3).",
     ),
     progress: bool = typer.Option(
         True, "--progress/--no-progress", help="Show a progress bar on stderr."
@@ -111,7 +142,9 @@ def bench(
 ) -> None:
     """Measure accuracy (CER, WER, word F1, key fields) and speed of every engine x preset on
     degraded synthetic documents and on your own data, in one run so the ratios hold."""
-    from vlocr.eval.runner import ALL_GROUPS, BenchOptions, run_bench, write_outputs
+    from vlocr.eval.peers import parse_peer
+    from vlocr.eval.report import write_report
+    from vlocr.eval.runner import ALL_GROUPS, BenchOptions, run_bench
 
     if qa is not None:
         _qa(qa, answerer, vlm_model, out, qa_limit, seed, docs or 3, ocr_cache)
@@ -130,8 +163,25 @@ def bench(
         overrides["groups"] = tuple(_split(groups) or ())
     if docs is not None:
         overrides["docs_per_group"] = docs
-    if data is not None:
-        overrides.update(data=str(data), data_format=data_format, synthetic=not data_only)
+    if _split(kinds):
+        overrides["kinds"] = tuple(_split(kinds) or ())
+    if layout_docs is not None:
+        overrides["layout_docs"] = layout_docs
+    if peers:
+        overrides["peers"] = tuple(peers)
+    if receipts is not None:
+        overrides["receipts"] = receipts
+    if fresh_runs is not None:
+        overrides["cold_start_runs"] = fresh_runs
+    if data:
+        overrides.update(
+            data=[str(d) for d in data] if len(data) > 1 else str(data[0]),
+            data_format=list(data_format or ["txt"])
+            if len(data_format or []) > 1
+            else (data_format or ["txt"])[0],
+            data_limit=limit,
+            synthetic=not data_only,
+        )
     elif data_only:
         fail(InvalidOptionError("--data-only needs --data", "pass --data DIR"))
     if vlm_model:
@@ -143,8 +193,11 @@ def bench(
                 raise InvalidOptionError(
                     f"unknown degradation group '{g}'", f"choose from: {', '.join(ALL_GROUPS)}"
                 )
+        options.data_sets()  # folders and formats pair up
+        for spec in options.peers:
+            parse_peer(spec)
         result = run_bench(options)
-        paths = write_outputs(result, out)
+        paths = write_report(result, out)
     except VlocrError as err:
         fail(err)
     for config, why in result.skipped.items():

@@ -12,13 +12,30 @@ app = typer.Typer(
     "Works offline on a CPU: OCR models ship inside the package; Qwen3-VL runs locally through "
     "transformers or behind any OpenAI-compatible server.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from vlocr import __version__
+
+        typer.echo(f"vlocr {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        "-V",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
     """Keeps `vlocr read ...` a sub-command even when it is the only one installed."""
 
 
@@ -42,7 +59,22 @@ for _module in (
 
 
 def main() -> None:
-    app()
+    """Run the CLI; a command whose optional extra is not installed gets one line naming it."""
+    try:
+        app()
+    except ModuleNotFoundError as exc:
+        from vlocr.cli.common import EXIT_INPUT_ERROR
+        from vlocr.extras import extra_for, install_hint
+
+        extra = extra_for(exc.name)
+        if extra is None:
+            raise
+        typer.echo(
+            f"vlocr: error: this command needs the '{extra}' extra (module '{exc.name}' is not "
+            f"installed) ({install_hint(extra)})",
+            err=True,
+        )
+        raise SystemExit(EXIT_INPUT_ERROR) from None
 
 
 if __name__ == "__main__":

@@ -3,23 +3,58 @@
 from __future__ import annotations
 
 import enum
+import os
 import sys
 from pathlib import Path
 
 import typer
 
 from vlocr.cli.common import EXIT_INPUT_ERROR, fail, report_error
-from vlocr.errors import VlocrError
+from vlocr.errors import InvalidOptionError, VlocrError
 
 
 class OutputFormat(str, enum.Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    hocr = "hocr"
+    alto = "alto"
+    pdf = "pdf"
+
+
+STDIN = Path("-")
 
 
 def _numbered(path: Path, index: int) -> Path:
     return path if index == 1 else path.with_name(f"{path.stem}-{index}{path.suffix or '.png'}")
+
+
+def check_output_path(path: Path, option: str) -> None:
+    """Fail before any OCR runs when an image cannot be written at ``path``, so a typo never
+    costs the text already read."""
+    from PIL import Image
+
+    Image.init()
+    suffix = path.suffix.lower()
+    if suffix and suffix not in Image.EXTENSION:
+        raise InvalidOptionError(
+            f"{option} {path}: '{suffix}' is not an image format",
+            "use a .png (or .jpg) file name",
+        )
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise InvalidOptionError(
+            f"{option} {path} is a directory", "give a file name, e.g. out.png"
+        )
+    if not parent.is_dir():
+        raise InvalidOptionError(
+            f"{option} {path}: folder '{parent}' does not exist",
+            "create it first or pick another path",
+        )
+    if not os.access(parent, os.W_OK):
+        raise InvalidOptionError(
+            f"{option} {path}: folder '{parent}' is not writable", "pick a writable folder"
+        )
 
 
 def read(
@@ -32,13 +67,31 @@ def read(
         OutputFormat.text,
         "--format",
         "-f",
-        help="text: the recognised text; json: lines with boxes, confidences, timings and preprocessing trace; markdown: a table per page.",
+        help='text: the recognised text; json: {"pages": [...]} with lines, boxes, confidences, timings and preprocessing trace (the API\'s shape); markdown: a table per page; hocr / alto: hOCR 1.2 or ALTO 4 XML with line and word boxes; pdf: a searchable PDF (the page images with an invisible text layer; needs --output or a redirected stdout).',
+    ),
+    output: Path = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="Write the result to this file instead of stdout (checked before anything is read).",
     ),
     engine: str = typer.Option(
-        "rapidocr",
+        None,
         "--engine",
         "-e",
-        help="OCR engine: rapidocr (default, offline), rapidocr-v6, rapidocr-v4, tesseract, or vlm (Qwen3-VL transcription; see 'vlocr ask --help' for model options).",
+        help="OCR engine: rapidocr (default, offline), rapidocr-v6, rapidocr-v4, tesseract, or vlm (Qwen3-VL transcription: text without line boxes; --vlm/--model/--base-url pick the model). Left out with --lang, the language picks it.",
+        show_default=False,
+    ),
+    lang: str = typer.Option(
+        None,
+        "--lang",
+        "-l",
+        help="Languages on the page, comma-separated ISO codes (en, zh, zh-Hant, fr, de, ja, ko, ru, ...). The bundled models read Chinese, English and Latin-script languages; others (ja, ko, ru, ar, ...) go to Tesseract, whose Debian pack must be installed.",
+    ),
+    force_ocr: bool = typer.Option(
+        False,
+        "--force-ocr",
+        help="OCR digital PDF pages too (by default a page with its own text layer is read from it).",
     ),
     preprocess: str = typer.Option(
         "auto",
@@ -60,123 +113,233 @@ def read(
         help="Write the image the engine saw after preprocessing (OUT-N.png when several pages).",
     ),
     pdf_dpi: int = typer.Option(
-        200, "--pdf-dpi", min=36, max=600, help="Resolution for rendering PDF pages."
+        None,
+        "--pdf-dpi",
+        min=36,
+        max=600,
+        help="Resolution for rendering PDF pages (default: VLOCR_IO__PDF_DPI, 200).",
+        show_default=False,
+    ),
+    vlm: str = typer.Option(
+        None, "--vlm", help="With --engine vlm: transformers (local, default) or openai."
     ),
     model: str = typer.Option(
-        None, "--model", help="With --engine vlm: hub id or local directory of the Qwen3-VL model."
+        None,
+        "--model",
+        help="With --engine vlm: hub id or local directory, or the server's model name.",
+    ),
+    base_url: str = typer.Option(
+        None,
+        "--base-url",
+        help="With --engine vlm --vlm openai: the server root, e.g. http://127.0.0.1:8001/v1.",
+    ),
+    api_key: str = typer.Option(
+        None,
+        "--api-key",
+        envvar="VLOCR_VLM__API_KEY",
+        help="With --vlm openai: the server's Bearer key.",
     ),
 ) -> None:
     """Read the text in images and PDF pages, offline.
 
     Each page's result is labelled. Bad inputs are reported one line each on stderr while the
-    other files are still read; the exit code is 2 if any input failed.
+    other files are still read; the exit code is 2 if any input failed. Settings such as
+    VLOCR_IO__MAX_PIXELS, VLOCR_IO__PDF_DPI and VLOCR_TESSERACT__LANG apply here as in the server.
+    Pass - to read an image from stdin. Digital PDF pages are read from their own text layer
+    unless --force-ocr.
     """
-    if engine == "vlm":
-        _read_with_vlm(images, output_format, model, region)
-        return
     from vlocr import service
-    from vlocr.io import load_pages
-    from vlocr.service.reading import ocr_page_with_image, parse_region
+    from vlocr.config import get_settings
+    from vlocr.service.reading import VLM_ENGINE, check_options, parse_region
 
     try:
+        if lang and engine != VLM_ENGINE:
+            from vlocr.ocr.languages import choose_engine, parse_langs
+
+            engine = choose_engine(parse_langs(lang), engine).engine
+        engine = engine or get_settings().ocr_engine
+        check_options(engine, preprocess)
         region_box = parse_region(region)
+        _check_output(output, output_format, engine)
+        for path, option in ((annotate, "--annotate"), (save_preprocessed, "--save-preprocessed")):
+            if path is not None:
+                if engine == VLM_ENGINE:
+                    raise InvalidOptionError(
+                        f"{option} needs line boxes; --engine vlm returns text only",
+                        "drop the option, or read with an OCR engine (e.g. --engine rapidocr)",
+                    )
+                check_output_path(path, option)
+        vlm_options = _vlm_options(engine, vlm, model, base_url, api_key)
     except VlocrError as err:
         fail(err)
-    want_images = annotate is not None or save_preprocessed is not None
-    from vlocr.results import ReadResult
 
-    result = ReadResult()
-    if not want_images:
-        result = service.read(
-            images,
-            engine=engine,
-            preprocess=preprocess,
-            region=region_box,
-            pdf_dpi=pdf_dpi,
-            on_page=_report_page_error,
-        )
-    else:
-        for path in images:
-            try:
-                pages = load_pages(path, label=str(path), pdf_dpi=pdf_dpi)
-            except VlocrError as err:
-                r = service.reading._error_page(str(path), err)
-                _report_page_error(r)
-                result.pages.append(r)
-                continue
-            for page in pages:
-                try:
-                    page_result, seen = ocr_page_with_image(
-                        page, engine=engine, preprocess=preprocess, region=region_box
-                    )
-                except VlocrError as err:
-                    fail(err)
-                result.pages.append(page_result)
-                _save_images(
-                    page, page_result, seen, annotate, save_preprocessed, len(result.pages)
-                )
-    _print(result, output_format)
-    if not result.ok:
+    saver = _ImageSaver(annotate, save_preprocessed, keep=output_format is OutputFormat.pdf)
+    want_images = saver.wanted
+    sources = [sys.stdin.buffer.read() if path == STDIN else path for path in images]
+    result = service.read(
+        sources,
+        engine=engine,
+        lang=lang if engine != VLM_ENGINE else None,
+        preprocess=preprocess,
+        region=region_box,
+        pdf_dpi=pdf_dpi,
+        vlm=vlm_options,
+        on_page=_report_page,
+        on_image=saver if want_images else None,
+        force_ocr=force_ocr,
+    )
+    _label_stdin(result, images)
+    _emit(result, output_format, output, saver.kept, pdf_dpi or get_settings().io.pdf_dpi)
+    if not result.ok or saver.failed:
         raise typer.Exit(EXIT_INPUT_ERROR)
 
 
-def _save_images(
-    page, page_result, seen, annotate: Path | None, save_preprocessed: Path | None, n: int
-) -> None:  # type: ignore[no-untyped-def]
-    """Write page ``n``'s annotated and preprocessed images; pages after the first get ``-N``."""
-    from PIL import Image
+def _check_output(output: Path | None, output_format: OutputFormat, engine: str) -> None:
+    """Refuse an unwritable output, or binary PDF on a terminal, before any work is done."""
+    if (
+        output_format in (OutputFormat.pdf, OutputFormat.hocr, OutputFormat.alto)
+        and engine == "vlm"
+    ):
+        raise InvalidOptionError(
+            f"--format {output_format.value} needs line boxes; --engine vlm returns text only",
+            "read with an OCR engine (e.g. --engine rapidocr)",
+        )
+    if output is not None:
+        parent = output.parent if str(output.parent) else Path(".")
+        if not parent.is_dir() or output.is_dir():
+            raise InvalidOptionError(
+                f"cannot write {output}: no folder {parent}", "create it first"
+            )
+        if not os.access(parent, os.W_OK):
+            raise InvalidOptionError(
+                f"cannot write {output}: {parent} is not writable", "pick another path"
+            )
+    elif output_format is OutputFormat.pdf and sys.stdout.isatty():
+        raise InvalidOptionError(
+            "a PDF is binary and stdout is a terminal", "pass --output out.pdf or redirect stdout"
+        )
 
-    from vlocr import render
 
-    if annotate is not None:
-        Image.fromarray(render.annotate(page.image, page_result.lines)).save(_numbered(annotate, n))
-    if save_preprocessed is not None:
-        Image.fromarray(seen).save(_numbered(save_preprocessed, n))
+def _label_stdin(result, images: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    """Pages read from stdin say so instead of carrying a generic input label."""
+    labels = {f"<input {i + 1}>" for i, path in enumerate(images) if path == STDIN}
+    for page in result.pages:
+        if page.source in labels:
+            page.source = "<stdin>"
+            if page.error is not None:
+                page.error.source = "<stdin>"
 
 
-def _report_page_error(page) -> None:  # type: ignore[no-untyped-def]
+def _vlm_options(
+    engine: str, vlm: str | None, model: str | None, base_url: str | None, api_key: str | None
+):  # type: ignore[no-untyped-def]
+    """The VLM options for ``--engine vlm``; the VLM flags mean nothing to an OCR engine."""
+    from vlocr.service.reading import VLM_ENGINE
+
+    given = [
+        flag for flag, v in (("--vlm", vlm), ("--model", model), ("--base-url", base_url)) if v
+    ]
+    if engine != VLM_ENGINE:
+        if given:
+            raise InvalidOptionError(
+                f"{', '.join(given)} only apply to --engine vlm",
+                "add --engine vlm, or drop the option",
+            )
+        return None
+    if vlm not in (None, "transformers", "openai"):
+        raise InvalidOptionError(f"unknown VLM backend '{vlm}'", "use transformers or openai")
+    from vlocr.cli.vlm_commands import Backend, vlm_options
+
+    return vlm_options(Backend(vlm) if vlm else None, model, base_url, api_key, None, None)
+
+
+class _ImageSaver:
+    """Writes each page's annotated and preprocessed images (pages after the first get ``-N``);
+    a write that fails is reported and the text is still printed."""
+
+    def __init__(
+        self, annotate: Path | None, save_preprocessed: Path | None, *, keep: bool = False
+    ) -> None:
+        self.annotate, self.save_preprocessed = annotate, save_preprocessed
+        self.count = 0
+        self.failed = False
+        self.keep = keep  # a searchable PDF needs every page image
+        self.kept: list = []  # type: ignore[type-arg]
+
+    @property
+    def wanted(self) -> bool:
+        return self.keep or self.annotate is not None or self.save_preprocessed is not None
+
+    def __call__(self, page, page_result, seen) -> None:  # type: ignore[no-untyped-def]
+        from PIL import Image
+
+        from vlocr import render
+
+        self.count += 1
+        if self.keep:
+            self.kept.append((page.image, page_result, page.format == "pdf"))
+        try:
+            if self.annotate is not None:
+                drawn = render.annotate(page.image, page_result.lines)
+                Image.fromarray(drawn).save(_numbered(self.annotate, self.count))
+            if self.save_preprocessed is not None:
+                Image.fromarray(seen).save(_numbered(self.save_preprocessed, self.count))
+        except (OSError, ValueError) as exc:
+            report_error(
+                InvalidOptionError(f"could not write an image: {exc}", "check the output path")
+            )
+            self.failed = True
+
+
+def _report_page(page) -> None:  # type: ignore[no-untyped-def]
+    """One line on stderr for a page that failed, and a note for one that held no text (an empty
+    stdout alone looks like a crash)."""
     if page.error is not None:
         hint = f" ({page.error.hint})" if page.error.hint else ""
         typer.echo(
             f"vlocr: error: {page.error.source or page.source}: {page.error.message}{hint}",
             err=True,
         )
+    elif not page.text.strip():
+        typer.echo(f"vlocr: note: {page.label}: no text found", err=True)
 
 
-def _print(result, output_format: OutputFormat) -> None:  # type: ignore[no-untyped-def]
+def _emit(result, output_format: OutputFormat, output: Path | None, kept, pdf_dpi: int) -> None:  # type: ignore[no-untyped-def]
+    """Render ``result`` in ``output_format`` to ``output`` or stdout."""
+    if output_format is OutputFormat.pdf:
+        from vlocr.export.searchable_pdf import DEFAULT_IMAGE_DPI, to_searchable_pdf
+
+        data = to_searchable_pdf(
+            [(image, page) for image, page, _ in kept],
+            dpi=[pdf_dpi if from_pdf else DEFAULT_IMAGE_DPI for _, _, from_pdf in kept],
+        )
+        if output is not None:
+            output.write_bytes(data)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        return
+    text = _render(result, output_format)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    elif text:
+        sys.stdout.write(text)
+
+
+def _render(result, output_format: OutputFormat) -> str:  # type: ignore[no-untyped-def]
     from vlocr import render
 
     if output_format is OutputFormat.json:
-        payload = result.pages[0] if len(result.pages) == 1 else result
-        sys.stdout.write(payload.model_dump_json(indent=2) + "\n")
-    elif output_format is OutputFormat.markdown:
-        sys.stdout.write(render.to_markdown(result))
-    else:
-        text = render.to_text(result)
-        if text:
-            sys.stdout.write(text + "\n")
+        return result.model_dump_json(indent=2) + "\n"
+    if output_format is OutputFormat.markdown:
+        return render.to_markdown(result)
+    if output_format is OutputFormat.hocr:
+        from vlocr.export.hocr import to_hocr
 
+        return to_hocr(result)
+    if output_format is OutputFormat.alto:
+        from vlocr.export.alto import to_alto
 
-def _read_with_vlm(
-    images: list[Path], output_format: OutputFormat, model: str | None, region: str | None
-) -> None:
-    from vlocr import service
-    from vlocr.config import get_settings
-
-    options = get_settings().vlm.model_copy(update={"model": model} if model else {})
-    failed = False
-    for path in images:
-        try:
-            answer = service.transcribe(path, vlm=options, region=region)
-        except VlocrError as err:
-            report_error(err)
-            failed = True
-            continue
-        if output_format is OutputFormat.json:
-            sys.stdout.write(answer.model_dump_json(indent=2) + "\n")
-        else:
-            if len(images) > 1:
-                sys.stdout.write(f"==> {path} <==\n")
-            sys.stdout.write(answer.text + "\n")
-    if failed:
-        raise typer.Exit(EXIT_INPUT_ERROR)
+        return to_alto(result)
+    text = render.to_text(result)
+    return text + "\n" if text else ""

@@ -16,7 +16,7 @@ def serve(
     host: str = typer.Option(
         "127.0.0.1",
         "--host",
-        help="Address to bind. Anything but loopback needs an API key (VLOCR_API_KEYS) to be safe.",
+        help="Address to bind. Anything but loopback needs an API key (VLOCR_API_KEYS) or --allow-no-key.",
     ),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port."),
     workers: int = typer.Option(
@@ -53,18 +53,36 @@ def serve(
         "--failed-samples",
         help="Keep inputs whose recognition failed or was unsure in this folder (size-capped).",
     ),
-    log_level: str = typer.Option("info", "--log-level", help="uvicorn log level."),
+    log_level: str = typer.Option(
+        "info", "--log-level", help="critical, error, warning, info, debug or trace."
+    ),
+    allow_no_key: bool = typer.Option(
+        False,
+        "--allow-no-key",
+        help="Listen off loopback without an API key (only on a network you trust).",
+    ),
 ) -> None:
     """Serve the REST API (/v1/ocr, /v1/ask, /v1/extract), an OpenAI-compatible /v1/chat/completions,
     /metrics, /healthz, /readyz and the web page at / (中文 / English)."""
     import logging
 
+    from vlocr.cli.common import fail, warn
+    from vlocr.config import Settings, VlmOptions
+    from vlocr.errors import InvalidOptionError, VlocrError
+
+    levels = ("critical", "error", "warning", "info", "debug", "trace")
+    if log_level.lower() not in levels:
+        fail(
+            InvalidOptionError(
+                f"unknown log level '{log_level}'", f"use one of {', '.join(levels)}"
+            )
+        )
+    log_level = log_level.lower()
+
     import uvicorn
 
     from vlocr.api.app import create_app
-    from vlocr.api.auth import exposure_warning
-    from vlocr.cli.common import warn
-    from vlocr.config import Settings, VlmOptions
+    from vlocr.api.auth import check_exposure
 
     settings = Settings()
     server = settings.server.model_copy(
@@ -75,6 +93,7 @@ def serve(
             **({"queue": queue} if queue is not None else {}),
             **({"request_timeout_s": timeout} if timeout is not None else {}),
             **({"failed_samples_dir": failed_samples} if failed_samples else {}),
+            **({"allow_no_key": True} if allow_no_key else {}),
         }
     )
     settings = settings.model_copy(update={"server": server})
@@ -87,11 +106,14 @@ def serve(
             update["base_url"] = base_url
         vlm_options = settings.vlm.model_copy(update=update)
         VlmOptions.model_validate(vlm_options.model_dump())
-    warning = exposure_warning(host, settings.server_api_keys())
+    try:
+        warning = check_exposure(host, settings.server_api_keys(), server.allow_no_key)
+    except VlocrError as err:
+        fail(err)
     if warning:
         warn(warning)
     logging.basicConfig(
-        level=getattr(logging, log_level.upper(), logging.INFO),
+        level=getattr(logging, log_level.upper(), 5),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     app = create_app(settings, vlm=vlm_options, ui=not no_ui)

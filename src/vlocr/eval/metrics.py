@@ -20,6 +20,10 @@ Definitions:
 - Line precision/recall: a predicted line matches a reference line when the CER between them is
   <= 0.2; matching is greedy one-to-one, best pairs first.
 - Key fields: a field counts as found when its normalised value occurs in the normalised text.
+- Char precision/recall/F1: bags of non-space characters (order ignored), as for word F1.
+- Order CER: CER after removing all whitespace from both texts, against the page text in reading
+  order. Unlike the bag metrics it punishes text read in the wrong order (columns interleaved),
+  and unlike plain CER it ignores where the lines break and how words are spaced.
 - Bag recall: the fraction of reference characters (spaces excluded) or words that the hypothesis
   contains as a multiset, for layouts where reading order is ambiguous.
 """
@@ -110,6 +114,27 @@ def word_prf(reference: str, hypothesis: str, casefold: bool = False) -> tuple[f
     return _prf(matched, sum(hyp.values()), sum(ref.values()))
 
 
+def char_prf(reference: str, hypothesis: str, casefold: bool = False) -> tuple[float, float, float]:
+    """Bag-of-characters precision, recall and F1 over non-space characters."""
+    ref = Counter(normalize(reference, casefold).replace(" ", ""))
+    hyp = Counter(normalize(hypothesis, casefold).replace(" ", ""))
+    matched = sum((ref & hyp).values())
+    return _prf(matched, sum(hyp.values()), sum(ref.values()))
+
+
+def order_errors(reference: str, hypothesis: str, casefold: bool = False) -> tuple[int, int]:
+    """(edit distance, reference length) on the normalised texts with all spaces removed."""
+    ref = normalize(reference, casefold).replace(" ", "")
+    hyp = normalize(hypothesis, casefold).replace(" ", "")
+    return Levenshtein.distance(ref, hyp), len(ref)
+
+
+def order_cer(reference: str, hypothesis: str, casefold: bool = False) -> float:
+    """Whitespace-free CER: the reading-order metric (see the module docstring)."""
+    dist, length = order_errors(reference, hypothesis, casefold)
+    return _rate(dist, length, not normalize(hypothesis))
+
+
 def line_prf(
     reference_lines: Sequence[str],
     hypothesis_lines: Sequence[str],
@@ -179,6 +204,12 @@ class TextScores:
     line_precision: float
     line_recall: float
     char_recall_unordered: float
+    char_precision: float
+    char_recall: float
+    char_f1: float
+    order_cer: float
+    order_distance: int
+    order_chars: int
     char_distance: int
     ref_chars: int
     word_distance: int
@@ -199,9 +230,15 @@ def score_text(
     hypothesis_lines: Sequence[str] | None = None,
     fields: Mapping[str, str] | None = None,
     casefold: bool = False,
+    page_text: str | None = None,
 ) -> TextScores:
-    """All text metrics for one sample (lines default to the texts split at newlines)."""
+    """All text metrics for one sample (lines default to the texts split at newlines; the order
+    CER compares with ``page_text``, the reading-order truth, when it differs from ``reference``)."""
     c_dist, c_len = char_errors(reference, hypothesis, casefold)
+    o_dist, o_len = order_errors(
+        page_text if page_text is not None else reference, hypothesis, casefold
+    )
+    cp, cr, cf = char_prf(reference, hypothesis, casefold)
     w_dist, w_len = word_errors(reference, hypothesis, casefold)
     p, r, f = word_prf(reference, hypothesis, casefold)
     lp, lr, _ = line_prf(
@@ -219,6 +256,12 @@ def score_text(
         line_precision=lp,
         line_recall=lr,
         char_recall_unordered=bag_recall(reference, hypothesis, "char", casefold),
+        char_precision=cp,
+        char_recall=cr,
+        char_f1=cf,
+        order_cer=_rate(o_dist, o_len, not normalize(hypothesis)),
+        order_distance=o_dist,
+        order_chars=o_len,
         char_distance=c_dist,
         ref_chars=c_len,
         word_distance=w_dist,

@@ -12,9 +12,19 @@ from typing import Any
 import numpy as np
 
 from vlocr.eval.metrics import median, percentile
-from vlocr.eval.runner import BASELINE, BenchResult, SampleResult
+from vlocr.eval.model import BASELINE, HEADLINE_METRIC, BenchResult, SampleResult
 
-METRICS = ("cer", "wer", "word_f1", "line_precision", "line_recall", "char_recall_unordered")
+METRICS = (
+    "cer",
+    "wer",
+    "word_f1",
+    "char_f1",
+    "order_cer",
+    "line_precision",
+    "line_recall",
+    "char_recall_unordered",
+)
+LOWER_IS_BETTER = ("cer", "wer", "order_cer")
 
 
 def summarize(samples: Sequence[SampleResult]) -> dict[str, Any]:
@@ -33,6 +43,8 @@ def summarize(samples: Sequence[SampleResult]) -> dict[str, Any]:
         sum(s.scores["fields_found"] for s in samples) / total if total else None
     )
     latencies = [s.latency_ms for s in samples]
+    out["cpu_median_ms"] = median([s.cpu_ms for s in samples])
+    out["casefold"] = any(s.casefold for s in samples)
     out["latency_median_ms"] = median(latencies)
     out["latency_p95_ms"] = percentile(latencies, 95)
     out["errors"] = sum(1 for s in samples if s.error)
@@ -58,6 +70,7 @@ def aggregates(result: BenchResult) -> dict[str, Any]:
         ("by_group", lambda s: s.group),
         ("by_lang", lambda s: s.lang),
         ("by_kind", lambda s: s.kind),
+        ("by_page_kind", _page_kind),
     ):
         table: dict[str, dict[str, Any]] = defaultdict(dict)
         for (g, c), v in group_by(result.samples, key, lambda s: s.config).items():
@@ -75,6 +88,16 @@ def aggregates(result: BenchResult) -> dict[str, Any]:
             for c, v in by_config.items()
         }
     return out
+
+
+def _page_kind(s: SampleResult) -> str:
+    """Real pages by kind (receipt, form, page), synthetic layout pages by their kind, and the
+    degraded synthetic documents as one bucket."""
+    if s.group.startswith("user:"):
+        return s.kind
+    if s.group == "layout":
+        return f"synthetic {s.kind}"
+    return "synthetic documents"
 
 
 def _ratio(a: float | None, b: float | None) -> float | None:
@@ -199,6 +222,8 @@ def render_markdown(result: BenchResult, agg: dict[str, Any], charts: dict[str, 
         "",
     ]
 
+    parts += _page_kind_section(agg["by_page_kind"], configs)
+
     grid = _article_grid(overall)
     if grid:
         parts += [
@@ -254,7 +279,8 @@ def render_markdown(result: BenchResult, agg: dict[str, Any], charts: dict[str, 
     receipt = speed.get("receipt")
     if receipt:
         parts += [
-            f"### Receipt-sized page ({receipt['image_size']} px, {receipt['text_rows']} text rows), engines interleaved",
+            f"### Receipts read in this process ({receipt.get('source', 'synthetic')}, first "
+            f"{receipt['image_size']} px, {receipt['text_rows']} text rows), engines interleaved",
             "",
         ]
         per = receipt["per_engine"]
@@ -276,21 +302,7 @@ def render_markdown(result: BenchResult, agg: dict[str, Any], charts: dict[str, 
             )
         )
         parts.append("")
-    cold = speed.get("cold_start")
-    if cold:
-        parts += [
-            "### Cold start",
-            "",
-            f"`{cold['command']}` in a fresh process, start to exit: "
-            + (
-                f"median {_ms(cold.get('median_ms'))} ms (p95 {_ms(cold.get('p95_ms'))} ms, n={cold.get('n')})."
-                if "median_ms" in cold
-                else "no successful run."
-            ),
-        ]
-        if cold.get("failures"):
-            parts.append(f"Failures: {cold['failures']}")
-        parts.append("")
+    parts += _process_speed_section(speed)
     pre = speed.get("preprocess") or {}
     pre_rows = []
     for label, entry in pre.items():
@@ -316,7 +328,7 @@ def render_markdown(result: BenchResult, agg: dict[str, Any], charts: dict[str, 
         ]
     if "measure_speed" in pre:
         parts += [
-            "`vlocr.preprocess.speed.measure_speed()` (its own cases):",
+            "`vlocr.eval.speed.measure_preprocess_speed()` (its own cases):",
             "",
             _measure_speed_md(pre["measure_speed"]),
             "",
@@ -337,6 +349,7 @@ def render_markdown(result: BenchResult, agg: dict[str, Any], charts: dict[str, 
                 [
                     [f"`{c}`", f"{v['rss_mb']:.0f}", f"{v['delta_mb']:+.0f}"]
                     for c, v in mem["after_load_mb"].items()
+                    if not c.endswith("/peer")
                 ],
             )
         )
@@ -361,15 +374,30 @@ def render_markdown(result: BenchResult, agg: dict[str, Any], charts: dict[str, 
     counts: dict[str, int] = defaultdict(int)
     for item in opt["items"]:
         counts[item["group"]] += 1
-    parts.append(
-        f"- Images: synthetic documents from `vlocr.eval.synth` (seed {opt['seed']}, kinds {', '.join(opt['kinds'])}), "
-        f"rendered with DejaVu and Noto Sans CJK, exact per-line ground truth; {opt['docs_per_group']} per degradation group "
-        f"(severity cycling 1, 2, 3; `rotate` is 90 and 180 degrees). Groups and image counts: "
-        + ", ".join(f"{g} {n}" for g, n in counts.items())
-        + "."
-    )
+    if opt.get("synthetic", True):
+        parts.append(
+            f"- Images: synthetic documents from `vlocr.eval.synth` (seed {opt['seed']}, kinds {', '.join(opt['kinds'])}), "
+            f"rendered with DejaVu and Noto Sans CJK, exact per-line ground truth; {opt['docs_per_group']} per degradation group "
+            f"(severity cycling 1, 2, 3; `rotate` is 90 and 180 degrees). Groups and image counts: "
+            + ", ".join(f"{g} {n}" for g, n in counts.items())
+            + "; the `layout` group holds clean mixed-size and multi-column pages whose truth is in "
+            "reading order."
+        )
     if opt.get("data"):
-        parts.append(f"- User data: `{opt['data']}` in format `{opt['data_format']}`.")
+        parts.append(
+            f"- Labelled data: `{opt['data']}` in format `{opt['data_format']}`"
+            + (
+                f", first {opt['data_limit']} images of each folder"
+                if opt.get("data_limit")
+                else ""
+            )
+            + ". SROIE receipts are scored case-insensitively (their truth is upper case)."
+        )
+    if opt.get("peers"):
+        parts.append(
+            "- Peers (external commands, each in its own environment, a fresh process per page): "
+            + ", ".join(f"`{p}`" for p in opt["peers"])
+        )
     parts.append(
         "- Every configuration reads the same images in one process; per image, configurations take turns and the "
         "first one rotates. Model loading and a warm-up read happen before timing."
@@ -394,11 +422,150 @@ def render_markdown(result: BenchResult, agg: dict[str, Any], charts: dict[str, 
     return "\n".join(parts) + "\n"
 
 
+def _best(values: dict[str, Any], metric: str) -> str | None:
+    scored = {c: v for c, v in values.items() if v is not None and not math.isnan(v)}
+    if not scored:
+        return None
+    pick = min if metric in LOWER_IS_BETTER else max
+    return pick(scored, key=lambda c: scored[c])
+
+
+def _page_kind_section(table: dict[str, dict[str, Any]], configs: Sequence[str]) -> list[str]:
+    """One table per page kind: every configuration's word F1, char F1, CER and reading-order
+    CER, the kind's headline metric first and its best value in bold."""
+    if not table:
+        return []
+    parts = [
+        "## Per page kind",
+        "",
+        "Word F1 over each page's words and char F1 over its non-space characters are order-free; "
+        "CER keeps order and spacing; order CER is the whitespace-free CER against the page text "
+        "in reading order (the reading-order metric). Headline metric: word F1 for receipts and "
+        "forms, CER for document pages. Latency and CPU are per page (a peer's include its process "
+        "start and model load: it runs as a fresh command per page).",
+        "",
+    ]
+    columns = ("word_f1", "char_f1", "cer", "order_cer")
+    labels = {"word_f1": "word F1", "char_f1": "char F1", "cer": "CER", "order_cer": "order CER"}
+    for kind in sorted(table, key=lambda k: (k.startswith("synthetic"), k)):
+        per = table[kind]
+        present = [c for c in configs if c in per]
+        if not present:
+            continue
+        n = max(per[c]["n"] for c in present)
+        headline = HEADLINE_METRIC.get(kind, "cer")
+        order = [headline] + [m for m in columns if m != headline]
+        best = {m: _best({c: per[c].get(m) for c in present}, m) for m in order}
+        case = (
+            " - scored case-insensitively (upper-case ground truth)"
+            if any(per[c].get("casefold") for c in present)
+            else ""
+        )
+        parts += [f"### {kind} ({n} pages){case}", ""]
+        rows = []
+        for c in present:
+            cells = []
+            for m in order:
+                value = per[c].get(m)
+                text = (
+                    "-"
+                    if value is None
+                    else (f"{value:.3f}" if m in ("word_f1", "char_f1") else _pct(value))
+                )
+                cells.append(f"**{text}**" if best[m] == c else text)
+            rows.append(
+                [f"`{c}`"]
+                + cells
+                + [
+                    _ms(per[c].get("latency_median_ms")),
+                    _ms(per[c].get("cpu_median_ms")),
+                    str(per[c].get("errors", 0)),
+                ]
+            )
+        header = (
+            ["config"]
+            + [labels[m] + (" (headline)" if m == headline else "") for m in order]
+            + ["median ms", "CPU ms", "errors"]
+        )
+        parts += [_table(header, rows), ""]
+    return parts
+
+
 def _group_order(result: BenchResult) -> list[str]:
     """Degradation groups in the order they were asked for, then users' data groups."""
     present = list(dict.fromkeys(s.group for s in result.samples))
     asked = [g for g in result.options.get("groups", []) if g in present]
     return asked + [g for g in present if g not in asked]
+
+
+def _process_speed_section(speed: dict[str, Any]) -> list[str]:
+    """Fresh-process wall/CPU/peak memory and per-receipt time in one process, ours vs peers."""
+    parts: list[str] = []
+    fresh = speed.get("fresh_process")
+    if fresh:
+        parts += [
+            f"### Fresh process: one read of `{fresh['image']}`, start to exit "
+            f"(median of {fresh['runs']}, commands interleaved)",
+            "",
+        ]
+        rows = []
+        for name, v in fresh["per_command"].items():
+            r = fresh.get("ours_over", {}).get(name, {})
+            rows.append(
+                [
+                    f"`{name}`",
+                    _ms(v.get("wall_median_ms")),
+                    _ms(v.get("cpu_median_ms")),
+                    "-" if v.get("peak_median_mb") is None else f"{v['peak_median_mb']:.0f}",
+                    _x(r.get("wall_median_ms")),
+                    _x(r.get("cpu_median_ms")),
+                    _x(r.get("peak_median_mb")),
+                    str(v.get("n", 0))
+                    + ("" if not v.get("failures") else f" ({v['failures'][0]})"),
+                ]
+            )
+        parts += [
+            _table(
+                [
+                    "command",
+                    "wall ms",
+                    "CPU ms",
+                    "peak MB",
+                    "ours / this: wall",
+                    "CPU",
+                    "memory",
+                    "n",
+                ],
+                rows,
+            ),
+            "",
+        ]
+    per = speed.get("per_receipt_process")
+    if per and per.get("per_command"):
+        parts += [
+            f"### Per receipt in one warm process ({per['k']} receipts; {per['method']})",
+            "",
+        ]
+        rows = []
+        for name, v in per["per_command"].items():
+            r = per.get("ours_over", {}).get(name, {})
+            rows.append(
+                [
+                    f"`{name}`",
+                    _ms(v["per_receipt_median_ms"]),
+                    _x(r.get("per_receipt_median_ms")),
+                    str(v["n"]),
+                ]
+            )
+        parts += [_table(["command", "ms per receipt", "ours / this", "repeats"], rows), ""]
+        if per.get("skipped_peers"):
+            parts += [
+                f"Peers reading one image per run (no `{{imgs}}`): {', '.join(per['skipped_peers'])}.",
+                "",
+            ]
+        if per.get("failures"):
+            parts += [f"Failures: {per['failures']}", ""]
+    return parts
 
 
 def _article_grid(overall: dict[str, Any]) -> str:

@@ -8,10 +8,11 @@ and the ratios between them stay meaningful even when absolute times drift.
 from __future__ import annotations
 
 import platform
+import resource
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -21,130 +22,51 @@ from vlocr.errors import InvalidOptionError, VlocrError
 from vlocr.eval.canvas import GtLine
 from vlocr.eval.degrade import DEGRADATIONS, degrade
 from vlocr.eval.metrics import current_rss_mb, peak_rss_mb, score_text
-from vlocr.eval.synth import KINDS, Document, generate, rows_text
+from vlocr.eval.model import (
+    ALL_GROUPS,
+    BASELINE,
+    CASEFOLD_FORMATS,
+    DEFAULT_ENGINES,
+    DEFAULT_PRESETS,
+    LAYOUT_GROUP,
+    PAGE_KINDS,
+    QUICK_GROUPS,
+    QUICK_KINDS,
+    BenchItem,
+    BenchOptions,
+    BenchResult,
+    Config,
+    SampleResult,
+)
+from vlocr.eval.peers import Reader, parse_peer, peer_reader
+from vlocr.eval.synth import LAYOUT_KINDS, Document, generate, rows_text
 
-BASELINE = "rapidocr/none"
-DEFAULT_ENGINES = ("rapidocr", "rapidocr-v6", "rapidocr-v4", "tesseract")
-DEFAULT_PRESETS = ("none", "seed", "auto")
-ALL_GROUPS = tuple(DEGRADATIONS)
-QUICK_GROUPS = ("clean", "skew", "low_contrast")
-QUICK_KINDS = ("receipt", "notice_zh", "invoice")
-
-
-@dataclass(frozen=True)
-class Config:
-    """One way of reading an image: an OCR engine + a preprocessing preset, or a VLM prompt variant."""
-
-    engine: str
-    preset: str = "none"
-    structured: bool | None = None
-    hints: bool | None = None
-
-    @property
-    def name(self) -> str:
-        if self.engine == "vlm":
-            prompt = "structured" if self.structured else "plain"
-            return f"vlm/{self.preset}/{prompt}{'+hints' if self.hints else ''}"
-        return f"{self.engine}/{self.preset}"
-
-
-@dataclass
-class BenchItem:
-    """One image every configuration reads, with its truth after degradation."""
-
-    item_id: str
-    group: str
-    severity: int
-    kind: str
-    lang: str
-    image: np.ndarray
-    lines: list[GtLine]
-    text: str
-    fields: dict[str, str]
-
-    @property
-    def reference_lines(self) -> list[str]:
-        return self.text.splitlines()
-
-
-@dataclass
-class SampleResult:
-    item_id: str
-    group: str
-    severity: int
-    kind: str
-    lang: str
-    config: str
-    latency_ms: float
-    scores: dict[str, Any]
-    n_lines: int = 0
-    error: str | None = None
-    hypothesis: str = ""
-
-
-@dataclass
-class BenchOptions:
-    """What to run. ``docs_per_group`` synthetic documents per degradation group (severities cycle
-    1, 2, 3); ``data`` adds (or, with ``synthetic=False``, replaces) users' labelled images."""
-
-    engines: Sequence[str] = DEFAULT_ENGINES
-    presets: Sequence[str] = DEFAULT_PRESETS
-    configs: Sequence[Config] | None = None
-    groups: Sequence[str] = ALL_GROUPS
-    kinds: Sequence[str] = tuple(KINDS)
-    docs_per_group: int = 3
-    seed: int = 0
-    data: str | None = None
-    data_format: str = "txt"
-    data_limit: int | None = None
-    synthetic: bool = True
-    vlm_model: str | None = None
-    vlm_options: dict[str, Any] = field(default_factory=dict)
-    speed: bool = True
-    receipts: int = 8
-    cold_start_runs: int = 3
-    big_photo: bool = True
-    progress: bool = True
-    quick: bool = False
-
-    @classmethod
-    def quick_options(cls, **overrides: Any) -> BenchOptions:
-        """A CI-sized run: 3 documents, 3 groups, 2 engines, minimal speed section."""
-        base: dict[str, Any] = dict(
-            engines=("rapidocr", "tesseract"),
-            presets=("none",),
-            groups=QUICK_GROUPS,
-            kinds=QUICK_KINDS,
-            docs_per_group=1,
-            receipts=1,
-            cold_start_runs=1,
-            big_photo=False,
-            quick=True,
-        )
-        base.update(overrides)
-        return cls(**base)
-
-
-@dataclass
-class BenchResult:
-    options: dict[str, Any]
-    configs: list[str]
-    skipped: dict[str, str]
-    samples: list[SampleResult]
-    speed: dict[str, Any] = field(default_factory=dict)
-    memory: dict[str, Any] = field(default_factory=dict)
-    meta: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
+__all__ = [
+    "ALL_GROUPS",
+    "BASELINE",
+    "DEFAULT_ENGINES",
+    "DEFAULT_PRESETS",
+    "QUICK_GROUPS",
+    "QUICK_KINDS",
+    "BenchItem",
+    "BenchOptions",
+    "BenchResult",
+    "Config",
+    "SampleResult",
+    "default_configs",
+    "degraded_item",
+    "run_bench",
+    "synthetic_items",
+    "user_items",
+]
 # ---- building the grid --------------------------------------------------------------------------
 
 
 def default_configs(
-    engines: Sequence[str], presets: Sequence[str], vlm_model: str | None = None
+    engines: Sequence[str],
+    presets: Sequence[str],
+    vlm_model: str | None = None,
+    peers: Sequence[str] = (),
 ) -> list[Config]:
     """Every engine with preset ``none``; the default engine also with each other preset; plain
     PP-OCRv6 also with ``auto`` (what preprocessing does for an engine that neither turns pages
@@ -158,6 +80,9 @@ def default_configs(
         configs += [Config(lead, p) for p in presets if p != "none"]
     if lead != "rapidocr-v6" and "rapidocr-v6" in engines and "auto" in presets:
         configs.append(Config("rapidocr-v6", "auto"))
+    for spec in peers:
+        peer = parse_peer(spec)
+        configs.append(Config(peer.name, "none", command=peer.template))
     if vlm_model:
         for structured in (False, True):
             for hints in (False, True):
@@ -187,6 +112,24 @@ def synthetic_items(options: BenchOptions) -> list[BenchItem]:
     return items
 
 
+def layout_items(options: BenchOptions) -> list[BenchItem]:
+    """``layout_docs`` clean pages of each layout kind (mixed text sizes, several columns); their
+    reading-order truth feeds the order CER."""
+    items = []
+    for kind in options.layout_kinds:
+        if kind not in LAYOUT_KINDS:
+            raise InvalidOptionError(
+                f"unknown layout kind '{kind}'", f"choose from: {', '.join(LAYOUT_KINDS)}"
+            )
+        for i in range(options.layout_docs):
+            doc = generate(kind, options.seed + i)
+            item = degraded_item(doc, "clean", 1, options.seed + i)
+            item.group = LAYOUT_GROUP
+            item.item_id = f"{doc.doc_id}@{LAYOUT_GROUP}"
+            items.append(item)
+    return items
+
+
 def degraded_item(doc: Document, group: str, severity: int, seed: int) -> BenchItem:
     image, lines = degrade(doc.image, doc.lines, group, severity, seed)
     return BenchItem(
@@ -199,40 +142,41 @@ def degraded_item(doc: Document, group: str, severity: int, seed: int) -> BenchI
         lines=lines,
         text=rows_text(doc.lines),
         fields=dict(doc.fields),
+        page_text=doc.reading_text if doc.reading_order == "drawn" else None,
     )
 
 
 def user_items(options: BenchOptions) -> list[BenchItem]:
+    """Every labelled image of every ``--data`` folder. Kinds follow the format (``sroie``:
+    receipt, ``funsd``: form, ``txt``: page); SROIE is scored case-insensitively."""
     from vlocr.eval.loaders import load_folder
 
-    assert options.data is not None
+    sets = options.data_sets()
     items = []
-    for s in load_folder(options.data, options.data_format, options.data_limit):
-        text = (
-            rows_text(s.lines)
-            if s.lines and all(ln.box for ln in s.lines) and options.data_format != "txt"
-            else s.text
-        )
-        items.append(
-            BenchItem(
-                item_id=f"{options.data_format}:{s.sample_id}",
-                group=f"user:{options.data_format}",
-                severity=0,
-                kind=s.kind,
-                lang=s.lang,
-                image=s.image,
-                lines=s.lines,
-                text=text,
-                fields=s.fields,
+    for folder, fmt in sets:
+        prefix = f"{fmt}:{Path(folder).name}/" if len(sets) > 1 else f"{fmt}:"
+        for s in load_folder(folder, fmt, options.data_limit):
+            boxed = bool(s.lines) and all(ln.box for ln in s.lines) and fmt != "txt"
+            text = rows_text(s.lines) if boxed else s.text
+            items.append(
+                BenchItem(
+                    item_id=f"{prefix}{s.sample_id}",
+                    group=f"user:{fmt}",
+                    severity=0,
+                    kind=PAGE_KINDS.get(fmt, s.kind),
+                    lang=s.lang,
+                    image=s.image,
+                    lines=s.lines,
+                    text=text,
+                    fields=s.fields,
+                    page_text=None if boxed else s.text,
+                    casefold=fmt in CASEFOLD_FORMATS,
+                )
             )
-        )
     return items
 
 
 # ---- running one configuration on one image -------------------------------------------------------
-
-
-Reader = Callable[[np.ndarray], tuple[str, list[str]]]
 
 
 def _preprocess_available() -> str | None:
@@ -290,7 +234,11 @@ def prepare_reader(config: Config, options: BenchOptions, warmup: np.ndarray) ->
         reason = _preprocess_available()
         if reason:
             raise InvalidOptionError(reason, "the preprocessing presets land with vlocr.preprocess")
-    if config.engine == "vlm":
+    if config.command is not None:
+        from vlocr.eval.peers import PeerCommand
+
+        reader = peer_reader(PeerCommand(config.engine, config.command))
+    elif config.engine == "vlm":
         if not options.vlm_model:
             raise InvalidOptionError("no VLM model given", "pass --vlm-model")
         reader = _vlm_reader(config, options.vlm_model, options.vlm_options)
@@ -316,6 +264,7 @@ def run_bench(options: BenchOptions, items: Sequence[BenchItem] | None = None) -
         items = []
         if options.synthetic:
             items += synthetic_items(options)
+            items += layout_items(options)
         if options.data:
             items += user_items(options)
     if not items:
@@ -323,7 +272,7 @@ def run_bench(options: BenchOptions, items: Sequence[BenchItem] | None = None) -
     configs = (
         list(options.configs)
         if options.configs
-        else default_configs(options.engines, options.presets, options.vlm_model)
+        else default_configs(options.engines, options.presets, options.vlm_model, options.peers)
     )
     if not configs:
         raise InvalidOptionError("no configurations to run", "pass at least one engine and preset")
@@ -372,7 +321,7 @@ def run_bench(options: BenchOptions, items: Sequence[BenchItem] | None = None) -
         from vlocr.eval.speed import speed_section
 
         result.speed = speed_section(
-            options, [c for c in active if c.engine != "vlm"], result.notes
+            options, [c for c in active if c.engine != "vlm"], result.notes, items
         )
     memory["peak_rss_mb"] = round(peak_rss_mb(), 1)
     result.meta = {
@@ -387,8 +336,16 @@ def run_bench(options: BenchOptions, items: Sequence[BenchItem] | None = None) -
     return result
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (Tesseract and peers run as
+    subprocesses), so engines compare even when other jobs share the cores."""
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + kids.ru_utime + kids.ru_stime
+
+
 def _run_one(reader: Reader, config: Config, item: BenchItem) -> SampleResult:
     error = None
+    cpu0 = cpu_seconds()
     start = time.perf_counter()
     try:
         hypothesis, hyp_lines = reader(item.image)
@@ -397,12 +354,15 @@ def _run_one(reader: Reader, config: Config, item: BenchItem) -> SampleResult:
     except Exception as exc:  # a crash in one engine on one image must not end the whole run
         hypothesis, hyp_lines, error = "", [], f"{type(exc).__name__}: {exc}"
     latency = (time.perf_counter() - start) * 1000
+    cpu_ms = (cpu_seconds() - cpu0) * 1000
     scores = score_text(
         item.text,
         hypothesis,
         reference_lines=item.reference_lines,
         hypothesis_lines=hyp_lines,
         fields=item.fields,
+        casefold=item.casefold,
+        page_text=item.page_text,
     )
     return SampleResult(
         item_id=item.item_id,
@@ -416,6 +376,8 @@ def _run_one(reader: Reader, config: Config, item: BenchItem) -> SampleResult:
         n_lines=len(hyp_lines),
         error=error,
         hypothesis=hypothesis,
+        cpu_ms=round(cpu_ms, 2),
+        casefold=item.casefold,
     )
 
 
@@ -446,6 +408,7 @@ def _options_dict(options: BenchOptions, items: Sequence[BenchItem]) -> dict[str
             "severity": i.severity,
             "kind": i.kind,
             "lang": i.lang,
+            "casefold": i.casefold,
             "size": list(i.image.shape[:2]),
             "ref_chars": len(i.text),
         }
@@ -495,10 +458,3 @@ def _versions() -> dict[str, str]:
     except Exception:  # noqa: BLE001 - version is informational only
         pass
     return out
-
-
-def write_outputs(result: BenchResult, out_dir: str | Path) -> dict[str, Path]:
-    """Write report.md, results.json and the charts into ``out_dir``; return their paths."""
-    from vlocr.eval.report import write_report
-
-    return write_report(result, Path(out_dir))

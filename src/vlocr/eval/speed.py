@@ -1,4 +1,5 @@
-"""The speed section of the benchmark: receipt-sized reads, cold start, preprocessing cost.
+"""The speed section of the benchmark: receipts read in one process, fresh processes (ours and
+the peers': wall, CPU, peak memory), and the preprocessing cost.
 
 Absolute times on a shared machine drift; every comparison here is made inside one run with
 the candidates interleaved, so read the ratios, not the milliseconds.
@@ -7,21 +8,23 @@ the candidates interleaved, so read the ratios, not the milliseconds.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import cv2
 import numpy as np
 
 from vlocr.eval.metrics import cer, median, percentile
-from vlocr.eval.synth import generate, long_receipt
+from vlocr.eval.model import BenchItem, BenchOptions, Config
+from vlocr.eval.peers import PeerCommand, ProcessRun, run_process
+from vlocr.eval.synth import generate, long_receipt, pages
 
-if TYPE_CHECKING:
-    from vlocr.eval.runner import BenchOptions, Config
+SAMPLE_RECEIPT = Path(__file__).resolve().parents[3] / "examples" / "receipt.jpg"
 
 
 def _stats(values: list[float]) -> dict[str, float]:
@@ -32,31 +35,42 @@ def _stats(values: list[float]) -> dict[str, float]:
     }
 
 
-def receipt_speed(configs: list[Config], count: int, seed: int) -> dict[str, Any]:
-    """Median read time of each engine (preset none) over ``count`` receipt-sized pages
-    (about 600 x 1700 px, 40-50 text rows), engines interleaved receipt by receipt."""
+def receipt_pages(
+    count: int, seed: int, items: Sequence[BenchItem] = ()
+) -> tuple[str, list[tuple[np.ndarray, str]]]:
+    """``count`` receipts with their truth: the real ones among ``items`` (``--data`` receipts)
+    when there are any, else synthetic receipt-sized pages (about 600 x 1700 px, 40-50 rows)."""
+    real = [(i.image, i.text) for i in items if i.kind == "receipt" and i.group.startswith("user")]
+    if len(real) >= count:
+        return "real receipts from --data", real[:count]
+    docs = [long_receipt(seed + 500 + i) for i in range(count)]
+    return "synthetic receipt-sized pages", [(d.image, d.text) for d in docs]
+
+
+def receipt_speed(
+    configs: list[Config], count: int, seed: int, items: Sequence[BenchItem] = ()
+) -> dict[str, Any]:
+    """Median read time of each engine (preset none) over ``count`` receipts in this process,
+    engines interleaved receipt by receipt."""
     from vlocr.io.page import Page
     from vlocr.service.reading import ocr_page
 
-    engines = [c.engine for c in configs if c.preset == "none"]
-    receipts = [long_receipt(seed + 500 + i) for i in range(count)]
+    engines = [c.engine for c in configs if c.preset == "none" and c.command is None]
+    source, receipts = receipt_pages(count, seed, items)
     times: dict[str, list[float]] = {e: [] for e in engines}
     cers: dict[str, list[float]] = {e: [] for e in engines}
-    for i, doc in enumerate(receipts):
+    for i, (image, text) in enumerate(receipts):
         order = engines[i % len(engines) :] + engines[: i % len(engines)] if engines else []
         for engine in order:
             start = time.perf_counter()
-            result = ocr_page(
-                Page(image=doc.image, source="receipt"), engine=engine, preprocess="none"
-            )
+            result = ocr_page(Page(image=image, source="receipt"), engine=engine, preprocess="none")
             times[engine].append((time.perf_counter() - start) * 1000)
-            cers[engine].append(cer(doc.text, result.text))
-    shape = receipts[0].image.shape if receipts else (0, 0)
-    rows = receipts[0].text.count("\n") + 1 if receipts else 0
+            cers[engine].append(cer(text, result.text, casefold=True))
+    shape = receipts[0][0].shape if receipts else (0, 0)
     return {
+        "source": source,
         "image_size": f"{shape[1]}x{shape[0]}",
-        "text_rows": rows,
-        "gt_segments": len(receipts[0].lines) if receipts else 0,
+        "text_rows": receipts[0][1].count("\n") + 1 if receipts else 0,
         "per_engine": {
             e: {**_stats(times[e]), "cer_mean": round(float(np.mean(cers[e])), 4)}
             for e in engines
@@ -65,45 +79,123 @@ def receipt_speed(configs: list[Config], count: int, seed: int) -> dict[str, Any
     }
 
 
-def cold_start(runs: int, engine: str = "rapidocr") -> dict[str, Any]:
-    """Wall time from launching ``python -m vlocr.cli.main read IMG`` to its exit (one image,
-    models loaded from scratch), median over ``runs`` fresh processes."""
+def our_command(engine: str) -> list[str]:
+    """``vlocr read --engine ENGINE`` as a user runs it: the console script next to this Python
+    (``python -m vlocr.cli.main`` when there is none)."""
+    script = Path(sys.executable).with_name("vlocr")
+    base = [str(script)] if script.exists() else [sys.executable, "-m", "vlocr.cli.main"]
+    return base + ["read", "--engine", engine]
+
+
+def _process_stats(runs: list[ProcessRun]) -> dict[str, Any]:
+    ok = [r for r in runs if r.returncode == 0 and r.stdout.strip()]
+    out: dict[str, Any] = {"n": len(ok)}
+    if ok:
+        out.update(
+            wall_median_ms=round(median([r.wall_ms for r in ok]), 1),
+            cpu_median_ms=round(median([r.cpu_ms for r in ok]), 1),
+            peak_median_mb=round(median([r.peak_mb for r in ok]), 1),
+        )
+    failures = [r.last_error_line() for r in runs if r not in ok]
+    if failures:
+        out["failures"] = failures[:3]
+    return out
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONWARNINGS": "ignore"}
+
+
+def fresh_process(
+    runs: int, engine: str, peers: Sequence[PeerCommand], image: Path
+) -> dict[str, Any]:
+    """One image read by a fresh process, ``runs`` times, ours and each peer taking turns:
+    median wall time, CPU time and peak resident memory of each, and ours / peer ratios."""
+    commands = {f"vlocr read --engine {engine}": our_command(engine) + [str(image)]}
+    commands.update({f"{p.name} (peer)": p.argv([image]) for p in peers})
+    names = list(commands)
+    results: dict[str, list[ProcessRun]] = {n: [] for n in names}
+    for i in range(runs):
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            results[name].append(run_process(commands[name], 300, _env()))
+    per = {n: _process_stats(results[n]) for n in names}
+    return {"image": image.name, "runs": runs, "per_command": per, **_ratios(per, names[0])}
+
+
+def _ratios(per: dict[str, dict[str, Any]], ours: str, keys: Sequence[str] = ()) -> dict[str, Any]:
+    """``ours / other`` for every other entry and every median in it."""
+    keys = keys or ("wall_median_ms", "cpu_median_ms", "peak_median_mb")
+    out: dict[str, dict[str, float]] = {}
+    for name, entry in per.items():
+        if name == ours:
+            continue
+        out[name] = {
+            k: round(per[ours][k] / entry[k], 3) for k in keys if per[ours].get(k) and entry.get(k)
+        }
+    return {"ours_over": out}
+
+
+def per_receipt_in_process(
+    engine: str,
+    peers: Sequence[PeerCommand],
+    receipts: list[np.ndarray],
+    repeats: int,
+) -> dict[str, Any]:
+    """Time per receipt inside one warm process, for commands that read several images: the
+    wall time of a process reading 1 + K receipts minus that of one reading 1, divided by K.
+    The start-up and model load cancel out, so ours and a peer compare on the same footing
+    (the peer cannot be loaded into this process)."""
     from PIL import Image
 
-    doc = generate("receipt", 4242)
-    times: list[float] = []
-    failures: list[str] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "receipt.png"
-        Image.fromarray(doc.image).save(path)
-        cmd = [sys.executable, "-m", "vlocr.cli.main", "read", "--engine", engine, str(path)]
-        for _ in range(runs):
-            start = time.perf_counter()
-            proc = subprocess.run(
-                cmd,
-                capture_output=True,
-                text=True,
-                timeout=300,
-                env={**os.environ, "PYTHONWARNINGS": "ignore"},
-            )
-            elapsed = (time.perf_counter() - start) * 1000
-            if proc.returncode != 0 or not proc.stdout.strip():
-                failures.append(
-                    (proc.stderr or proc.stdout).strip().splitlines()[-1:][0]
-                    if (proc.stderr or proc.stdout).strip()
-                    else f"exit {proc.returncode}"
-                )
-                continue
-            times.append(elapsed)
+    batch_peers = [p for p in peers if p.batch]
     out: dict[str, Any] = {
-        "command": "python -m vlocr.cli.main read --engine " + engine + " receipt.png",
-        "engine": engine,
+        "method": "(wall(1 + K receipts) - wall(1 receipt)) / K, medians over repeats",
+        "k": len(receipts) - 1,
+        "skipped_peers": [p.name for p in peers if not p.batch],
     }
-    if times:
-        out.update(_stats(times))
+    if len(receipts) < 2:
+        return out
+    with tempfile.TemporaryDirectory(prefix="vlocr-speed-") as tmp:
+        paths = []
+        for i, image in enumerate(receipts):
+            paths.append(Path(tmp) / f"receipt-{i}.png")
+            Image.fromarray(image).save(paths[-1])
+        commands = {f"vlocr read --engine {engine}": lambda imgs: our_command(engine) + imgs}
+        for p in batch_peers:
+            commands[f"{p.name} (peer)"] = p.argv
+        names = list(commands)
+        marginal: dict[str, list[float]] = {n: [] for n in names}
+        failures: dict[str, str] = {}
+        for r in range(repeats):
+            for name in names[r % len(names) :] + names[: r % len(names)]:
+                one = run_process(commands[name]([str(paths[0])]), 600, _env())
+                many = run_process(commands[name]([str(p) for p in paths]), 900, _env())
+                if one.returncode or many.returncode:
+                    failures[name] = (one if one.returncode else many).last_error_line()
+                    continue
+                marginal[name].append((many.wall_ms - one.wall_ms) / (len(paths) - 1))
+    per = {
+        n: {"per_receipt_median_ms": round(median(v), 1), "n": len(v)}
+        for n, v in marginal.items()
+        if v
+    }
+    out["per_command"] = per
     if failures:
         out["failures"] = failures
+    if names and names[0] in per:
+        out.update(_ratios(per, names[0], ("per_receipt_median_ms",)))
     return out
+
+
+def _sample_receipt(tmp: Path, seed: int) -> Path:
+    """The repository's sample receipt when this is a source checkout, else a rendered one."""
+    if SAMPLE_RECEIPT.is_file():
+        return SAMPLE_RECEIPT
+    from PIL import Image
+
+    path = tmp / "receipt.png"
+    Image.fromarray(long_receipt(seed + 4242).image).save(path)
+    return path
 
 
 def _jsonable(value: Any) -> Any:
@@ -124,8 +216,6 @@ def _jsonable(value: Any) -> Any:
 
 def big_photo(seed: int, megapixels: float = 12.0) -> np.ndarray:
     """A 4000x3000-class phone photo: a document on a desk, upscaled, with a little noise."""
-    import cv2
-
     from vlocr.eval.degrade import degrade
 
     doc = generate("invoice", seed)
@@ -148,8 +238,6 @@ def preprocess_speed(
     except ImportError as exc:
         notes.append(f"preprocessing speed skipped: vlocr.preprocess.run is not available ({exc})")
         return out
-    import cv2
-
     from vlocr.io.page import Page
     from vlocr.service.reading import ocr_page
 
@@ -200,31 +288,86 @@ def preprocess_speed(
     if options.quick:
         return out
     try:
-        from vlocr.preprocess.speed import measure_speed
-    except ImportError:
-        notes.append(
-            "vlocr.preprocess.speed.measure_speed is not available; only the benchmark's own preprocessing timings are reported"
-        )
-    else:
-        try:
-            out["measure_speed"] = _jsonable(measure_speed())
-        except Exception as exc:  # noqa: BLE001
-            notes.append(
-                f"vlocr.preprocess.speed.measure_speed() failed: {type(exc).__name__}: {exc}"
-            )
+        out["measure_speed"] = _jsonable(measure_preprocess_speed())
+    except Exception as exc:  # noqa: BLE001
+        notes.append(f"measure_preprocess_speed() failed: {type(exc).__name__}: {exc}")
     return out
 
 
-def speed_section(options: BenchOptions, configs: list[Config], notes: list[str]) -> dict[str, Any]:
+def _preprocess_cases() -> dict[str, np.ndarray]:
+    page = pages.render_text(pages.SAMPLE_LINES * 3, font_px=24, width=1000)
+    big = pages.big_page(4000, 3000, 60)
+    h, w = big.shape[:2]
+    corners = np.array([[300, 250], [w - 200, 150], [w - 350, h - 150], [200, h - 300]], float)
+    photo = pages.shadow(pages.paste_on_background(big[::2, ::2], corners, (w, h)), 0.4)
+    return {
+        "1000px_clean": page,
+        "1000px_shadow": pages.shadow(page),
+        "12mp_clean": big,
+        "12mp_photo": photo,
+    }
+
+
+def measure_preprocess_speed(
+    repeats: int = 5, threads: int = 1, pipelines: tuple[str, ...] = ("auto", "seed")
+) -> dict[str, Any]:
+    """Median (and min) ms per preprocessing pipeline on rendered pages (one OpenCV thread by
+    default, like a busy server), plus the steps ``auto`` chose."""
+    from vlocr.preprocess import run
+
+    old = cv2.getNumThreads()
+    cv2.setNumThreads(threads)
+    try:
+        report: dict[str, Any] = {"threads": threads, "repeats": repeats, "cases": {}}
+        for name, image in _preprocess_cases().items():
+            row: dict[str, Any] = {"size": [image.shape[1], image.shape[0]]}
+            for pipeline in pipelines:
+                run(image, pipeline)  # warm-up
+                times = []
+                for _ in range(repeats):
+                    t0 = time.perf_counter()
+                    result = run(image, pipeline)
+                    times.append((time.perf_counter() - t0) * 1000)
+                row[pipeline] = {
+                    "median_ms": round(float(np.median(times)), 1),
+                    "min_ms": round(float(np.min(times)), 1),
+                    "steps": [s.name for s in result.trace.steps],
+                }
+                if pipeline == "auto":
+                    row[pipeline]["measure_ms"] = result.trace.measurements.get("measure_ms")
+            report["cases"][name] = row
+        return report
+    finally:
+        cv2.setNumThreads(old)
+
+
+def speed_section(
+    options: BenchOptions,
+    configs: list[Config],
+    notes: list[str],
+    items: Sequence[BenchItem] = (),
+) -> dict[str, Any]:
+    """Receipts in this process; fresh processes and per-receipt time in one process for our
+    default engine and each peer command; preprocessing cost."""
+    from vlocr.eval.peers import PeerCommand
+
     out: dict[str, Any] = {}
-    if options.receipts > 0:
-        out["receipt"] = receipt_speed(configs, options.receipts, options.seed)
+    in_venv = [c for c in configs if c.command is None]
+    peers = [PeerCommand(c.engine, c.command) for c in configs if c.command is not None]
+    default = next((c.engine for c in in_venv if c.engine == "rapidocr"), None) or (
+        in_venv[0].engine if in_venv else "rapidocr"
+    )
+    if options.receipts > 0 and in_venv:
+        out["receipt"] = receipt_speed(in_venv, options.receipts, options.seed, items)
     if options.cold_start_runs > 0:
-        default = (
-            "rapidocr"
-            if any(c.engine == "rapidocr" for c in configs)
-            else (configs[0].engine if configs else "rapidocr")
-        )
-        out["cold_start"] = cold_start(options.cold_start_runs, default)
-    out["preprocess"] = preprocess_speed(configs, options, notes)
+        with tempfile.TemporaryDirectory(prefix="vlocr-fresh-") as tmp:
+            image = _sample_receipt(Path(tmp), options.seed)
+            out["fresh_process"] = fresh_process(options.cold_start_runs, default, peers, image)
+        if options.receipts > 1:
+            _, receipts = receipt_pages(options.receipts + 1, options.seed, items)
+            out["per_receipt_process"] = per_receipt_in_process(
+                default, peers, [img for img, _ in receipts], max(1, options.cold_start_runs // 2)
+            )
+    if in_venv:
+        out["preprocess"] = preprocess_speed(in_venv, options, notes)
     return out

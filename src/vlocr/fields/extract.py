@@ -63,7 +63,7 @@ def extract_ocr_fields(
     image_source: Any,
     schema: str = "receipt",
     *,
-    ocr_engine: str = "rapidocr",
+    ocr_engine: str | None = None,
     preprocess: str = "auto",
     region: Any = None,
     lines: list[OcrLine] | None = None,

@@ -19,6 +19,7 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from vlocr.errors import ImageTooLargeError, InvalidImageError
 from vlocr.io.convert import pil_to_rgb
 from vlocr.io.page import Page
+from vlocr.io.pdf_text import text_layer_lines
 
 _PIL_FORMAT = {
     "jpeg": "JPEG",
@@ -141,6 +142,7 @@ def decode_pdf(
                             "lower --pdf-dpi (VLOCR_IO__PDF_DPI)",
                             source=source,
                         )
+                    text_lines = text_layer_lines(page, scale)
                     bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 255))
                     try:
                         rgb = np.ascontiguousarray(
@@ -157,6 +159,7 @@ def decode_pdf(
                         page=index + 1,
                         page_count=count,
                         format="pdf",
+                        text_lines=text_lines,
                     )
                 )
             return pages

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from vlocr.results import OcrLine
+
 
 @dataclass
 class Page:
@@ -16,6 +18,8 @@ class Page:
     page: int = 1
     page_count: int = 1
     format: str = ""
+    #: Lines of a digital PDF page's own text layer (pixel space of ``image``); None = OCR it.
+    text_lines: list[OcrLine] | None = None
 
     @property
     def width(self) -> int:

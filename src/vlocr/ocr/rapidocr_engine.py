@@ -1,6 +1,6 @@
 """vlocr's default OCR engine: the bundled PP-OCR models in vlocr's own ONNX Runtime pipeline.
 
-Differences from plain RapidOCR (measured in :mod:`vlocr.ocr.compare`): PP-OCRv4 detector +
+Differences from plain RapidOCR (measured with `vlocr bench`): PP-OCRv4 detector +
 PP-OCRv6 recogniser, detector input scaled from the measured text height instead of "short side
 = 736", no angle classifier unless asked, ONNX Runtime threads that sleep instead of spin,
 recognition in width-sorted batches with slightly narrowed crops, spaces put back from character

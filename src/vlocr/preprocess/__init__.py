@@ -11,6 +11,7 @@ from vlocr.preprocess.pipeline import (
     PIPELINES,
     STEPS,
     Preprocessed,
+    check_pipeline,
     describe,
     run,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "STEPS",
     "Measurements",
     "Preprocessed",
+    "check_pipeline",
     "describe",
     "measure",
     "run",

@@ -119,6 +119,7 @@ AUTO_DEFAULTS: dict[str, Any] = {
     "upright_min_score": 0.16,  # turn 180 deg when the upright score is below minus this
     "upright_min_glyphs": 60,  # ... measured on at least this many glyphs in lines
     "orientation_scorer": None,  # optional callable(image) -> score, picks 0 vs 180
+    "warp_page": True,  # False: never warp to a page outline (the service's check without it)
 }
 
 
@@ -213,6 +214,12 @@ def _parse(pipeline: str | Sequence[str]) -> tuple[str, list[str]]:
             + ", ".join(STEPS),
         )
     return "custom:" + ",".join(names), names
+
+
+def check_pipeline(pipeline: str | Sequence[str]) -> None:
+    """Raise ``InvalidOptionError`` for an unknown pipeline or step, before any image is read,
+    so a bad ``-p`` is reported once and not once per file."""
+    _parse(pipeline)
 
 
 def _split_params(params: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
@@ -427,7 +434,9 @@ def _auto(
 
     # 2. page outline: warp a photographed page to a flat rectangle
     warped = False
-    if m.page_quad is None:
+    if not o["warp_page"]:
+        runner.skip("perspective", "turned off")
+    elif m.page_quad is None:
         runner.skip("perspective", "no page outline found against a darker background")
     elif m.page_is_frame:
         runner.skip("perspective", "the page fills the frame")

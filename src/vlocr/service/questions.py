@@ -8,14 +8,14 @@ works), calls the engine, and attaches the fusion checks to the answer.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from vlocr.config import VlmOptions, get_settings
+from vlocr.config import IoOptions, VlmOptions, get_settings
 from vlocr.errors import InvalidOptionError, VlocrError
 from vlocr.fusion import check_consistency, check_numbers, hints_block, provenance
 from vlocr.results import ChatMessage, ExtractResult, OcrLine, Usage, VlmAnswer
@@ -44,10 +44,12 @@ class _Prepared:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
 
-def _load_image(image_source: Any) -> tuple[np.ndarray, str, int, int, Any]:
+def _load_image(
+    image_source: Any, io_options: IoOptions | None = None
+) -> tuple[np.ndarray, str, int, int, Any]:
     from vlocr.io.loader import load_pages
 
-    pages = load_pages(image_source)
+    pages = load_pages(image_source, options=io_options or get_settings().io)
     page = pages[0]  # VLM tasks read the first page of a PDF/TIFF
     return page.image, page.label, page.width, page.height, page
 
@@ -58,14 +60,15 @@ def _prepare(
     region: Region | str | Sequence[int] | None,
     ocr_hints: bool,
     ocr_checks: bool,
-    ocr_engine: str,
+    ocr_engine: str | None,
     lang: str,
+    io_options: IoOptions | None = None,
 ) -> _Prepared:
     from vlocr.service.reading import crop_region, parse_region
 
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    image, label, width, height, page = _load_image(image_source)
+    image, label, width, height, page = _load_image(image_source, io_options)
     timings["load"] = (time.perf_counter() - start) * 1000
     reg = parse_region(region) if region is not None else None
     cropped = crop_region(image, reg)
@@ -92,7 +95,7 @@ def _prepare(
 
 
 def _run_ocr(
-    page: Any, engine: str, region: Region | None, *, required: bool
+    page: Any, engine: str | None, region: Region | None, *, required: bool
 ) -> list[OcrLine] | None:
     """OCR lines, or None when OCR cannot run here (then checks are skipped, hints must not be)."""
     from vlocr.service.reading import ocr_page
@@ -105,8 +108,10 @@ def _run_ocr(
         return None
 
 
-def _options(vlm: VlmOptions | None) -> VlmOptions:
-    return vlm if vlm is not None else get_settings().vlm
+def _options(vlm: VlmOptions | None, model: str | None = None) -> VlmOptions:
+    """The VLM options: ``vlm`` or the settings (``VLOCR_VLM__*``), with ``model`` on top."""
+    opts = vlm if vlm is not None else get_settings().vlm
+    return opts.model_copy(update={"model": model}) if model else opts
 
 
 def _answer(
@@ -167,9 +172,11 @@ def ask(
     question: str,
     *,
     vlm: VlmOptions | None = None,
+    model: str | None = None,
+    io_options: IoOptions | None = None,
     ocr_hints: bool = False,
     ocr_checks: bool = True,
-    ocr_engine: str = "rapidocr",
+    ocr_engine: str | None = None,
     region: Region | str | None = None,
     role: str | None = None,
     lang: str | None = None,
@@ -180,7 +187,7 @@ def ask(
 ) -> VlmAnswer:
     """Answer one question about an image; an answer about a field the OCR extractor reads is
     compared with it (and, with ``cross_check``, asked again once on a zoomed crop)."""
-    opts = _options(vlm)
+    opts = _options(vlm, model)
     lng = resolve_lang(lang, question)
     if not question or not question.strip():
         raise InvalidOptionError(
@@ -193,6 +200,7 @@ def ask(
         ocr_checks=ocr_checks,
         ocr_engine=ocr_engine,
         lang=lng,
+        io_options=io_options,
     )
     messages = ask_messages(question, lang=lng, role=role, hints=prep.hints)
     gen, ms = _generate(
@@ -225,9 +233,11 @@ def transcribe(
     *,
     structured: bool = False,
     vlm: VlmOptions | None = None,
+    model: str | None = None,
+    io_options: IoOptions | None = None,
     ocr_hints: bool = False,
     ocr_checks: bool = True,
-    ocr_engine: str = "rapidocr",
+    ocr_engine: str | None = None,
     region: Region | str | None = None,
     role: str | None = None,
     lang: str | None = None,
@@ -236,7 +246,7 @@ def transcribe(
     max_new_tokens: int | None = None,
 ) -> VlmAnswer:
     """All text in the image, line by line (or the article's 【识别文字】/【位置信息】 format)."""
-    opts = _options(vlm)
+    opts = _options(vlm, model)
     lng = resolve_lang(lang)
     prep = _prepare(
         image_source,
@@ -245,6 +255,7 @@ def transcribe(
         ocr_checks=ocr_checks,
         ocr_engine=ocr_engine,
         lang=lng,
+        io_options=io_options,
     )
     messages = transcribe_messages(structured=structured, lang=lng, role=role, hints=prep.hints)
     gen, ms = _generate(
@@ -264,9 +275,11 @@ def chat(
     message: str,
     *,
     vlm: VlmOptions | None = None,
+    model: str | None = None,
+    io_options: IoOptions | None = None,
     ocr_hints: bool = False,
     ocr_checks: bool = True,
-    ocr_engine: str = "rapidocr",
+    ocr_engine: str | None = None,
     region: Region | str | None = None,
     role: str | None = None,
     lang: str | None = None,
@@ -275,7 +288,7 @@ def chat(
     max_new_tokens: int | None = None,
 ) -> VlmAnswer:
     """One more turn of a conversation about an image; ``history`` holds the earlier turns."""
-    opts = _options(vlm)
+    opts = _options(vlm, model)
     first_user = next((m.content for m in history if m.role == "user"), message)
     lng = resolve_lang(lang, first_user + message)
     prep = _prepare(
@@ -285,6 +298,7 @@ def chat(
         ocr_checks=ocr_checks,
         ocr_engine=ocr_engine,
         lang=lng,
+        io_options=io_options,
     )
     messages = chat_messages(history, message, lang=lng, role=role, hints=prep.hints)
     gen, ms = _generate(
@@ -303,9 +317,11 @@ def extract(
     schema: str | dict[str, Any] | Path = "receipt",
     *,
     vlm: VlmOptions | None = None,
+    model: str | None = None,
+    io_options: IoOptions | None = None,
     ocr_hints: bool = False,
     ocr_checks: bool = True,
-    ocr_engine: str = "rapidocr",
+    ocr_engine: str | None = None,
     region: Region | str | None = None,
     role: str | None = None,
     lang: str | None = None,
@@ -319,7 +335,7 @@ def extract(
 
     With OCR checks on, receipt and invoice fields are compared with the OCR extractor's; with
     ``cross_check`` each disagreeing field (at most 3) is asked again once on a zoomed crop."""
-    opts = _options(vlm)
+    opts = _options(vlm, model)
     name, schema_dict = load_schema(schema)
     lng = resolve_lang(lang)
     prep = _prepare(
@@ -329,6 +345,7 @@ def extract(
         ocr_checks=ocr_checks,
         ocr_engine=ocr_engine,
         lang=lng,
+        io_options=io_options,
     )
     messages = extract_messages(schema_dict, name, lang=lng, role=role, hints=prep.hints)
     engine = get_engine(opts)
@@ -418,7 +435,7 @@ class CompletionResult:
 
 
 def openai_messages_to_engine(
-    messages: list[dict[str, Any]],
+    messages: list[dict[str, Any]], io_options: IoOptions | None = None
 ) -> tuple[list[dict[str, Any]], list[np.ndarray]]:
     """Decode ``image_url`` data URLs into arrays; leave ``{"type": "image"}`` placeholders in place.
 
@@ -457,7 +474,11 @@ def openai_messages_to_engine(
                         "image_url must be a data: URL",
                         "embed the image as data:image/png;base64,... (remote URLs are not fetched)",
                     )
-                images.append(load_pages(url, label=f"message {i} image")[0].image)
+                images.append(
+                    load_pages(url, options=io_options or get_settings().io, label=f"message {i}")[
+                        0
+                    ].image
+                )
                 parts.append({"type": "image"})
             else:
                 raise InvalidOptionError(
@@ -468,37 +489,76 @@ def openai_messages_to_engine(
     return out, images
 
 
+def _json_reply(
+    engine: Any,
+    messages: list[dict[str, Any]],
+    images: list[np.ndarray],
+    schema: dict[str, Any] | None,
+    **sampling: Any,
+) -> Generation:
+    """A reply that honours ``response_format``: asked for JSON, parsed, repaired, re-asked once
+    with the errors; the text is the clean JSON when one was recovered."""
+    import json
+
+    from vlocr.tasks.prompts import json_mode_messages
+
+    replies: list[Generation] = []
+
+    def call(convo: list[dict[str, Any]]) -> Generation:
+        replies.append(engine.generate(convo, images=images, json_schema=schema, **sampling))
+        return replies[-1]
+
+    outcome = run_extraction(
+        call, json_mode_messages(messages, schema), schema or {"type": "object"}, max_attempts=2
+    )
+    last = replies[-1]
+    text = json.dumps(outcome.data, ensure_ascii=False) if outcome.data is not None else last.text
+    usage = Usage(
+        prompt_tokens=sum(g.usage.prompt_tokens for g in replies),
+        completion_tokens=sum(g.usage.completion_tokens for g in replies),
+        image_tokens=sum(g.usage.image_tokens for g in replies),
+    )
+    return Generation(
+        text=text, usage=usage, finish_reason=last.finish_reason, loop_cut=last.loop_cut
+    )
+
+
 def chat_completion(
     messages: list[dict[str, Any]],
     *,
     vlm: VlmOptions | None = None,
+    io_options: IoOptions | None = None,
     stream: bool = False,
     max_new_tokens: int | None = None,
     temperature: float | None = None,
     top_p: float | None = None,
     json_schema: dict[str, Any] | None = None,
+    json_mode: bool = False,
 ) -> CompletionResult:
-    """Run OpenAI-format messages (images as data URLs) through the configured engine."""
+    """Run OpenAI-format messages (images as data URLs) through the configured engine.
+
+    ``json_mode`` (``response_format`` ``json_object``) or a ``json_schema`` makes the reply one
+    validated JSON object; a stream then carries that object as its one piece. A stream's
+    ``CompletionResult`` gets its usage and finish reason once its chunks are consumed.
+    """
     opts = _options(vlm)
-    engine_messages, images = openai_messages_to_engine(messages)
+    engine_messages, images = openai_messages_to_engine(messages, io_options)
     engine = get_engine(opts)
-    if stream:
-        chunks = engine.stream(
-            engine_messages,
-            images=images,
-            max_new_tokens=max_new_tokens,
-            temperature=temperature,
-            top_p=top_p,
+    sampling: dict[str, Any] = {
+        "max_new_tokens": max_new_tokens,
+        "temperature": temperature,
+        "top_p": top_p,
+    }
+    if json_mode or json_schema is not None:
+        gen = _json_reply(engine, engine_messages, images, json_schema, **sampling)
+    elif stream:
+        result = CompletionResult(model=opts.model, backend=opts.backend)
+        result.chunks = _stream_into(
+            engine.stream(engine_messages, images=images, **sampling), result
         )
-        return CompletionResult(model=opts.model, backend=opts.backend, chunks=chunks)
-    gen = engine.generate(
-        engine_messages,
-        images=images,
-        max_new_tokens=max_new_tokens,
-        temperature=temperature,
-        top_p=top_p,
-        json_schema=json_schema,
-    )
+        return result
+    else:
+        gen = engine.generate(engine_messages, images=images, **sampling)
     return CompletionResult(
         model=opts.model,
         backend=opts.backend,
@@ -506,4 +566,16 @@ def chat_completion(
         usage=gen.usage,
         finish_reason=gen.finish_reason,
         loop_cut=gen.loop_cut,
+        chunks=iter([gen.text]) if stream else None,
     )
+
+
+def _stream_into(
+    pieces: Generator[str, None, Generation], result: CompletionResult
+) -> Iterator[str]:
+    """Pass the engine's pieces on; when they end, copy the engine's final ``Generation`` (usage,
+    finish reason) onto ``result``, so a stream reports what the same request without one does."""
+    final = yield from pieces
+    if isinstance(final, Generation):
+        result.text, result.usage = final.text, final.usage
+        result.finish_reason, result.loop_cut = final.finish_reason, final.loop_cut

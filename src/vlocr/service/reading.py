@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel
 
-from vlocr.config import IoOptions
+from vlocr.config import IoOptions, get_settings
 from vlocr.errors import InvalidOptionError, VlocrError
 from vlocr.io.page import Page
-from vlocr.ocr.registry import DEFAULT_ENGINE, get_engine
+from vlocr.ocr.registry import get_engine
 from vlocr.results import ErrorInfo, OcrLine, PageResult, ReadResult
 
 Region = tuple[int, int, int, int]
@@ -50,28 +51,61 @@ def crop_region(image: np.ndarray, region: Region | None) -> np.ndarray:
     return image[y : min(y + h, height), x : min(x + w, width)]
 
 
+PointMap = Callable[[list[tuple[float, float]]], list[tuple[float, float]]]
+
+
+def map_lines(lines: list[OcrLine], mapper: PointMap) -> list[OcrLine]:
+    """Move every line box *and* its word boxes through ``mapper``: words left in the engine's
+    pixel space would drift away from their line after a deskew, warp or crop."""
+    out = []
+    for ln in lines:
+        update: dict[str, Any] = {"box": mapper(list(ln.box))}
+        if ln.words:
+            update["words"] = [
+                w.model_copy(update={"box": mapper(list(w.box))}) if w.box else w for w in ln.words
+            ]
+        out.append(ln.model_copy(update=update))
+    return out
+
+
 def _shift(lines: list[OcrLine], dx: float, dy: float) -> list[OcrLine]:
     if not dx and not dy:
         return lines
-    return [
-        ln.model_copy(update={"box": [(px + dx, py + dy) for px, py in ln.box]}) for ln in lines
-    ]
+    return map_lines(lines, lambda pts: [(px + dx, py + dy) for px, py in pts])
+
+
+def engine_settings(engine: str) -> dict[str, Any]:
+    """The engine's options from the settings (``VLOCR_TESSERACT__LANG``, ...), only where they
+    differ from the defaults, so the engine cache still shares one instance per process."""
+    settings = get_settings()
+    model: BaseModel | None = {"tesseract": settings.tesseract}.get(engine)
+    if model is None and engine.startswith("rapidocr"):
+        model = settings.rapidocr
+    if model is None:
+        return {}
+    return {k: v for k, v in model.model_dump(exclude_defaults=True).items() if k != "kind"}
 
 
 def ocr_page_with_image(
     page: Page,
     *,
-    engine: str = DEFAULT_ENGINE,
+    engine: str | None = None,
     preprocess: str | list[str] = "auto",
     region: Region | None = None,
     engine_options: dict[str, Any] | None = None,
+    force_ocr: bool = False,
 ) -> tuple[PageResult, np.ndarray]:
-    """OCR one page; return the result and the image the engine actually saw."""
+    """OCR one page; return the result and the image the engine actually saw.
+
+    A digital PDF page is read from its own text layer unless ``force_ocr`` is set."""
+    engine = engine or get_settings().ocr_engine
     timings: dict[str, float] = {}
     image = crop_region(page.image, region)
+    if page.text_lines is not None and not force_ocr:
+        return _text_layer_result(page, region), image
     trace = None
     seen = image
-    mapper: Callable[[list[tuple[float, float]]], list[tuple[float, float]]] | None = None
+    mapper: PointMap | None = None
     if preprocess not in ("none", [], None):
         from vlocr.preprocess import run as run_preprocess
 
@@ -80,13 +114,21 @@ def ocr_page_with_image(
         timings["preprocess"] = (time.perf_counter() - start) * 1000
         seen, trace, mapper = pre.image, pre.trace, pre.map_box_to_original
     start = time.perf_counter()
-    ocr = get_engine(engine, **(engine_options or {}))
+    options = engine_settings(engine) if engine_options is None else engine_options
+    ocr = get_engine(engine, **options)
     timings["engine_load"] = (time.perf_counter() - start) * 1000
     out = ocr.recognize(seen)
     timings.update({f"ocr_{k}" if k != "total" else "ocr": v for k, v in out.timings_ms.items()})
+    if preprocess == "auto" and trace is not None and _cropped(trace):
+        start = time.perf_counter()
+        alt = _without_crop(image, engine, ocr, out, trace)
+        timings["ocr_crop_check"] = (time.perf_counter() - start) * 1000
+        if alt is not None:
+            pre, out = alt
+            seen, trace, mapper = pre.image, pre.trace, pre.map_box_to_original
     lines = out.lines
     if mapper is not None:
-        lines = [ln.model_copy(update={"box": mapper(ln.box)}) for ln in lines]
+        lines = map_lines(lines, mapper)
     if region is not None:
         lines = _shift(lines, region[0], region[1])
     confidences = [ln.confidence for ln in lines]
@@ -107,6 +149,69 @@ def ocr_page_with_image(
     return result, seen
 
 
+def _text_layer_result(page: Page, region: Region | None) -> PageResult:
+    """A page result from a PDF's text layer; a region keeps the lines whose centre lies in it."""
+    lines = page.text_lines or []
+    if region is not None:
+        x, y, w, h = region
+
+        def inside(line: OcrLine) -> bool:
+            x0, y0, x1, y1 = line.bbox
+            return x <= (x0 + x1) / 2 <= x + w and y <= (y0 + y1) / 2 <= y + h
+
+        lines = [ln for ln in lines if inside(ln)]
+    return PageResult(
+        source=page.source,
+        page=page.page,
+        page_count=page.page_count,
+        width=page.width,
+        height=page.height,
+        engine="pdf-text",
+        lines=lines,
+        text="\n".join(ln.text for ln in lines),
+        mean_confidence=1.0 if lines else None,
+        region=region,
+    )
+
+
+CROPPING_STEPS = frozenset({"perspective"})  # geometric steps that can cut text off the page
+
+
+def _cropped(trace: Any) -> bool:
+    return any(step.name in CROPPING_STEPS for step in trace.steps)
+
+
+def _read_chars(lines: list[OcrLine]) -> int:
+    """Characters read with some confidence: what a crop must not lose."""
+    return sum(len(ln.text.strip()) for ln in lines if ln.confidence >= 0.5)
+
+
+def _without_crop(image: np.ndarray, engine: str, ocr: Any, out: Any, trace: Any) -> Any:
+    """``auto`` keeps a page warp only when it does not lose text: read the page once more
+    without it and return ``(preprocessed, output)`` when that reads more, else None (and note
+    the comparison in the kept step's reason)."""
+    from vlocr.preprocess import run as run_preprocess
+    from vlocr.results import StepTrace
+
+    pre = run_preprocess(image, "auto", engine=engine, warp_page=False)
+    alt = ocr.recognize(pre.image)
+    kept, unwarped = _read_chars(out.lines), _read_chars(alt.lines)
+    step = next(s for s in trace.steps if s.name in CROPPING_STEPS)
+    if unwarped > kept + max(3, 0.02 * kept):
+        pre.trace.skipped = [s for s in pre.trace.skipped if s.name != step.name]
+        pre.trace.skipped.append(
+            StepTrace(
+                name=step.name,
+                params=step.params,
+                reason=f"{step.reason}; dropped: it lost text ({kept} characters read with it, "
+                f"{unwarped} without)",
+            )
+        )
+        return pre, alt
+    step.reason += f"; kept: it loses no text ({kept} characters read with it, {unwarped} without)"
+    return None
+
+
 def ocr_page(page: Page, **kwargs: Any) -> PageResult:
     return ocr_page_with_image(page, **kwargs)[0]
 
@@ -117,26 +222,103 @@ def _error_page(source: str, err: VlocrError) -> PageResult:
     )
 
 
+VLM_ENGINE = "vlm"
+
+
+def check_options(engine: str, preprocess: str | list[str]) -> None:
+    """Refuse an unknown engine or preprocessing spec once, before any input is read."""
+    from vlocr.ocr.registry import ENGINES
+
+    if engine != VLM_ENGINE and engine not in ENGINES:
+        raise InvalidOptionError(
+            f"unknown OCR engine '{engine}'",
+            f"choose one of: {', '.join([*ENGINES, VLM_ENGINE])}",
+        )
+    if preprocess not in ("none", [], None):
+        from vlocr.preprocess import check_pipeline
+
+        check_pipeline(preprocess)
+
+
+def _single(source: Any) -> bool:
+    """An array or PIL image is ONE image (iterating an array would yield its rows)."""
+    if isinstance(source, (str, Path, bytes, bytearray, memoryview, np.ndarray)):
+        return True
+    single = hasattr(source, "getpixel") or hasattr(source, "read")  # PIL image, file object
+    return single or not isinstance(source, Iterable)
+
+
+def _label(source: Any, index: int) -> str:
+    if isinstance(source, Path) or (isinstance(source, str) and _looks_like_path(source)):
+        return str(source)
+    if isinstance(source, np.ndarray):
+        return f"<array {index + 1}>"
+    return f"<input {index + 1}>"
+
+
+def _looks_like_path(text: str) -> bool:
+    """A path label is kept; base64 or a data: URL gets a short label, not megabytes of text."""
+    head = text[:16].lower()
+    return len(text) < 1024 and not head.startswith("data:") and "\n" not in text
+
+
+def vlm_page(page: Page, *, region: Region | None, vlm: Any = None) -> PageResult:
+    """Transcribe one page with the VLM, shaped like an OCR page (text, no line boxes)."""
+    from vlocr.service.questions import transcribe
+
+    answer = transcribe(page.image, vlm=vlm, region=region, ocr_checks=False)
+    return PageResult(
+        source=page.source,
+        page=page.page,
+        page_count=page.page_count,
+        width=page.width,
+        height=page.height,
+        engine=f"{VLM_ENGINE}:{answer.model}",
+        text=answer.text,
+        timings_ms={k: v for k, v in answer.timings_ms.items() if k != "load"},
+        region=region,
+    )
+
+
 def read(
-    sources: Iterable[str | Path | bytes | Any] | str | Path | bytes,
+    sources: Iterable[str | Path | bytes | Any] | str | Path | bytes | Any,
     *,
-    engine: str = DEFAULT_ENGINE,
+    engine: str | None = None,
     preprocess: str | list[str] = "auto",
     region: Region | str | None = None,
+    lang: str | list[str] | None = None,
     io_options: IoOptions | None = None,
     pdf_dpi: int | None = None,
+    vlm: Any = None,
     on_page: Callable[[PageResult], None] | None = None,
+    on_image: Callable[[Page, PageResult, np.ndarray], None] | None = None,
+    force_ocr: bool = False,
 ) -> ReadResult:
     """OCR every page of every source. A bad source becomes a page with ``error`` set; the rest are
-    still read, so a batch never loses work because of one file."""
-    from vlocr.io import load_pages
+    still read, so a batch never loses work because of one file. Digital PDF pages are read from
+    their text layer unless ``force_ocr`` is set. ``lang`` (e.g. ``"en,ko"``) routes languages
+    the bundled models cannot read to Tesseract; ``engine=None`` lets that choice happen.
 
-    if isinstance(sources, (str, Path, bytes)) or not isinstance(sources, Iterable):
-        sources = [sources]
+    A numpy array (H x W gray, H x W x 3 RGB, H x W x 4 RGBA) or a PIL image is one image; pass a
+    list for several. Defaults come from the settings (``VLOCR_IO__*``, ``VLOCR_OCR_ENGINE``,
+    ``VLOCR_TESSERACT__*``), the same object the server and batch use. ``engine="vlm"`` transcribes
+    with the VLM (``vlm``: its options) into the same page shape, without line boxes.
+    ``on_image(page, result, seen)`` receives each page with the image the engine saw.
+    """
+    from vlocr.io import load_pages
+    from vlocr.ocr.languages import EngineChoice, choose_engine, parse_langs
+
+    settings = get_settings()
+    langs = parse_langs(lang)
+    choice = choose_engine(langs, engine) if langs else EngineChoice(engine or settings.ocr_engine)
+    engine = choice.engine
+    io_options = io_options or settings.io
+    check_options(engine, preprocess)
+    items: list[Any] = [sources] if _single(sources) else list(sources)  # type: ignore[arg-type]
     region = parse_region(region) if not isinstance(region, tuple) else region
     result = ReadResult()
-    for index, source in enumerate(sources):
-        label = str(source) if isinstance(source, (str, Path)) else f"<input {index + 1}>"
+    for index, source in enumerate(items):
+        label = _label(source, index)
         try:
             start = time.perf_counter()
             pages = load_pages(source, options=io_options, label=label, pdf_dpi=pdf_dpi)
@@ -150,7 +332,17 @@ def read(
             continue
         for page in pages:
             try:
-                page_result = ocr_page(page, engine=engine, preprocess=preprocess, region=region)
+                if engine == VLM_ENGINE:
+                    page_result, seen = vlm_page(page, region=region, vlm=vlm), page.image
+                else:
+                    page_result, seen = ocr_page_with_image(
+                        page,
+                        engine=engine,
+                        engine_options=choice.options or None,
+                        preprocess=preprocess,
+                        region=region,
+                        force_ocr=force_ocr,
+                    )
                 page_result.timings_ms = {
                     "load": round(load_ms / len(pages), 2),
                     **page_result.timings_ms,
@@ -159,6 +351,9 @@ def read(
                 err.source = err.source or page.label
                 page_result = _error_page(page.source, err)
                 page_result.page, page_result.page_count = page.page, page.page_count
+            else:
+                if on_image:
+                    on_image(page, page_result, seen)
             result.pages.append(page_result)
             if on_page:
                 on_page(page_result)

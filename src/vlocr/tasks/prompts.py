@@ -19,6 +19,7 @@ PROMPT_VERSIONS: dict[str, str] = {
     "ask": "ask-1",
     "chat": "chat-1",
     "extract": "extract-1",
+    "json_mode": "json-mode-1",
 }
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
@@ -183,3 +184,24 @@ def fix_json_messages(
 def compact_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """The schema without ``$schema``/``$id`` noise, to save prompt tokens."""
     return {k: v for k, v in schema.items() if k not in ("$schema", "$id")}
+
+
+JSON_MODE = "Reply with one JSON object only: no prose, no Markdown fences, no comments."
+
+
+def json_mode_messages(
+    messages: list[dict[str, Any]], schema: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """OpenAI ``response_format`` (``json_object`` / ``json_schema``) as an instruction the
+    local model follows; the reply is then parsed, repaired and validated like ``extract``."""
+    text = JSON_MODE
+    if schema is not None:
+        text += " It must match this JSON Schema:\n" + json.dumps(
+            compact_schema(schema), ensure_ascii=False
+        )
+    rest = [m for m in messages if m.get("role") != "system"]
+    system = [m for m in messages if m.get("role") == "system"]
+    if system and isinstance(system[0].get("content"), str):
+        merged = {"role": "system", "content": f"{system[0]['content']}\n\n{text}"}
+        return [merged, *system[1:], *rest]
+    return [{"role": "system", "content": text}, *system, *rest]

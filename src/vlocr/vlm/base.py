@@ -6,7 +6,7 @@ the pixels travel separately in ``images`` in the order the placeholders appear.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -57,7 +57,9 @@ class VlmEngine(Protocol):
         temperature: float | None = None,
         top_p: float | None = None,
         stop_on_loop: bool = True,
-    ) -> Iterator[str]: ...
+    ) -> Generator[str, None, Generation]:
+        """Text pieces as they come; returns the whole ``Generation`` (usage, finish reason)."""
+        ...
 
 
 def count_image_parts(messages: list[dict[str, Any]]) -> int:

@@ -12,7 +12,7 @@ import base64
 import io
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 import numpy as np
@@ -238,8 +238,9 @@ class OpenAIEngine:
         temperature: float | None = None,
         top_p: float | None = None,
         stop_on_loop: bool = True,
-    ) -> Iterator[str]:
-        """Yield ``delta.content`` pieces from the server's SSE stream."""
+    ) -> Generator[str, None, Generation]:
+        """Yield ``delta.content`` pieces from the server's SSE stream; return the whole
+        ``Generation`` (the server's finish reason and usage, when it sends them)."""
         import httpx
 
         body = self.payload(
@@ -252,6 +253,8 @@ class OpenAIEngine:
         )
         resp = self._post(body, stream=True)
         seen = ""
+        finish = "stop"
+        usage = Usage()
         try:
             for line in resp.iter_lines():
                 if not line.startswith("data:"):
@@ -260,7 +263,14 @@ class OpenAIEngine:
                 if data == "[DONE]":
                     break
                 try:
-                    delta = json.loads(data)["choices"][0].get("delta", {}).get("content") or ""
+                    event = json.loads(data)
+                    if event.get("usage"):
+                        usage = _usage(event["usage"])
+                    if not event.get("choices"):
+                        continue
+                    choice = event["choices"][0]
+                    finish = str(choice.get("finish_reason") or finish)
+                    delta = choice.get("delta", {}).get("content") or ""
                 except (ValueError, KeyError, IndexError, AttributeError):
                     raise ModelOutputError(
                         f"malformed stream event from the VLM server: {_short(data)}",
@@ -270,6 +280,7 @@ class OpenAIEngine:
                     seen += delta
                     yield delta
                     if stop_on_loop and detect_loop(seen) is not None:
+                        finish = "loop"
                         break
         except httpx.TimeoutException:
             raise EngineTimeoutError(
@@ -278,6 +289,16 @@ class OpenAIEngine:
             ) from None
         finally:
             resp.close()
+        return Generation(
+            text=seen.strip(), usage=usage, finish_reason=finish, loop_cut=finish == "loop"
+        )
+
+
+def _usage(raw: Any) -> Usage:
+    return Usage(
+        prompt_tokens=int(raw.get("prompt_tokens") or 0),
+        completion_tokens=int(raw.get("completion_tokens") or 0),
+    )
 
 
 def _short(text: str, limit: int = 200) -> str:

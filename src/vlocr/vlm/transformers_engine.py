@@ -18,7 +18,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ import numpy as np
 
 from vlocr.config import VlmOptions
 from vlocr.errors import EngineTimeoutError, EngineUnavailableError, VlocrError
+from vlocr.extras import TORCH_FIRST
 from vlocr.results import Usage
 from vlocr.vlm.base import Generation, check_images
 from vlocr.vlm.chat_template import QWEN_CHAT_TEMPLATE
@@ -34,7 +35,7 @@ from vlocr.vlm.loop import detect_loop, make_loop_stopping_criteria
 
 IMAGE_PAD = "<|image_pad|>"
 MIN_TRANSFORMERS = (4, 57)  # first release with Qwen3-VL
-INSTALL_HINT = "install the VLM extra: pip install 'vlocr[vlm]'"
+INSTALL_HINT = TORCH_FIRST
 
 
 @dataclass
@@ -113,7 +114,7 @@ def _check_cache_dir(cache_dir: str | None) -> None:
 
 def _weights_hint(model: str) -> str:
     return (
-        f"no network? download it elsewhere with `huggingface-cli download {model} --local-dir DIR`, "
+        f"no network? download it elsewhere with `hf download {model} --local-dir DIR`, "
         "copy DIR here and pass --model DIR, or point HF_HOME at a cache that holds it"
     )
 
@@ -415,17 +416,19 @@ class TransformersEngine:
         temperature: float | None = None,
         top_p: float | None = None,
         stop_on_loop: bool = True,
-    ) -> Iterator[str]:
-        """Yield text pieces as they are generated (TextIteratorStreamer fed by a worker thread)."""
+    ) -> Generator[str, None, Generation]:
+        """Yield text pieces as they are generated (TextIteratorStreamer fed by a worker thread);
+        return the whole ``Generation`` (token usage, finish reason) when the stream ends."""
         from transformers import StoppingCriteriaList, TextIteratorStreamer
 
-        inputs, _prompt, _counts = self.encode(messages, images)
+        inputs, prompt, counts = self.encode(messages, images)
         prompt_len = int(inputs["input_ids"].shape[1])
         kwargs = self._gen_kwargs(max_new_tokens, temperature, top_p)
-        if stop_on_loop:
-            kwargs["stopping_criteria"] = StoppingCriteriaList(
-                [make_loop_stopping_criteria(self.bundle.tokenizer, prompt_len)]
-            )
+        criteria = (
+            make_loop_stopping_criteria(self.bundle.tokenizer, prompt_len) if stop_on_loop else None
+        )
+        if criteria is not None:
+            kwargs["stopping_criteria"] = StoppingCriteriaList([criteria])
         streamer = TextIteratorStreamer(
             self.bundle.tokenizer,
             skip_prompt=True,
@@ -433,22 +436,27 @@ class TransformersEngine:
             timeout=self.options.timeout_s,
         )
         errors: list[BaseException] = []
+        outputs: list[Any] = []
 
         def work() -> None:
             import torch
 
             try:
                 with self.bundle.lock, torch.inference_mode():
-                    self.bundle.model.generate(**inputs, **kwargs, streamer=streamer)
+                    outputs.append(
+                        self.bundle.model.generate(**inputs, **kwargs, streamer=streamer)
+                    )
             except BaseException as err:  # surfaced to the consumer below
                 errors.append(err)
                 streamer.end()
 
         thread = threading.Thread(target=work, name="vlocr-vlm-stream", daemon=True)
         thread.start()
+        text = ""
         try:
             for piece in streamer:
                 if piece:
+                    text += piece
                     yield piece
         except queue.Empty:
             raise EngineTimeoutError(
@@ -463,6 +471,25 @@ class TransformersEngine:
             raise EngineUnavailableError(
                 f"generation failed: {str(err).splitlines()[0][:200]}", "see the server log"
             ) from None
+        if outputs:
+            new_ids = outputs[0][0, prompt_len:]
+            eos = set(kwargs["eos_token_id"])
+            finish = "stop" if len(new_ids) and int(new_ids[-1]) in eos else "length"
+            completion = int(len(new_ids))
+        else:  # the worker did not hand back its output in time: count the text's tokens
+            completion = len(self.bundle.tokenizer(text, add_special_tokens=False)["input_ids"])
+            finish = "length" if completion >= kwargs["max_new_tokens"] else "stop"
+        if criteria is not None and criteria.fired:
+            finish = "loop"
+        return Generation(
+            text=text.strip(),
+            usage=Usage(
+                prompt_tokens=prompt_len, completion_tokens=completion, image_tokens=sum(counts)
+            ),
+            finish_reason=finish,
+            loop_cut=finish == "loop",
+            prompt=prompt,
+        )
 
 
 def _for_template(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:

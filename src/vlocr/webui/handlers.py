@@ -36,17 +36,23 @@ def region_from_clicks(first: tuple[int, int], second: tuple[int, int]) -> Regio
     return x0, y0, max(1, x1 - x0), max(1, y1 - y0)
 
 
-def load_page(
+def pick_page(
     path: str | None, page_no: float | None, io: IoOptions | None = None, pdf_dpi: int = 150
-) -> np.ndarray:
-    """The RGB image of page ``page_no`` (1-based) of the uploaded file."""
+) -> Any:
+    """Page ``page_no`` (1-based) of the uploaded file, knowing its number and the page count."""
     from vlocr.io import load_pages
 
     if not path:
         raise InvalidOptionError(NO_FILE, "drag a file onto the upload box / 将文件拖到上传框")
     pages = load_pages(path, options=io, label="upload", pdf_dpi=pdf_dpi)
-    index = min(max(int(page_no or 1), 1), len(pages)) - 1
-    return pages[index].image
+    return pages[min(max(int(page_no or 1), 1), len(pages)) - 1]
+
+
+def load_page(
+    path: str | None, page_no: float | None, io: IoOptions | None = None, pdf_dpi: int = 150
+) -> np.ndarray:
+    """The RGB image of page ``page_no`` (1-based) of the uploaded file."""
+    return pick_page(path, page_no, io, pdf_dpi).image  # type: ignore[no-any-return]
 
 
 def page_count(path: str | None, io: IoOptions | None = None) -> int:
@@ -64,14 +70,12 @@ def recognize(
     io: IoOptions | None = None,
 ) -> dict[str, Any]:
     """OCR one page; return everything the page shows: images, rows, text, JSON, a download file."""
-    from vlocr.io import Page
     from vlocr.render import annotate
     from vlocr.service.reading import ocr_page_with_image
 
-    image = load_page(path, page_no, io)
-    result, seen = ocr_page_with_image(
-        Page(image=image, source="upload"), engine=engine, preprocess=preprocess, region=region
-    )
+    page = pick_page(path, page_no, io)
+    image = page.image
+    result, seen = ocr_page_with_image(page, engine=engine, preprocess=preprocess, region=region)
     rows = [[i, line.text, round(line.confidence, 3)] for i, line in enumerate(result.lines, 1)]
     payload = result.model_dump_json(indent=2)
     with tempfile.NamedTemporaryFile(

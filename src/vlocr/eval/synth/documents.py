@@ -18,6 +18,8 @@ import numpy as np
 from vlocr.errors import InvalidOptionError
 from vlocr.eval.canvas import Canvas, GtLine, quad_from_rect
 from vlocr.eval.fonts import font
+from vlocr.eval.synth.layouts import LAYOUT_KINDS
+from vlocr.eval.synth.receipts_caps import _receipt_caps
 
 # ---- vocabularies -------------------------------------------------------------------------------
 
@@ -217,11 +219,20 @@ class Document:
     lang: str
     doc_id: str
     meta: dict[str, Any] = field(default_factory=dict)
+    reading_order: str = "rows"
 
     @property
     def text(self) -> str:
-        """Reading-order text: pieces on one row joined by a space, rows by newlines."""
+        """Row-order text: pieces on one row joined by a space, rows by newlines."""
         return rows_text(self.lines)
+
+    @property
+    def reading_text(self) -> str:
+        """The text in the order a person reads it: row order for single-flow pages, the drawing
+        order (column by column) for the multi-column layouts (``reading_order == "drawn"``)."""
+        if self.reading_order == "drawn":
+            return "\n".join(ln.text for ln in self.lines)
+        return self.text
 
 
 def rows_text(lines: Sequence[GtLine]) -> str:
@@ -748,17 +759,32 @@ KINDS: dict[str, Callable[[random.Random], tuple[Canvas, dict[str, str], str]]] 
 }
 
 
+# Kinds outside the degradation grid: the long all-caps receipt (speed and receipt checks) and the
+# layout pages (mixed text sizes, several columns), whose truth is in reading order.
+EXTRA_KINDS: dict[str, Callable[[random.Random], tuple[Canvas, dict[str, str], str]]] = {
+    "receipt_caps": _receipt_caps,
+    **LAYOUT_KINDS,
+}
+ALL_KINDS = {**KINDS, **EXTRA_KINDS}
+
+
 def generate(kind: str, seed: int) -> Document:
     """Render one document of ``kind``; the same (kind, seed) always gives identical output."""
-    if kind not in KINDS:
+    if kind not in ALL_KINDS:
         raise InvalidOptionError(
-            f"unknown document kind '{kind}'", f"choose one of: {', '.join(KINDS)}"
+            f"unknown document kind '{kind}'", f"choose one of: {', '.join(ALL_KINDS)}"
         )
     rng = random.Random(f"{kind}:{seed}")
-    canvas, fields, lang = KINDS[kind](rng)
+    canvas, fields, lang = ALL_KINDS[kind](rng)
     image, lines = canvas.finish()
     return Document(
-        image=image, lines=lines, fields=fields, kind=kind, lang=lang, doc_id=f"{kind}-{seed}"
+        image=image,
+        lines=lines,
+        fields=fields,
+        kind=kind,
+        lang=lang,
+        doc_id=f"{kind}-{seed}",
+        reading_order="drawn" if kind in LAYOUT_KINDS else "rows",
     )
 
 
@@ -804,6 +830,8 @@ def boxes_overlap(lines: Sequence[GtLine]) -> list[tuple[int, int]]:
 
 
 __all__ = [
+    "ALL_KINDS",
+    "EXTRA_KINDS",
     "KINDS",
     "Document",
     "GtLine",

@@ -1,15 +1,20 @@
-"""Synthetic pages for tests and speed checks: rendered text plus known degradations.
+"""Plain rendered pages and single lines for the preprocessing and engine tests and speed checks.
 
-Every degradation returns the ground-truth geometry (angle, homography) so tests can check
-that the preprocessing recovers it.
+Unlike the benchmark documents these carry no boxes: callers know the geometry they apply
+(angle, corners, shadow strength) and check that the preprocessing or the engine recovers it.
 """
 
 from __future__ import annotations
 
+import io
+import random
+
 import cv2
 import numpy as np
 
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+from vlocr.eval.fonts import DEJAVU_DIR, LATIN_FONTS, font
+
+FONT = str(DEJAVU_DIR / LATIN_FONTS["sans"])
 
 SAMPLE_LINES = [
     "INVOICE No. 2024-0815  Date 12/03/2024",
@@ -33,18 +38,18 @@ def render_text(
     line_gap: float = 1.6,
 ) -> np.ndarray:
     """White page with dark text lines, RGB uint8 (DejaVu Sans)."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     lines = SAMPLE_LINES if lines is None else lines
-    font = ImageFont.truetype(FONT, font_px)
+    fnt = font("sans", font_px)
     margin = int(font_px * 1.5) if margin is None else margin
-    text_w = max(int(font.getlength(t)) for t in lines)
+    text_w = max(int(fnt.getlength(t)) for t in lines)
     width = width or text_w + 2 * margin
     height = int(2 * margin + line_gap * font_px * len(lines))
     img = Image.new("L", (width, height), paper)
     draw = ImageDraw.Draw(img)
     for i, t in enumerate(lines):
-        draw.text((margin, margin + i * line_gap * font_px), t, fill=ink, font=font)
+        draw.text((margin, margin + i * line_gap * font_px), t, fill=ink, font=fnt)
     return cv2.cvtColor(np.asarray(img), cv2.COLOR_GRAY2RGB)
 
 
@@ -106,3 +111,44 @@ def big_page(width: int = 4000, height: int = 3000, font_px: int = 60) -> np.nda
     ph = min(height, page.shape[0])
     out[:ph] = page[:ph, :width]
     return out
+
+
+def _style(font_name: str) -> str:
+    """A ``vlocr.eval.fonts`` style for a font given by style key or by file name."""
+    if "CJK" in font_name:
+        return "cjk"
+    by_file = {v: k for k, v in LATIN_FONTS.items()}
+    return by_file.get(font_name, font_name if font_name in LATIN_FONTS else "sans")
+
+
+def render_line(
+    text: str, *, font: str = "DejaVuSans.ttf", size: int = 28, pad: int = 16
+) -> np.ndarray:
+    """One line of dark text on white (RGB), cropped to its ink plus ``pad``, for engine tests."""
+    from PIL import Image, ImageDraw
+
+    f = _font(_style(font), size)
+    x0, y0, x1, y1 = (int(v) for v in f.getbbox(text))
+    img = Image.new("RGB", (x1 - x0 + 2 * pad, y1 - y0 + 2 * pad), "white")
+    ImageDraw.Draw(img).text((pad - x0, pad - y0), text, fill=(20, 20, 20), font=f)
+    return np.asarray(img)
+
+
+_font = font  # render_line's keyword ``font`` shadows the module-level function
+
+
+def scan_degrade(
+    image: np.ndarray, rng: random.Random, *, blur: float = 0.6, quality: int = 70
+) -> np.ndarray:
+    """Slight blur, a little paper noise and JPEG, like a phone scan."""
+    from PIL import Image, ImageFilter
+
+    img = Image.fromarray(image)
+    if blur > 0:
+        img = img.filter(ImageFilter.GaussianBlur(blur))
+    arr = np.asarray(img).astype(np.int16)
+    noise = np.random.default_rng(rng.randrange(1 << 30)).normal(0, 4, arr.shape[:2])[..., None]
+    arr = np.clip(arr + noise, 0, 255).astype(np.uint8)
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, format="JPEG", quality=quality)
+    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
