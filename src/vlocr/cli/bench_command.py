@@ -149,10 +149,13 @@ def bench(
     if qa is not None:
         _qa(qa, answerer, vlm_model, out, qa_limit, seed, docs or 3, ocr_cache)
         return
+    sroie = _sroie_folders(data, data_format)
     if fields_only:
-        if data is None or data_format != "sroie":
+        if not sroie:
             fail(InvalidOptionError("--fields-only needs --data DIR --format sroie", ""))
-        _fields(data, data_format, out, holdout, progress, ocr_cache)
+        for folder in sroie:
+            target = out if len(sroie) == 1 else out / folder.name
+            _fields(folder, target, holdout, progress, ocr_cache)
         return
     overrides: dict[str, object] = {"seed": seed, "progress": progress, "speed": speed}
     if _split(engines):
@@ -207,13 +210,20 @@ def bench(
     for key, path in paths.items():
         if key not in ("report", "results"):
             typer.echo(f"wrote {path}")
-    if data is not None and data_format == "sroie":
-        _fields(data, data_format, out, holdout, progress, ocr_cache)
+    for folder in sroie:
+        _fields(folder, out if len(sroie) == 1 else out / folder.name, holdout, progress, ocr_cache)
 
 
-def _fields(
-    data: Path, data_format: str, out: Path, holdout: int, progress: bool, cache: Path | None
-) -> None:
+def _sroie_folders(data: list[Path] | None, formats: list[str] | None) -> list[Path]:
+    """The --data folders given with --format sroie (one format for all, or one per folder)."""
+    folders = list(data or [])
+    fmts = list(formats or ["txt"])
+    if len(fmts) == 1:
+        fmts *= len(folders)
+    return [d for d, f in zip(folders, fmts, strict=False) if f == "sroie"]
+
+
+def _fields(data: Path, out: Path, holdout: int, progress: bool, cache: Path | None) -> None:
     """The key-field section: the OCR-only extractor scored like SROIE task 3."""
     import json
 
@@ -222,7 +232,7 @@ def _fields(
     try:
         report = field_bench(
             str(data),
-            data_format,
+            "sroie",
             holdout=holdout,
             progress=progress,
             ocr_cache=str(cache) if cache else None,
