@@ -150,6 +150,35 @@ class Usage(BaseModel):
     image_tokens: int = 0
 
 
+class FieldEvidence(BaseModel):
+    """Where one extracted field was read on the page, so a person can check it at a glance."""
+
+    value: str | float | None = Field(description="Typed value, as it goes into ``data``")
+    text: str = Field("", description="The value as printed on the page")
+    box: Quad | None = Field(None, description="Union of the boxes that hold the value")
+    lines: list[int] = Field(default_factory=list, description="Indexes of the OCR lines used")
+    confidence: float = Field(0.0, ge=0.0, le=1.0)
+    rule: str = Field("", description="Which rule found it, e.g. 'label:GRAND TOTAL'")
+
+
+class FieldDisagreement(BaseModel):
+    """A field (or an answer's number) where the VLM and the OCR extractor disagree."""
+
+    field: str
+    vlm_value: Any = None
+    ocr_value: Any = None
+    vlm_boxes: list[Quad] = Field(
+        default_factory=list,
+        description="OCR boxes holding the VLM's value (empty: not on the page)",
+    )
+    ocr_box: Quad | None = None
+    reasked: bool = Field(False, description="The VLM was asked again on a zoomed crop")
+    reask_value: Any = None
+    resolved: str = Field(
+        "open", description="open | vlm (kept) | ocr (the re-ask agreed with OCR) | agreed"
+    )
+
+
 class VlmAnswer(BaseModel):
     """The model's reply to one task, with OCR-based checks attached."""
 
@@ -170,6 +199,10 @@ class VlmAnswer(BaseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict)
     source: str = ""
     region: tuple[int, int, int, int] | None = None
+    disagreements: list[FieldDisagreement] = Field(
+        default_factory=list,
+        description="Numbers in the answer that differ from the OCR extractor's field asked about",
+    )
 
 
 class ExtractResult(BaseModel):
@@ -183,6 +216,14 @@ class ExtractResult(BaseModel):
     repaired: bool = False
     issues: list[ConsistencyIssue] = Field(default_factory=list)
     answer: VlmAnswer | None = None
+    engine: str = Field("vlm", description="vlm | ocr (fields from OCR lines and layout alone)")
+    fields: dict[str, FieldEvidence | None] = Field(
+        default_factory=dict,
+        description="Per-field evidence from the OCR extractor; null = not on the page",
+    )
+    disagreements: list[FieldDisagreement] = Field(
+        default_factory=list, description="VLM fields that the OCR extractor reads differently"
+    )
 
 
 class ChatMessage(BaseModel):

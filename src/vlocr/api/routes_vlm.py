@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from vlocr.api.deps import get_state, require_vlm, token_cap
+from vlocr.api.deps import get_state, require_ready, require_vlm, token_cap
 from vlocr.api.images import resolve_image
 from vlocr.api.schemas import ERROR_RESPONSES, AskRequest, ExtractRequest
 from vlocr.api.state import AppState
@@ -60,6 +60,8 @@ async def ask(body: AskRequest, request: Request) -> VlmAnswer:
     responses=ERROR_RESPONSES,
 )
 async def extract(body: ExtractRequest, request: Request) -> ExtractResult:
+    if body.engine == "ocr":
+        return await _extract_ocr(body, request)
     state, data = await _vlm_state_and_image(body.image, request)
     from vlocr import service
 
@@ -71,3 +73,24 @@ async def extract(body: ExtractRequest, request: Request) -> ExtractResult:
         watch=request,
         **_sampling(body, state),
     )
+
+
+async def _extract_ocr(body: ExtractRequest, request: Request) -> ExtractResult:
+    """Fields from OCR alone: no VLM needs to be configured."""
+    from vlocr.errors import InvalidOptionError
+    from vlocr.fields import extract_ocr_fields
+
+    state = get_state(request)
+    require_ready(state)
+    if not isinstance(body.schema_, str):
+        raise InvalidOptionError(
+            "engine ocr has rules for the receipt and invoice schemas only",
+            'send "schema": "receipt" or "invoice", or use "engine": "vlm" for your own schema',
+        )
+    data = await resolve_image(
+        body.image,
+        allowlist=state.settings.server.url_allowlist,
+        max_bytes=state.io_options.max_bytes,
+    )
+    region = tuple(body.region) if body.region else None
+    return await state.gate.run(extract_ocr_fields, data, body.schema_, region=region)

@@ -129,6 +129,11 @@ class ExtractRequest(_VlmRequest):
         alias="schema",
         description="A preset name (receipt, invoice) or a JSON Schema object.",
     )
+    engine: Literal["vlm", "ocr"] = Field(
+        "vlm",
+        description="vlm: ask the model (fields cross-checked against OCR); ocr: receipt or "
+        "invoice fields from OCR lines and layout alone, each with its box (no model needed).",
+    )
 
     @field_validator("schema_")
     @classmethod

@@ -115,6 +115,35 @@ def bench(
     progress: bool = typer.Option(
         True, "--progress/--no-progress", help="Show a progress bar on stderr."
     ),
+    fields_only: bool = typer.Option(
+        False,
+        "--fields-only",
+        help="With --format sroie: only the key-field section (OCR-only extractor, per-field "
+        "precision/recall/F1), not the OCR accuracy grid.",
+    ),
+    holdout: int = typer.Option(
+        30, "--holdout", min=0, help="Also score the last N documents apart (field section)."
+    ),
+    qa: Path = typer.Option(
+        None,
+        "--qa",
+        help="Question benchmark: a JSONL file of {image, question, answer, level, kind} (see "
+        "docs/questions-and-fields.md); `--qa synth` writes and runs the synthetic set (--docs "
+        "documents per kind, each degraded differently); `--qa sroie:DIR` asks about SROIE "
+        "receipts from their key files.",
+    ),
+    answerer: str = typer.Option(
+        "ocr",
+        "--answerer",
+        help="With --qa: ocr (fields from OCR alone), vlm (--vlm-model / VLOCR_VLM__*), or "
+        "vlm+hints (OCR lines in the prompt).",
+    ),
+    qa_limit: int = typer.Option(None, "--qa-limit", min=1, help="With --qa: first N questions."),
+    ocr_cache: Path = typer.Option(
+        None,
+        "--ocr-cache",
+        help="Keep OCR results (field section, OCR answerer) here as JSON and reuse them.",
+    ),
 ) -> None:
     """Measure accuracy (CER, WER, word F1, key fields) and speed of every engine x preset on
     degraded synthetic documents and on your own data, in one run so the ratios hold."""
@@ -122,6 +151,17 @@ def bench(
     from vlocr.eval.report import write_report
     from vlocr.eval.runner import ALL_GROUPS, BenchOptions, run_bench
 
+    if qa is not None:
+        _qa(qa, answerer, vlm_model, out, qa_limit, seed, docs or 3, ocr_cache)
+        return
+    sroie = _sroie_folders(data, data_format)
+    if fields_only:
+        if not sroie:
+            fail(InvalidOptionError("--fields-only needs --data DIR --format sroie", ""))
+        for folder in sroie:
+            target = out if len(sroie) == 1 else out / folder.name
+            _fields(folder, target, holdout, progress, ocr_cache)
+        return
     overrides: dict[str, object] = {"seed": seed, "progress": progress, "speed": speed}
     if _split(engines):
         overrides["engines"] = tuple(_split(engines) or ())
@@ -176,6 +216,73 @@ def bench(
     for key, path in paths.items():
         if key not in ("report", "results"):
             typer.echo(f"wrote {path}")
+    for folder in sroie:
+        _fields(folder, out if len(sroie) == 1 else out / folder.name, holdout, progress, ocr_cache)
+
+
+def _sroie_folders(data: list[Path] | None, formats: list[str] | None) -> list[Path]:
+    """The --data folders given with --format sroie (one format for all, or one per folder)."""
+    folders = list(data or [])
+    fmts = list(formats or ["txt"])
+    if len(fmts) == 1:
+        fmts *= len(folders)
+    return [d for d, f in zip(folders, fmts, strict=False) if f == "sroie"]
+
+
+def _fields(data: Path, out: Path, holdout: int, progress: bool, cache: Path | None) -> None:
+    """The key-field section: the OCR-only extractor scored like SROIE task 3."""
+    import json
+
+    from vlocr.eval.fields_score import field_bench, field_bench_markdown
+
+    try:
+        report = field_bench(
+            str(data),
+            "sroie",
+            holdout=holdout,
+            progress=progress,
+            ocr_cache=str(cache) if cache else None,
+        )
+    except VlocrError as err:
+        fail(err)
+    out.mkdir(parents=True, exist_ok=True)
+    text = field_bench_markdown(report)
+    (out / "fields.md").write_text(text, encoding="utf-8")
+    (out / "fields.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
+    typer.echo(text)
+    typer.echo(f"wrote {out / 'fields.md'}")
+    typer.echo(f"wrote {out / 'fields.json'}")
+
+
+def _qa(
+    qa: Path,
+    answerer: str,
+    vlm_model: str | None,
+    out: Path,
+    limit: int | None,
+    seed: int,
+    docs_per_kind: int,
+    ocr_cache: Path | None,
+) -> None:
+    """The question benchmark (L1/L2/L3) over a JSONL file, or the synthetic set."""
+    from vlocr.eval.qa import run_qa_command
+
+    try:
+        text, paths = run_qa_command(
+            str(qa),
+            answerer=answerer,
+            vlm_model=vlm_model,
+            out_dir=out,
+            limit=limit,
+            seed=seed,
+            docs_per_kind=docs_per_kind,
+            ocr_cache=str(ocr_cache) if ocr_cache else None,
+        )
+    except VlocrError as err:
+        fail(err)
+    typer.echo(text)
+    for path in paths:
+        typer.echo(f"wrote {path}")
 
 
 def register(app: typer.Typer) -> None:

@@ -201,27 +201,41 @@ def extract_command(
         max=10,
         help="Re-ask with the validation errors up to this many times in all.",
     ),
+    engine: str = typer.Option(
+        "vlm",
+        "--engine",
+        "-e",
+        help="vlm: ask Qwen3-VL (fields cross-checked against OCR); ocr: fill receipt/invoice "
+        "fields from OCR lines and layout alone (no model, each field with its box).",
+    ),
 ) -> None:
     """Extract fields as JSON validated against a schema; exit 1 when the result is still invalid."""
     from vlocr.service.questions import extract
 
     try:
         _check_image(image)
-        result = extract(
-            image,
-            schema,
-            vlm=vlm_options(vlm, model, base_url, api_key, device, dtype),
-            ocr_hints=ocr_hints,
-            ocr_engine=ocr_engine,
-            ocr_checks=check_numbers,
-            region=region,
-            role=role,
-            lang=lang,
-            temperature=temperature,
-            top_p=top_p,
-            max_new_tokens=max_new_tokens,
-            max_attempts=attempts,
-        )
+        if engine not in ("vlm", "ocr"):
+            raise InvalidOptionError(f"unknown extract engine '{engine}'", "use vlm or ocr")
+        if engine == "ocr":
+            from vlocr.fields import extract_ocr_fields
+
+            result = extract_ocr_fields(image, schema, ocr_engine=ocr_engine, region=region)
+        else:
+            result = extract(
+                image,
+                schema,
+                vlm=vlm_options(vlm, model, base_url, api_key, device, dtype),
+                ocr_hints=ocr_hints,
+                ocr_engine=ocr_engine,
+                ocr_checks=check_numbers,
+                region=region,
+                role=role,
+                lang=lang,
+                temperature=temperature,
+                top_p=top_p,
+                max_new_tokens=max_new_tokens,
+                max_attempts=attempts,
+            )
     except VlocrError as err:
         fail(err)
     if output_format is Format.json:
@@ -230,6 +244,12 @@ def extract_command(
         typer.echo(json.dumps(result.data, ensure_ascii=False, indent=2))
     for issue in result.issues:
         typer.echo(f"vlocr: check failed: {issue.message}", err=True)
+    for d in result.disagreements:
+        typer.echo(
+            f"vlocr: {d.field}: the VLM read {d.vlm_value!r}, OCR reads {d.ocr_value!r}"
+            + (f" (asked again on a zoom: {d.reask_value!r})" if d.reasked else ""),
+            err=True,
+        )
     if not result.valid:
         typer.echo(
             f"vlocr: the model's JSON is still invalid after {result.attempts} attempt(s): "

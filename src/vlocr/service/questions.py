@@ -185,8 +185,10 @@ def ask(
     temperature: float | None = None,
     top_p: float | None = None,
     max_new_tokens: int | None = None,
+    cross_check: bool = True,
 ) -> VlmAnswer:
-    """Answer one question about an image."""
+    """Answer one question about an image; an answer about a field the OCR extractor reads is
+    compared with it (and, with ``cross_check``, asked again once on a zoomed crop)."""
     opts = _options(vlm, model)
     lng = resolve_lang(lang, question)
     if not question or not question.strip():
@@ -212,7 +214,21 @@ def ask(
         top_p=top_p,
         max_new_tokens=max_new_tokens,
     )
-    return _answer("ask", gen, opts, prep, prep.hints is not None, {"vlm": ms})
+    answer = _answer("ask", gen, opts, prep, prep.hints is not None, {"vlm": ms})
+    if prep.lines:
+        from vlocr.service.crosscheck import check_answer
+
+        check_answer(
+            answer,
+            question,
+            prep.lines,
+            prep.image,
+            prep.region,
+            _reasker(get_engine(opts), max_new_tokens),
+            lng,
+            reask=cross_check,
+        )
+    return answer
 
 
 def transcribe(
@@ -318,8 +334,12 @@ def extract(
     top_p: float | None = None,
     max_new_tokens: int | None = None,
     max_attempts: int = 3,
+    cross_check: bool = True,
 ) -> ExtractResult:
-    """JSON fields for a schema, validated; re-asks with the errors up to ``max_attempts`` times."""
+    """JSON fields for a schema, validated; re-asks with the errors up to ``max_attempts`` times.
+
+    With OCR checks on, receipt and invoice fields are compared with the OCR extractor's; with
+    ``cross_check`` each disagreeing field (at most 3) is asked again once on a zoomed crop."""
     opts = _options(vlm, model)
     name, schema_dict = load_schema(schema)
     lng = resolve_lang(lang)
@@ -366,16 +386,42 @@ def extract(
         timings_ms=last.timings_ms,
     )
     answer = _answer("extract", combined, opts, prep, prep.hints is not None, {"vlm": total_ms})
-    return ExtractResult(
+    result = ExtractResult(
         schema_name=name,
         data=outcome.data,
         valid=outcome.valid,
         validation_errors=outcome.errors,
         attempts=outcome.attempts,
         repaired=outcome.repaired,
-        issues=check_consistency(name, outcome.data) if outcome.valid else [],
         answer=answer,
     )
+    if prep.lines and outcome.valid:
+        from vlocr.service.crosscheck import check_extraction
+
+        check_extraction(
+            result,
+            prep.lines,
+            prep.image,
+            prep.region,
+            _reasker(engine, max_new_tokens),
+            lng,
+            reask=cross_check,
+        )
+    result.issues = check_consistency(name, result.data) if outcome.valid else []
+    return result
+
+
+def _reasker(engine: Any, max_new_tokens: int | None) -> Any:
+    """``generate(messages, image) -> text`` for the cross-checks' re-asks (greedy, short)."""
+
+    def generate(messages: list[dict[str, Any]], image: np.ndarray) -> str:
+        return str(
+            engine.generate(
+                messages, images=[image], max_new_tokens=min(max_new_tokens or 64, 64)
+            ).text
+        )
+
+    return generate
 
 
 # ---- OpenAI-compatible chat completion (used by the /v1/chat/completions endpoint) ------------
