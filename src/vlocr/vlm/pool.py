@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,10 +162,11 @@ class EndpointPool:
         temperature: float | None = None,
         top_p: float | None = None,
         stop_on_loop: bool = True,
-    ) -> Iterator[str]:
-        """Fails over until the first piece arrives; after that the stream stays where it is."""
+    ) -> Generator[str, None, Generation]:
+        """Fails over until the first piece arrives; after that the stream stays where it is.
+        Returns the endpoint's ``Generation`` (usage, finish reason) when the stream ends."""
 
-        def opened(engine: OpenAIEngine) -> tuple[str | None, Iterator[str]]:
+        def opened(engine: OpenAIEngine) -> tuple[str | None, Any, Generation | None]:
             pieces = engine.stream(
                 messages,
                 images=images,
@@ -174,9 +175,13 @@ class EndpointPool:
                 top_p=top_p,
                 stop_on_loop=stop_on_loop,
             )
-            return next(pieces, None), pieces
+            try:
+                return next(pieces), pieces, None
+            except StopIteration as done:  # an empty answer: the stream ended at once
+                return None, pieces, done.value
 
-        first, rest = self._call(opened)
-        if first is not None:
-            yield first
-            yield from rest
+        first, rest, finished = self._call(opened)
+        if first is None:
+            return finished  # type: ignore[no-any-return]
+        yield first
+        return (yield from rest)
