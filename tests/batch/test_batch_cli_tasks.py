@@ -142,3 +142,24 @@ def test_kill_minus_9_then_resume_keeps_exactly_one_record_per_input(
     assert "9999" in rows["page00.png"]["result"]["text"]
     assert rows["moved.png"]["result"]["text"] == first_text
     assert rows["moved.png"]["result"]["source"] == str(folder / "moved.png")
+
+
+def test_extract_with_the_ocr_engine_fills_the_table_without_a_model(tmp_path: Path) -> None:
+    """`--task extract --engine ocr`: the same fields as `vlocr extract --engine ocr`, one row per
+    document, no VLM configured at all."""
+    from vlocr.fields import extract_ocr_fields
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    receipt = Path(__file__).resolve().parents[2] / "examples" / "receipt.jpg"
+    shutil.copy(receipt, folder / "receipt.jpg")
+    run = batch(str(folder), "-o", str(tmp_path / "out"), "--task", "extract", "--engine", "ocr")
+    assert run.returncode == 0, run.stderr
+    rows = list(csv.DictReader((tmp_path / "out" / "extract.csv").open()))
+    assert len(rows) == 1 and rows[0]["status"] == "ok"
+    expected = extract_ocr_fields(receipt, "receipt").data
+    assert expected["total"] and expected["merchant"]
+    for field in ("merchant", "date", "total"):
+        assert str(rows[0][field]) == str(expected[field])
+    refused = batch(str(folder), "-o", str(tmp_path / "o2"), "--task", "extract", "-e", "tesseract")
+    assert refused.returncode == 2 and "takes --engine vlm or ocr" in refused.stderr

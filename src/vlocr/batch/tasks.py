@@ -68,6 +68,9 @@ class TaskSpec(BaseModel):
         "single-file commands take them",
     )
     threads: int = Field(0, ge=0, description="OCR threads per worker; 0 = the engine's default")
+    extract_engine: Literal["vlm", "ocr"] = Field(
+        "vlm", description="extract: ask the VLM, or fill receipt/invoice fields from OCR alone"
+    )
 
     model_config = {"populate_by_name": True}
 
@@ -80,8 +83,13 @@ class TaskSpec(BaseModel):
         else:
             for name in ("engine", "lang", "force_ocr"):
                 data.pop(name, None)
-            vlm = self.vlm or VlmOptions()
-            data["vlm"] = vlm.model_dump(mode="json", exclude=_VLM_TRANSPORT)
+            if self.kind == "extract" and self.extract_engine == "ocr":
+                data["vlm"] = None  # no model involved: its settings change nothing
+            else:
+                vlm = self.vlm or VlmOptions()
+                data["vlm"] = vlm.model_dump(mode="json", exclude=_VLM_TRANSPORT)
+        if self.extract_engine == "vlm":
+            data.pop("extract_engine", None)  # keys made before the option existed stay valid
         blob = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(blob.encode()).hexdigest()
 
@@ -92,7 +100,9 @@ class TaskSpec(BaseModel):
 
     @property
     def uses_remote_vlm(self) -> bool:
-        return self.kind != "read" and (self.vlm or VlmOptions()).backend == "openai"
+        if self.kind == "read" or (self.kind == "extract" and self.extract_engine == "ocr"):
+            return False
+        return (self.vlm or VlmOptions()).backend == "openai"
 
     def run(self, path: str, key: str) -> list[BatchRecord]:
         """All pages of one input; never raises, so one bad file cannot stop a batch."""
@@ -169,6 +179,16 @@ class TaskSpec(BaseModel):
             answer = service.ask(image, self.question or "", **common)
             answer.source = label
             return answer.model_dump(mode="json"), "ok"
+        if self.extract_engine == "ocr":
+            from vlocr.fields import extract_ocr_fields
+
+            extracted = extract_ocr_fields(
+                image,
+                self.schema_name or "receipt",
+                ocr_engine=self.vlm_kwargs.get("ocr_engine"),
+                region=self.region,
+            )
+            return extracted.model_dump(mode="json"), "ok" if extracted.valid else "invalid"
         extracted = service.extract(image, self.schema_ or self.schema_name or "receipt", **common)
         if extracted.answer is not None:
             extracted.answer.source = label

@@ -62,7 +62,8 @@ def batch(
         None,
         "--engine",
         "-e",
-        help="OCR engine for --task read (see 'vlocr read --help'); left out, --lang picks it.",
+        help="read: the OCR engine (see 'vlocr read --help'; left out, --lang picks it). "
+        "extract: vlm (default) asks the model, ocr fills receipt/invoice fields from OCR alone.",
     ),
     force_ocr: bool = typer.Option(
         False, "--force-ocr", help="read: OCR digital PDF pages instead of using their text layer."
@@ -198,9 +199,28 @@ def _task_spec(task: Task, **kw: Any) -> Any:
         raise InvalidOptionError("--task ask needs a question", 'add -q "What is the total?"')
     pool = {"base_urls": kw["base_urls"], "max_concurrency": kw["max_concurrency"]}
     vlm = kw["vlm"].model_copy(update=pool)
+    engine, extract_engine = kw["engine"], "vlm"
+    if task is Task.extract:
+        # As in `vlocr extract --engine`: vlm asks the model, ocr fills the fields from OCR alone.
+        if engine not in (None, "vlm", "ocr"):
+            from vlocr.errors import InvalidOptionError
+
+            raise InvalidOptionError(
+                f"--task extract takes --engine vlm or ocr, not '{engine}'",
+                "use --ocr-engine to pick the OCR engine for hints and checks",
+            )
+        extract_engine, engine = engine or "vlm", None
+        if extract_engine == "ocr" and schema_name not in ("receipt", "invoice"):
+            from vlocr.errors import InvalidOptionError
+
+            raise InvalidOptionError(
+                "--engine ocr fills the receipt and invoice schemas only",
+                "use --schema receipt|invoice, or --engine vlm for your own schema",
+            )
     return TaskSpec(
         kind=task.value,
-        engine=kw["engine"],
+        engine=engine,
+        extract_engine=extract_engine,
         lang=kw["lang"] if task is Task.read else None,
         force_ocr=kw["force_ocr"],
         preprocess=kw["preprocess"],
