@@ -119,6 +119,17 @@ def _print_answer(answer: Any, fmt: Format) -> None:
             "vlocr: note: not found in the OCR text: " + ", ".join(answer.unsupported_numbers),
             err=True,
         )
+    _print_disagreements(answer.disagreements)
+
+
+def _print_disagreements(disagreements: list[Any]) -> None:
+    """One stderr line per field where the VLM and the OCR extractor read different values."""
+    for d in disagreements:
+        typer.echo(
+            f"vlocr: {d.field}: the VLM read {d.vlm_value!r}, OCR reads {d.ocr_value!r}"
+            + (f" (asked again on a zoom: {d.reask_value!r})" if d.reasked else ""),
+            err=True,
+        )
 
 
 def ask_command(
@@ -244,12 +255,7 @@ def extract_command(
         typer.echo(json.dumps(result.data, ensure_ascii=False, indent=2))
     for issue in result.issues:
         typer.echo(f"vlocr: check failed: {issue.message}", err=True)
-    for d in result.disagreements:
-        typer.echo(
-            f"vlocr: {d.field}: the VLM read {d.vlm_value!r}, OCR reads {d.ocr_value!r}"
-            + (f" (asked again on a zoom: {d.reask_value!r})" if d.reasked else ""),
-            err=True,
-        )
+    _print_disagreements(result.disagreements)
     if not result.valid:
         typer.echo(
             f"vlocr: the model's JSON is still invalid after {result.attempts} attempt(s): "
