@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vlocr.ocr._common import default_threads
+from vlocr.ocr.dbpost import DBPostProcess, crop_box
 from vlocr.ocr.models import OnnxModel, model_path, open_model
 from vlocr.ocr.textsize import estimate_text_height
 
@@ -55,6 +56,12 @@ class PipelineConfig:
     rec_batch: int = 8
     rec_height: int = 48
     rec_min_width: int = 96  # narrow crops are padded to this width (px at rec height)
+    # longer crops are squeezed to this width / height: the recogniser's output is
+    # steps x 18k classes of float32 per crop, so one 100000 px line would need gigabytes
+    rec_max_ratio: float = 80.0
+    # a batch holds at most this many pixel columns (crops x padded width): wide lines go in
+    # smaller batches instead of 8 x the widest one
+    rec_batch_px: int = 12800
     # horizontal scale of crops at rec height: recognition cost grows with width. 0.85 kept word
     # F1 on receipts; 0.8 lost some (8 rendered receipts: F1 0.987 vs 0.990, CER 0.43% vs 0.26%)
     # for ~1% of time. (A 10 px detector target instead of 12 was faster too, but lost 4x CER
@@ -112,14 +119,11 @@ class PpOcrPipeline:
                 "the recognition model has no character list", "reinstall rapidocr"
             )
         self.alphabet = ["<blank>", *self.rec.characters, " "]
-        from rapidocr.ch_ppocr_det.utils import DBPostProcess
-
         self._db = DBPostProcess(
             thresh=cfg.det_thresh,
             box_thresh=cfg.box_thresh,
             max_candidates=1000,
             unclip_ratio=cfg.unclip_ratio,
-            score_mode="fast",
             use_dilation=True,
         )
         self._lock = threading.Lock()
@@ -146,35 +150,38 @@ class PpOcrPipeline:
 
         h, w = bgr.shape[:2]
         pad_top = 0
-        # very flat images (a single line) confuse the detector: pad them vertically like rapidocr
+        # very flat images (a single line) confuse the detector: pad them vertically like
+        # rapidocr, to 1/4 of their width. The padding is added after scaling down, so a
+        # 100000 x 1 px strip costs a 2400 x 600 detector input, not a 25000 x 100000 canvas.
         if h < 32 / scale or w / h > 8:
-            new_h = max(int(w / 8), 30) * 2
-            pad_top = max(0, (new_h - h) // 2)
-            fill = [int(v) for v in np.median(bgr.reshape(-1, 3), axis=0)]
-            bgr = cv2.copyMakeBorder(bgr, pad_top, pad_top, 0, 0, cv2.BORDER_CONSTANT, value=fill)
-            h = bgr.shape[0]
+            pad_top = max(0, (max(int(w / 8), 30) * 2 - h) // 2)
+        full_h = h + 2 * pad_top
         rw = max(32, int(round(w * scale / 32)) * 32)
-        rh = max(32, int(round(h * scale / 32)) * 32)
+        rh = max(32, int(round(full_h * scale / 32)) * 32)
+        sy = rh / full_h
+        content_h = min(rh, max(1, int(round(h * sy))))
+        top = min(rh - content_h, int(round(pad_top * sy)))
         small = cv2.resize(
-            bgr, (rw, rh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+            bgr, (rw, content_h), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
         )
+        if content_h < rh:
+            fill = [int(v) for v in np.median(small.reshape(-1, 3), axis=0)]
+            small = cv2.copyMakeBorder(
+                small, top, rh - content_h - top, 0, 0, cv2.BORDER_CONSTANT, value=fill
+            )
         x = (small.astype(np.float32) * (2 / 255.0) - 1.0).transpose(2, 0, 1)[None]
         pred = self.det(np.ascontiguousarray(x))
-        boxes, _scores = self._db(pred, (h, w))
-        if len(boxes) == 0:
-            return np.zeros((0, 4, 2), np.float32)
-        boxes = np.asarray(boxes, np.float32)
-        boxes[:, :, 1] -= pad_top
-        boxes[:, :, 1] = np.clip(boxes[:, :, 1], 0, h - 2 * pad_top)
+        boxes = self._db(pred, (full_h, w))
+        if len(boxes) == 0 or not pad_top:
+            return boxes
+        boxes[:, :, 1] = np.clip(boxes[:, :, 1] - top / sy, 0, h - 1)
         return boxes
 
     # ---- cropping + classification ----------------------------------------------------------
 
     @staticmethod
     def crop(bgr: np.ndarray, box: np.ndarray) -> np.ndarray:
-        from rapidocr.utils.process_img import get_rotate_crop_image
-
-        return get_rotate_crop_image(bgr, box.copy())
+        return crop_box(bgr, box)
 
     def upside_down_probs(self, crops: list[np.ndarray]) -> np.ndarray:
         """The 0/180 classifier's probability that each crop is upside down."""
@@ -231,13 +238,24 @@ class PpOcrPipeline:
 
         cfg = self.config
         hh = cfg.rec_height
-        ratios = [cfg.rec_squeeze * c.shape[1] / max(1, c.shape[0]) for c in crops]
-        order = np.argsort(ratios)
+        ratios = [
+            min(cfg.rec_max_ratio, cfg.rec_squeeze * c.shape[1] / max(1, c.shape[0])) for c in crops
+        ]
+        order = [int(i) for i in np.argsort(ratios)]
         results: list[tuple[str, float, list[CharSpan]]] = [("", 0.0, [])] * len(crops)
-        for beg in range(0, len(crops), cfg.rec_batch):
-            idx = order[beg : beg + cfg.rec_batch]
-            max_ratio = max(cfg.rec_min_width / hh, max(ratios[i] for i in idx))
-            pad_w = int(hh * max_ratio)
+        min_ratio = cfg.rec_min_width / hh
+        beg = 0
+        while beg < len(order):
+            end = beg + 1  # ascending ratios: the last crop of a batch is its widest
+            while (
+                end < len(order)
+                and end - beg < cfg.rec_batch
+                and (end - beg + 1) * hh * max(min_ratio, ratios[order[end]]) <= cfg.rec_batch_px
+            ):
+                end += 1
+            idx = order[beg:end]
+            beg = end
+            pad_w = int(hh * max(min_ratio, ratios[idx[-1]]))
             batch = np.zeros((len(idx), 3, hh, pad_w), np.float32)
             widths = []
             for j, i in enumerate(idx):
