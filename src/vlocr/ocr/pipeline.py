@@ -17,7 +17,7 @@ import numpy as np
 from vlocr.ocr._common import default_threads
 from vlocr.ocr.dbpost import DBPostProcess, crop_box
 from vlocr.ocr.models import OnnxModel, model_path, open_model
-from vlocr.ocr.textsize import estimate_text_height
+from vlocr.ocr.textsize import measure_text
 
 
 @dataclass
@@ -45,6 +45,9 @@ class PipelineConfig:
     det_max_scale: float = 2.5
     det_max_side: int = 2400
     det_fallback_short_side: int = 736  # when no text height can be measured
+    # a page with a small-text class (see textsize.py) is detected a second time at the small
+    # text's scale when that is at least this much larger than the median text's
+    det_second_scale_gain: float = 1.5
     det_thresh: float = 0.3
     box_thresh: float = 0.5
     unclip_ratio: float = 1.6
@@ -132,18 +135,37 @@ class PpOcrPipeline:
 
     # ---- detection ------------------------------------------------------------------------
 
-    def det_scale(self, image: np.ndarray) -> tuple[float, float | None]:
-        """Scale for the detector input, and the text height it was derived from."""
+    def det_scale(self, image: np.ndarray) -> tuple[float, float | None, float | None]:
+        """Scale for the detector input, the text height it was derived from, and on a page of
+        mixed sizes a second, larger scale for its small text (else None)."""
         cfg = self.config
         h, w = image.shape[:2]
-        text_h = estimate_text_height(image)
+        sizes = measure_text(image)
+        text_h = sizes.median
         if text_h is None:
             scale = cfg.det_fallback_short_side / max(1, min(h, w))
         else:
             scale = cfg.det_text_px / text_h
+        scale = self._clamp_scale(scale, h, w)
+        small_scale = None
+        if sizes.small is not None:
+            small_scale = self._clamp_scale(cfg.det_text_px / sizes.small, h, w)
+            if small_scale < cfg.det_second_scale_gain * scale:
+                small_scale = None
+        return scale, text_h, small_scale
+
+    def _clamp_scale(self, scale: float, h: int, w: int) -> float:
+        cfg = self.config
         scale = min(max(scale, cfg.det_min_scale), cfg.det_max_scale)
-        scale = min(scale, cfg.det_max_side / max(h, w))
-        return scale, text_h
+        return min(scale, cfg.det_max_side / max(h, w))
+
+    def detect_page(self, bgr: np.ndarray, scale: float, small_scale: float | None) -> np.ndarray:
+        """Boxes at ``scale``; on a mixed-size page also at ``small_scale``, merged so each
+        piece of text keeps the box of the scale that suits its size."""
+        boxes = self.detect(bgr, scale)
+        if small_scale is None:
+            return boxes
+        return merge_scales(boxes, self.detect(bgr, small_scale))
 
     def detect(self, bgr: np.ndarray, scale: float) -> np.ndarray:
         import cv2
@@ -314,14 +336,14 @@ class PpOcrPipeline:
                 image = np.repeat(image[:, :, None], 3, axis=2)
             image = image[:, :, :3]
             bgr = np.ascontiguousarray(image[:, :, ::-1])
-            scale, text_h = self.det_scale(image)
+            scale, text_h, small_scale = self.det_scale(image)
             self.last_scale = (scale, text_h)
-            boxes = self.detect(bgr, scale)
+            boxes = self.detect_page(bgr, scale, small_scale)
             cfg = self.config
             turns = 0
             if cfg.auto_orient and len(boxes) >= 3 and is_sideways(boxes):
                 bgr = cv2.rotate(bgr, cv2.ROTATE_90_CLOCKWISE)
-                boxes = self.detect(bgr, scale)
+                boxes = self.detect_page(bgr, scale, small_scale)
                 turns = 1
             crop_boxes, crops = self._crops(bgr, boxes)
             t1 = time.perf_counter()
@@ -344,7 +366,7 @@ class PpOcrPipeline:
             ):
                 t3 = time.perf_counter()
                 bgr = cv2.rotate(bgr, cv2.ROTATE_180)
-                boxes = self.detect(bgr, scale)
+                boxes = self.detect_page(bgr, scale, small_scale)
                 crop_boxes, crops = self._crops(bgr, boxes)
                 recs = self.recognize_crops(crops) if crops else []
                 turns += 2
@@ -361,6 +383,43 @@ class PpOcrPipeline:
                 RawLine(text, conf, box, cbox, crop.shape[1], crop.shape[0], chars, ink, text_h)
             )
         return lines, timings
+
+
+def merge_scales(coarse: np.ndarray, fine: np.ndarray) -> np.ndarray:
+    """Boxes of one page detected at two scales, merged. A coarse box holding two or more much
+    smaller fine boxes was a blob over several lines of small text: the fine boxes replace it.
+    Other coarse boxes (big text, which the fine scale may split) stay, and fine boxes whose
+    centre lies inside one are dropped."""
+    if len(fine) == 0:
+        return coarse
+    if len(coarse) == 0:
+        return fine
+    f_centre = fine.mean(axis=1)
+    f_height = np.array([box_len(b, 1) for b in fine])
+    keep = []
+    for box in coarse:
+        x0, y0 = box.min(axis=0)
+        x1, y1 = box.max(axis=0)
+        inside = (
+            (f_centre[:, 0] >= x0)
+            & (f_centre[:, 0] <= x1)
+            & (f_centre[:, 1] >= y0)
+            & (f_centre[:, 1] <= y1)
+        )
+        small = inside & (f_height < 0.6 * box_len(box, 1))
+        if small.sum() < 2:
+            keep.append(box)
+    kept = np.asarray(keep, np.float32).reshape(-1, 4, 2)
+    if len(kept) == 0:
+        return fine
+    lo, hi = kept.min(axis=1), kept.max(axis=1)
+    covered = (
+        (f_centre[:, None, 0] >= lo[None, :, 0])
+        & (f_centre[:, None, 0] <= hi[None, :, 0])
+        & (f_centre[:, None, 1] >= lo[None, :, 1])
+        & (f_centre[:, None, 1] <= hi[None, :, 1])
+    ).any(axis=1)
+    return np.concatenate([kept, fine[~covered]]).astype(np.float32)
 
 
 def widen(box: np.ndarray, left: float, right: float, image_width: int) -> np.ndarray:
