@@ -102,7 +102,7 @@ def box_score(prob: np.ndarray, box: np.ndarray) -> float:
     mask = np.zeros((ymax - ymin + 1, xmax - xmin + 1), dtype=np.uint8)
     box[:, 0] -= xmin
     box[:, 1] -= ymin
-    cv2.fillPoly(mask, box.reshape(1, -1, 2).astype(np.int32), 1)
+    cv2.fillPoly(mask, [box.reshape(-1, 2).astype(np.int32)], 1)
     return float(cv2.mean(prob[ymin : ymax + 1, xmin : xmax + 1], mask)[0])
 
 
