@@ -124,3 +124,42 @@ def test_decimal_restored_next_to_same_line_amount() -> None:
     lines = [_line("2 X 96.50 19300", 560, 100)]
     restore_decimals(lines)
     assert lines[0].text == "2 X 96.50 193.00"
+
+
+def _amount(text: str, dot: bool) -> tuple[list[Glyph], np.ndarray]:
+    """A dot-matrix amount where the recogniser emitted a space for the point: each glyph one
+    14 px cell with 7 px of ink; the space's cell holds a 3 px point when ``dot``."""
+    glyphs, ink = [], np.zeros(len(text) * 14 + 10, np.int32)
+    for i, ch in enumerate(text):
+        x = 5 + i * 14
+        glyphs.append(Glyph(ch, x + 3, x + 10))  # CTC columns lag the ink a little
+        if ch == " ":
+            if dot:
+                ink[x + 5 : x + 8] = 3
+        else:
+            ink[x : x + 7] = 12
+    return glyphs, ink
+
+
+def test_lost_decimal_point_is_restored() -> None:
+    glyphs, ink = _amount("0 80", dot=True)
+    assert respace(glyphs, ink, height=20.0)[0] == "0.80"
+    glyphs, ink = _amount("TAX 6 40", dot=True)
+    assert respace(glyphs, ink, height=20.0)[0] == "TAX 6.40"
+
+
+def test_space_without_a_point_or_not_an_amount_stays() -> None:
+    glyphs, ink = _amount("0 80", dot=False)
+    assert respace(glyphs, ink, height=20.0)[0] == "0 80"
+    glyphs, ink = _amount("21 530", dot=True)  # three digits after: not cents
+    assert respace(glyphs, ink, height=20.0)[0] == "21 530"
+    glyphs, ink = _amount("QTY 2 10X", dot=True)
+    assert respace(glyphs, ink, height=20.0)[0] == "QTY 2 10X"
+
+
+def test_restored_point_is_recorded_on_the_line() -> None:
+    glyphs, ink = _amount("0 80", dot=True)
+    box = np.array([[0, 0], [70, 0], [70, 20], [0, 20]], np.float32)
+    line = build_line("0 80", box, 0.95, glyphs, [0.9] * 4, ink, 20.0, 70)
+    assert line.text == "0.80"
+    assert any(c.kind == "decimal" and c.corrected == "0.80" for c in line.corrections)

@@ -1,14 +1,26 @@
-"""Reading order: top-to-bottom rows, left-to-right inside a row.
+"""Reading order: text columns left to right, and inside each block top-to-bottom rows,
+left-to-right inside a row.
 
 Rows are found in the frame of the text itself: on a page photographed a few degrees off, the
 baselines slope, and grouping by raw y would interleave neighbouring rows. The page's slope is
 the median slope of the wide boxes' top edges.
+
+Columns come from a recursive XY-cut over the line boxes: a vertical gutter splits a block only
+when both sides look like columns of running text (several lines, each side at least ~8
+characters wide, the left side's lines mostly reaching the gutter, the right side's mostly
+starting at one margin). A receipt's prices or a form's answers fail these tests, so receipts
+and forms keep the row order (label next to its amount). Lines that cross a gutter (a headline,
+a full-width caption, a footer) cut the block horizontally first, so they are read where they
+stand: above, between or below the columns.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
+from dataclasses import dataclass
+
+import numpy as np
 
 from vlocr.results import OcrLine
 
@@ -57,11 +69,184 @@ def group_rows(lines: list[OcrLine], overlap: float = 0.5) -> list[list[OcrLine]
     return [sorted(row, key=lambda ln: spans[id(ln)][2]) for row in rows]
 
 
+@dataclass
+class _Box:
+    line: OcrLine
+    top: float
+    bottom: float
+    left: float
+    right: float
+
+    @property
+    def height(self) -> float:
+        return max(1.0, self.bottom - self.top)
+
+
+MIN_COLUMN_LINES = 3
+MIN_COLUMN_WIDTH = 8.0  # x the median line height: about 8-16 characters
+MIN_GUTTER = 0.8  # x the median line height
+MAX_DEPTH = 12
+
+
+def reading_blocks(lines: list[OcrLine]) -> list[list[OcrLine]]:
+    """The page as blocks in reading order (a column's lines, a headline, ...); each block is
+    then read by rows."""
+    if not lines:
+        return []
+    angle = page_slope(lines)
+    cos_a, sin_a = math.cos(angle), math.sin(angle)
+    boxes = []
+    for line in lines:
+        ys = [-x * sin_a + y * cos_a for x, y in line.box]
+        xs = [x * cos_a + y * sin_a for x, y in line.box]
+        boxes.append(_Box(line, min(ys), max(ys), min(xs), max(xs)))
+    return [[b.line for b in block] for block in _cut(boxes, 0)]
+
+
+def _cut(boxes: list[_Box], depth: int) -> list[list[_Box]]:
+    if len(boxes) < 2 * MIN_COLUMN_LINES or depth > MAX_DEPTH:
+        return [boxes]
+    unit = statistics.median(b.height for b in boxes)
+    gutter = _column_gutter(boxes, unit)
+    if gutter is None:
+        return [boxes]
+    margin = 0.25 * unit
+
+    def crosses(b: _Box) -> bool:
+        return b.left < gutter + margin and b.right > gutter - margin
+
+    # lines that cross the gutter (headline, caption, footer) cut the block horizontally, and
+    # so does a first or last band standing apart (a page header or footer); consecutive
+    # bands in between form one section to cut further
+    bands = _bands(boxes)
+    apart = [
+        any(crosses(b) for b in band) or _apart(bands, i, unit) for i, band in enumerate(bands)
+    ]
+    if not any(apart):
+        left = [b for b in boxes if b.right <= gutter]
+        right = [b for b in boxes if b.right > gutter]
+        return _cut(left, depth + 1) + _cut(right, depth + 1)
+    sections: list[tuple[bool, list[_Box]]] = []
+    for band, separate in zip(bands, apart, strict=True):
+        if separate or not sections or sections[-1][0]:
+            sections.append((separate, list(band)))
+        else:
+            sections[-1][1].extend(band)
+    out: list[list[_Box]] = []
+    for separate, members in sections:
+        out.extend([members] if separate else _cut(members, depth + 1))
+    return out
+
+
+def _apart(bands: list[list[_Box]], i: int, unit: float) -> bool:
+    """The first or last band, at least two line heights away from its neighbour or set in
+    text 1.6x the block's usual height (a headline)."""
+    if len(bands) < 3 or 0 < i < len(bands) - 1:
+        return False
+    if max(b.height for b in bands[i]) >= 1.6 * unit:
+        return True
+    if i == 0:
+        return min(b.top for b in bands[1]) - max(b.bottom for b in bands[0]) >= 2 * unit
+    return min(b.top for b in bands[-1]) - max(b.bottom for b in bands[-2]) >= 2 * unit
+
+
+def _bands(boxes: list[_Box]) -> list[list[_Box]]:
+    """Boxes split where a horizontal line meets none of them, top-down."""
+    bands: list[list[_Box]] = []
+    bottom = -math.inf
+    for b in sorted(boxes, key=lambda b: b.top):
+        if bands and b.top < bottom - 0.25 * b.height:
+            bands[-1].append(b)
+            bottom = max(bottom, b.bottom)
+        else:
+            bands.append([b])
+            bottom = b.bottom
+    return bands
+
+
+def _column_gutter(boxes: list[_Box], unit: float, depth: int = 0) -> float | None:
+    """x of a vertical gap between two text columns, or None. A few lines may cross it (a
+    headline, a footer): up to a tenth of the lines."""
+    x0 = min(b.left for b in boxes)
+    x1 = max(b.right for b in boxes)
+    step = max(1.0, unit / 4)
+    grid = np.arange(x0 + step, x1, step)
+    if len(grid) == 0:
+        return None
+    lefts = np.array([b.left for b in boxes])[:, None]
+    rights = np.array([b.right for b in boxes])[:, None]
+    crossing = ((grid[None, :] > lefts) & (grid[None, :] < rights)).sum(axis=0)
+    allowed = max(2, len(boxes) // 10)
+    free = crossing <= allowed
+    candidates = []
+    start = None
+    for i, ok in enumerate([*free, False]):
+        if ok and start is None:
+            start = i
+        elif not ok and start is not None:
+            if (i - start) * step >= MIN_GUTTER * unit:
+                run = crossing[start:i]
+                middle = float(grid[start] + grid[i - 1]) / 2
+                candidates.append((int(run.min()), -(i - start), middle))
+            start = None
+    for _, _, x in sorted(candidates):
+        left = [b for b in boxes if b.right <= x - 0.25 * unit]
+        right = [b for b in boxes if b.left >= x + 0.25 * unit]
+        if _columns(left, unit, filled=True, depth=depth) and _columns(
+            right, unit, filled=False, depth=depth
+        ):
+            return x
+    return None
+
+
+def _columns(boxes: list[_Box], unit: float, *, filled: bool, depth: int) -> bool:
+    """One text column, or several side by side."""
+    if _is_column(boxes, unit, filled=filled):
+        return True
+    return (
+        depth < 3
+        and len(boxes) >= 2 * MIN_COLUMN_LINES
+        and _column_gutter(boxes, unit, depth + 1) is not None
+    )
+
+
+def _is_column(boxes: list[_Box], unit: float, *, filled: bool) -> bool:
+    """Running text: enough lines, wide enough, most lines starting at one margin and (for a
+    column with another to its right) most reaching its right edge. Margins are taken at the
+    20th/80th percentile so a headline or footer standing beside the column does not move them."""
+    if len(boxes) < MIN_COLUMN_LINES:
+        return False
+    x0 = float(np.percentile([b.left for b in boxes], 20))
+    x1 = float(np.percentile([b.right for b in boxes], 80))
+    width = x1 - x0
+    if width < MIN_COLUMN_WIDTH * unit:
+        return False
+    n = len(boxes)
+    tolerance = max(1.5 * unit, 0.1 * width)
+    if sum(1 for b in boxes if abs(b.left - x0) <= tolerance) < 0.5 * n:
+        return False
+    if filled and sum(1 for b in boxes if b.right >= x1 - max(2 * unit, 0.25 * width)) < 0.5 * n:
+        return False
+    # most of the column's lines are long: a column of short labels is a table, not text
+    return sum(1 for b in boxes if b.right - b.left >= 0.5 * width) >= 0.5 * n
+
+
 def sort_reading_order(lines: list[OcrLine], overlap: float = 0.5) -> list[OcrLine]:
-    return [line for row in group_rows(lines, overlap) for line in row]
+    """Lines in reading order: blocks (columns, headlines) in turn, each by rows."""
+    return [
+        line
+        for block in reading_blocks(lines)
+        for row in group_rows(block, overlap)
+        for line in row
+    ]
 
 
 def rows_text(lines: list[OcrLine]) -> str:
-    """The page text: one output line per row, pieces of a row joined by a space (a receipt's
-    "Milk 2L" and "RM 6.50" printed on one line come out on one line)."""
-    return "\n".join(" ".join(ln.text for ln in row) for row in group_rows(lines))
+    """The page text: one output line per row of each block, pieces of a row joined by a space
+    (a receipt's "Milk 2L" and "RM 6.50" printed on one line come out on one line); a page in
+    columns reads one column after the other."""
+    return "\n".join(
+        " ".join(ln.text for ln in row)
+        for block in reading_blocks(lines)
+        for row in group_rows(block)
+    )

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vlocr.ocr._common import default_threads
+from vlocr.ocr.dbpost import DBPostProcess, crop_box
 from vlocr.ocr.models import OnnxModel, model_path, open_model
-from vlocr.ocr.textsize import estimate_text_height
+from vlocr.ocr.textsize import measure_text
 
 
 @dataclass
@@ -44,6 +45,9 @@ class PipelineConfig:
     det_max_scale: float = 2.5
     det_max_side: int = 2400
     det_fallback_short_side: int = 736  # when no text height can be measured
+    # a page with a small-text class (see textsize.py) is detected a second time at the small
+    # text's scale when that is at least this much larger than the median text's
+    det_second_scale_gain: float = 1.5
     det_thresh: float = 0.3
     box_thresh: float = 0.5
     unclip_ratio: float = 1.6
@@ -55,6 +59,12 @@ class PipelineConfig:
     rec_batch: int = 8
     rec_height: int = 48
     rec_min_width: int = 96  # narrow crops are padded to this width (px at rec height)
+    # longer crops are squeezed to this width / height: the recogniser's output is
+    # steps x 18k classes of float32 per crop, so one 100000 px line would need gigabytes
+    rec_max_ratio: float = 80.0
+    # a batch holds at most this many pixel columns (crops x padded width): wide lines go in
+    # smaller batches instead of 8 x the widest one
+    rec_batch_px: int = 12800
     # horizontal scale of crops at rec height: recognition cost grows with width. 0.85 kept word
     # F1 on receipts; 0.8 lost some (8 rendered receipts: F1 0.987 vs 0.990, CER 0.43% vs 0.26%)
     # for ~1% of time. (A 10 px detector target instead of 12 was faster too, but lost 4x CER
@@ -112,14 +122,11 @@ class PpOcrPipeline:
                 "the recognition model has no character list", "reinstall rapidocr"
             )
         self.alphabet = ["<blank>", *self.rec.characters, " "]
-        from rapidocr.ch_ppocr_det.utils import DBPostProcess
-
         self._db = DBPostProcess(
             thresh=cfg.det_thresh,
             box_thresh=cfg.box_thresh,
             max_candidates=1000,
             unclip_ratio=cfg.unclip_ratio,
-            score_mode="fast",
             use_dilation=True,
         )
         self._lock = threading.Lock()
@@ -128,53 +135,75 @@ class PpOcrPipeline:
 
     # ---- detection ------------------------------------------------------------------------
 
-    def det_scale(self, image: np.ndarray) -> tuple[float, float | None]:
-        """Scale for the detector input, and the text height it was derived from."""
+    def det_scale(self, image: np.ndarray) -> tuple[float, float | None, float | None]:
+        """Scale for the detector input, the text height it was derived from, and on a page of
+        mixed sizes a second, larger scale for its small text (else None)."""
         cfg = self.config
         h, w = image.shape[:2]
-        text_h = estimate_text_height(image)
+        sizes = measure_text(image)
+        text_h = sizes.median
         if text_h is None:
             scale = cfg.det_fallback_short_side / max(1, min(h, w))
         else:
             scale = cfg.det_text_px / text_h
+        scale = self._clamp_scale(scale, h, w)
+        small_scale = None
+        if sizes.small is not None:
+            small_scale = self._clamp_scale(cfg.det_text_px / sizes.small, h, w)
+            if small_scale < cfg.det_second_scale_gain * scale:
+                small_scale = None
+        return scale, text_h, small_scale
+
+    def _clamp_scale(self, scale: float, h: int, w: int) -> float:
+        cfg = self.config
         scale = min(max(scale, cfg.det_min_scale), cfg.det_max_scale)
-        scale = min(scale, cfg.det_max_side / max(h, w))
-        return scale, text_h
+        return min(scale, cfg.det_max_side / max(h, w))
+
+    def detect_page(self, bgr: np.ndarray, scale: float, small_scale: float | None) -> np.ndarray:
+        """Boxes at ``scale``; on a mixed-size page also at ``small_scale``, merged so each
+        piece of text keeps the box of the scale that suits its size."""
+        boxes = self.detect(bgr, scale)
+        if small_scale is None:
+            return boxes
+        return merge_scales(boxes, self.detect(bgr, small_scale))
 
     def detect(self, bgr: np.ndarray, scale: float) -> np.ndarray:
         import cv2
 
         h, w = bgr.shape[:2]
         pad_top = 0
-        # very flat images (a single line) confuse the detector: pad them vertically like rapidocr
+        # very flat images (a single line) confuse the detector: pad them vertically like
+        # rapidocr, to 1/4 of their width. The padding is added after scaling down, so a
+        # 100000 x 1 px strip costs a 2400 x 600 detector input, not a 25000 x 100000 canvas.
         if h < 32 / scale or w / h > 8:
-            new_h = max(int(w / 8), 30) * 2
-            pad_top = max(0, (new_h - h) // 2)
-            fill = [int(v) for v in np.median(bgr.reshape(-1, 3), axis=0)]
-            bgr = cv2.copyMakeBorder(bgr, pad_top, pad_top, 0, 0, cv2.BORDER_CONSTANT, value=fill)
-            h = bgr.shape[0]
+            pad_top = max(0, (max(int(w / 8), 30) * 2 - h) // 2)
+        full_h = h + 2 * pad_top
         rw = max(32, int(round(w * scale / 32)) * 32)
-        rh = max(32, int(round(h * scale / 32)) * 32)
+        rh = max(32, int(round(full_h * scale / 32)) * 32)
+        sy = rh / full_h
+        content_h = min(rh, max(1, int(round(h * sy))))
+        top = min(rh - content_h, int(round(pad_top * sy)))
         small = cv2.resize(
-            bgr, (rw, rh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+            bgr, (rw, content_h), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
         )
+        if content_h < rh:
+            fill = [int(v) for v in np.median(small.reshape(-1, 3), axis=0)]
+            small = cv2.copyMakeBorder(
+                small, top, rh - content_h - top, 0, 0, cv2.BORDER_CONSTANT, value=fill
+            )
         x = (small.astype(np.float32) * (2 / 255.0) - 1.0).transpose(2, 0, 1)[None]
         pred = self.det(np.ascontiguousarray(x))
-        boxes, _scores = self._db(pred, (h, w))
-        if len(boxes) == 0:
-            return np.zeros((0, 4, 2), np.float32)
-        boxes = np.asarray(boxes, np.float32)
-        boxes[:, :, 1] -= pad_top
-        boxes[:, :, 1] = np.clip(boxes[:, :, 1], 0, h - 2 * pad_top)
+        boxes = self._db(pred, (full_h, w))
+        if len(boxes) == 0 or not pad_top:
+            return boxes
+        boxes[:, :, 1] = np.clip(boxes[:, :, 1] - top / sy, 0, h - 1)
         return boxes
 
     # ---- cropping + classification ----------------------------------------------------------
 
     @staticmethod
     def crop(bgr: np.ndarray, box: np.ndarray) -> np.ndarray:
-        from rapidocr.utils.process_img import get_rotate_crop_image
-
-        return get_rotate_crop_image(bgr, box.copy())
+        return crop_box(bgr, box)
 
     def upside_down_probs(self, crops: list[np.ndarray]) -> np.ndarray:
         """The 0/180 classifier's probability that each crop is upside down."""
@@ -231,13 +260,24 @@ class PpOcrPipeline:
 
         cfg = self.config
         hh = cfg.rec_height
-        ratios = [cfg.rec_squeeze * c.shape[1] / max(1, c.shape[0]) for c in crops]
-        order = np.argsort(ratios)
+        ratios = [
+            min(cfg.rec_max_ratio, cfg.rec_squeeze * c.shape[1] / max(1, c.shape[0])) for c in crops
+        ]
+        order = [int(i) for i in np.argsort(ratios)]
         results: list[tuple[str, float, list[CharSpan]]] = [("", 0.0, [])] * len(crops)
-        for beg in range(0, len(crops), cfg.rec_batch):
-            idx = order[beg : beg + cfg.rec_batch]
-            max_ratio = max(cfg.rec_min_width / hh, max(ratios[i] for i in idx))
-            pad_w = int(hh * max_ratio)
+        min_ratio = cfg.rec_min_width / hh
+        beg = 0
+        while beg < len(order):
+            end = beg + 1  # ascending ratios: the last crop of a batch is its widest
+            while (
+                end < len(order)
+                and end - beg < cfg.rec_batch
+                and (end - beg + 1) * hh * max(min_ratio, ratios[order[end]]) <= cfg.rec_batch_px
+            ):
+                end += 1
+            idx = order[beg:end]
+            beg = end
+            pad_w = int(hh * max(min_ratio, ratios[idx[-1]]))
             batch = np.zeros((len(idx), 3, hh, pad_w), np.float32)
             widths = []
             for j, i in enumerate(idx):
@@ -296,14 +336,14 @@ class PpOcrPipeline:
                 image = np.repeat(image[:, :, None], 3, axis=2)
             image = image[:, :, :3]
             bgr = np.ascontiguousarray(image[:, :, ::-1])
-            scale, text_h = self.det_scale(image)
+            scale, text_h, small_scale = self.det_scale(image)
             self.last_scale = (scale, text_h)
-            boxes = self.detect(bgr, scale)
+            boxes = self.detect_page(bgr, scale, small_scale)
             cfg = self.config
             turns = 0
             if cfg.auto_orient and len(boxes) >= 3 and is_sideways(boxes):
                 bgr = cv2.rotate(bgr, cv2.ROTATE_90_CLOCKWISE)
-                boxes = self.detect(bgr, scale)
+                boxes = self.detect_page(bgr, scale, small_scale)
                 turns = 1
             crop_boxes, crops = self._crops(bgr, boxes)
             t1 = time.perf_counter()
@@ -326,7 +366,7 @@ class PpOcrPipeline:
             ):
                 t3 = time.perf_counter()
                 bgr = cv2.rotate(bgr, cv2.ROTATE_180)
-                boxes = self.detect(bgr, scale)
+                boxes = self.detect_page(bgr, scale, small_scale)
                 crop_boxes, crops = self._crops(bgr, boxes)
                 recs = self.recognize_crops(crops) if crops else []
                 turns += 2
@@ -343,6 +383,43 @@ class PpOcrPipeline:
                 RawLine(text, conf, box, cbox, crop.shape[1], crop.shape[0], chars, ink, text_h)
             )
         return lines, timings
+
+
+def merge_scales(coarse: np.ndarray, fine: np.ndarray) -> np.ndarray:
+    """Boxes of one page detected at two scales, merged. A coarse box holding two or more much
+    smaller fine boxes was a blob over several lines of small text: the fine boxes replace it.
+    Other coarse boxes (big text, which the fine scale may split) stay, and fine boxes whose
+    centre lies inside one are dropped."""
+    if len(fine) == 0:
+        return coarse
+    if len(coarse) == 0:
+        return fine
+    f_centre = fine.mean(axis=1)
+    f_height = np.array([box_len(b, 1) for b in fine])
+    keep = []
+    for box in coarse:
+        x0, y0 = box.min(axis=0)
+        x1, y1 = box.max(axis=0)
+        inside = (
+            (f_centre[:, 0] >= x0)
+            & (f_centre[:, 0] <= x1)
+            & (f_centre[:, 1] >= y0)
+            & (f_centre[:, 1] <= y1)
+        )
+        small = inside & (f_height < 0.6 * box_len(box, 1))
+        if small.sum() < 2:
+            keep.append(box)
+    kept = np.asarray(keep, np.float32).reshape(-1, 4, 2)
+    if len(kept) == 0:
+        return fine
+    lo, hi = kept.min(axis=1), kept.max(axis=1)
+    covered = (
+        (f_centre[:, None, 0] >= lo[None, :, 0])
+        & (f_centre[:, None, 0] <= hi[None, :, 0])
+        & (f_centre[:, None, 1] >= lo[None, :, 1])
+        & (f_centre[:, None, 1] <= hi[None, :, 1])
+    ).any(axis=1)
+    return np.concatenate([kept, fine[~covered]]).astype(np.float32)
 
 
 def widen(box: np.ndarray, left: float, right: float, image_width: int) -> np.ndarray:

@@ -236,8 +236,11 @@ def build_line(
     upright = crop_width > 0 and glyphs is not None
     if postprocess and glyphs:
         spaced, inserted = respace(glyphs, ink, height)
-        if inserted:
-            corrections += _spacing_edits(text.split(), spaced.split())
+        if spaced != text:
+            if inserted:
+                corrections += _spacing_edits(text.split(), spaced.split())
+            if spaced.count(".") > text.count("."):  # a decimal point read as a space
+                corrections.append(Correction(kind="decimal", original=text, corrected=spaced))
             text = spaced
     words = (
         word_boxes(text, glyphs, box if crop_box is None else crop_box, crop_width, confs or [])

@@ -15,9 +15,10 @@ import time
 import numpy as np
 
 from vlocr.config import RapidOcrOptions
+from vlocr.errors import ImageTooLargeError, InvalidImageError
 from vlocr.ocr.base import OcrOutput
 from vlocr.ocr.layout import rows_text, sort_reading_order
-from vlocr.ocr.pipeline import PipelineConfig, PpOcrPipeline, unturn
+from vlocr.ocr.pipeline import PipelineConfig, PpOcrPipeline, RawLine, unturn
 from vlocr.ocr.postprocess import build_line, restore_decimals
 from vlocr.ocr.spacing import Glyph
 from vlocr.results import OcrLine
@@ -29,6 +30,32 @@ def box_width(box: np.ndarray) -> float:
 
 def box_height(box: np.ndarray) -> float:
     return float(np.linalg.norm(box[3] - box[0]))
+
+
+def run_typed(pipeline: PpOcrPipeline, image: np.ndarray) -> tuple[list[RawLine], dict[str, float]]:
+    """``pipeline.run`` with OpenCV and allocation failures turned into vlocr's typed errors,
+    so the CLI prints one line and a batch records the file as failed instead of aborting."""
+    import cv2
+
+    try:
+        return pipeline.run(image)
+    except MemoryError as exc:
+        raise ImageTooLargeError(
+            f"not enough memory to read a {image.shape[1]}x{image.shape[0]} image",
+            "crop or downscale the image",
+        ) from exc
+    except cv2.error as exc:
+        detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else "error"
+        if "alloc" in detail.lower():
+            raise ImageTooLargeError(
+                f"not enough memory to read a {image.shape[1]}x{image.shape[0]} image",
+                "crop or downscale the image",
+            ) from exc
+        raise InvalidImageError(
+            f"the OCR pipeline cannot process this {image.shape[1]}x{image.shape[0]} image "
+            f"({detail[:200]})",
+            "check that the file is an ordinary page image",
+        ) from exc
 
 
 class VlocrRapidEngine:
@@ -47,7 +74,7 @@ class VlocrRapidEngine:
 
     def recognize(self, image: np.ndarray) -> OcrOutput:
         start = time.perf_counter()
-        raw_lines, timings = self.pipeline.run(image)
+        raw_lines, timings = run_typed(self.pipeline, image)
         t_post = time.perf_counter()
         post = self.options.postprocess
         lines = []

@@ -27,6 +27,10 @@ PITCH_OF_MEDIAN = 0.99
 PITCH_OF_MEDIAN_OPEN_RIGHT = 1.2
 OPEN_RIGHT = set("LTFPY17rf")
 PITCH_RATIO = 1.8  # centre distance / median pitch, when there is no ink profile
+# On dot-matrix receipts the recogniser reads a faint decimal point as a space ("0 80" for
+# 0.80). A space between digits, followed by exactly two digits, over a lone small ink blob
+# (at most this fraction of the text height tall in ink and wide) is that point.
+POINT_OF_HEIGHT = 0.4
 HAN_HEIGHT_FACTOR = 0.65  # Latin/digit height relative to Han characters on mixed lines
 _NO_SPACE_BEFORE = set(".,;:%)]}!?'\"")
 _NO_SPACE_AFTER = set("([{'\"$#")
@@ -149,10 +153,41 @@ def respace(
             split = median_pitch > 0 and distance >= pitch_ratio * median_pitch
         if split:
             inserted.append(j)
+    points = set()
+    if use_ink:
+        assert ink is not None and height
+        points = {k for k in range(1, len(chars) - 1) if _is_point(chars, glyphs, k, ink, height)}
     out = []
     marks = set(inserted)
     for idx, c in enumerate(chars):
         if idx in marks:
             out.append(" ")
-        out.append(c)
+        out.append("." if idx in points else c)
     return "".join(out), inserted
+
+
+def _is_point(
+    chars: Sequence[str], glyphs: Sequence[Glyph], k: int, ink: np.ndarray, height: float
+) -> bool:
+    """Is the space at ``k`` a decimal point the recogniser missed ("0 80" -> "0.80")? Digits
+    on both sides, exactly two digits after, and between the digits' ink one small ink blob."""
+    tail = "".join(chars[k + 1 : k + 4])
+    if chars[k] != " " or not chars[k - 1].isdigit() or not tail[:2].isdigit() or len(tail) < 2:
+        return False
+    if len(tail) == 3 and tail[2].isalnum():
+        return False
+    # CTC columns lag the ink: start a little before the left digit's columns
+    a = int(round(min(glyphs[k - 1].x0, glyphs[k - 1].center - 0.3 * height)))
+    b = int(round(glyphs[k + 1].center))
+    cols = ink[max(0, a) : max(0, b)]
+    if len(cols) < 3:
+        return False
+    inked = np.flatnonzero(cols > 0)
+    # runs of inked columns: the first belongs to the left digit, the last to the right one
+    runs = np.split(inked, np.flatnonzero(np.diff(inked) > 1) + 1) if len(inked) else []
+    if len(runs) != 3:
+        return False
+    blob = runs[1]
+    return (
+        len(blob) <= POINT_OF_HEIGHT * height and int(cols[blob].max()) <= POINT_OF_HEIGHT * height
+    )
