@@ -124,7 +124,7 @@ def _mapped_errors(name: str, source: str, max_pixels: int) -> Iterator[None]:
         found = re.search(r"\((\d+) pixels\)", str(exc))
         size = f"{int(found.group(1)):,} pixels" if found else "too many pixels"
         raise ImageTooLargeError(
-            f"{name} is {size}, over the limit of {max_pixels:,}",
+            f"{name} is too large: {size}, over the limit of {max_pixels:,} pixels",
             "downscale the image or raise VLOCR_IO__MAX_PIXELS",
             source=source,
         ) from exc

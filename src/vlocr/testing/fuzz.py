@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-import resource
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -212,5 +211,5 @@ def fuzz(
             (corpus_dir / f"found-{name}").write_bytes(data)
             items.append(data)
             report.added += 1
-    report.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    report.peak_mb = hostile.peak_rss_mb()
     return report

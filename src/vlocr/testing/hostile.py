@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import resource
 import subprocess
 import sys
 import zlib
@@ -115,6 +116,21 @@ def text_png(width: int = 320, height: int = 64) -> bytes:
     return buffer.getvalue()
 
 
+def peak_rss_mb() -> float:
+    """Peak resident MB of this process (VmHWM) or of any child it waited for.
+
+    Not ``getrusage(RUSAGE_SELF)``: Linux carries the parent's peak across fork+exec into it, so
+    a process started from a big test runner would report the runner's memory.
+    """
+    own = 0.0
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                own = int(line.split()[1]) / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return max(own, children)
+
+
 def run_measured(body: str, *, timeout_s: float = 300) -> dict[str, Any]:
     """Run ``body`` (Python that may fill the dict ``OUT``) in a fresh interpreter.
 
@@ -126,9 +142,8 @@ def run_measured(body: str, *, timeout_s: float = 300) -> dict[str, Any]:
         + "".join(f"    {line}\n" for line in body.strip().splitlines())
         + "except Exception as exc:\n"
         + "    OUT['error'] = type(exc).__name__\n    OUT['message'] = str(exc)\n"
-        + "peak = max(resource.getrusage(w).ru_maxrss for w in "
-        + "(resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))\n"
-        + "OUT['peak_mb'] = peak / 1024\nprint(json.dumps(OUT))\n"
+        + "from vlocr.testing.hostile import peak_rss_mb\n"
+        + "OUT['peak_mb'] = peak_rss_mb()\nprint(json.dumps(OUT))\n"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout_s

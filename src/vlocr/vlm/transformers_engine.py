@@ -378,7 +378,7 @@ class TransformersEngine:
         token = cancel.current()
         stoppers = [make_cancel_stopping_criteria(lambda: token is not None and token.cancelled)]
         kwargs["stopping_criteria"] = StoppingCriteriaList(
-            stoppers + ([criteria] if criteria is not None else [])
+            ([criteria] if criteria is not None else []) + stoppers
         )
         cancel.check()
         start = time.perf_counter()
@@ -433,16 +433,15 @@ class TransformersEngine:
         kwargs = self._gen_kwargs(max_new_tokens, temperature, top_p)
         token = cancel.current()
         closed = threading.Event()  # set when the consumer stops reading (client gone)
-        stoppers = [
-            make_cancel_stopping_criteria(
-                lambda: closed.is_set() or (token is not None and token.cancelled)
-            )
-        ]
         criteria = (
             make_loop_stopping_criteria(self.bundle.tokenizer, prompt_len) if stop_on_loop else None
         )
-        if criteria is not None:
-            stoppers.append(criteria)
+        stoppers = [criteria] if criteria is not None else []  # the loop check first
+        stoppers.append(
+            make_cancel_stopping_criteria(
+                lambda: closed.is_set() or (token is not None and token.cancelled)
+            )
+        )
         kwargs["stopping_criteria"] = StoppingCriteriaList(stoppers)
         streamer = TextIteratorStreamer(
             self.bundle.tokenizer,
