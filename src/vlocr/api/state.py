@@ -13,6 +13,7 @@ import numpy as np
 from vlocr.api.failed_samples import FailedSampleStore
 from vlocr.api.gate import Gate
 from vlocr.api.metrics import Metrics
+from vlocr.badcases import BadCaseStore
 from vlocr.config import Settings, VlmOptions
 
 log = logging.getLogger("vlocr.api")
@@ -49,6 +50,7 @@ class AppState:
     keys: list[str]
     samples: FailedSampleStore | None
     ready: Readiness = field(default_factory=Readiness)
+    bad_cases: BadCaseStore | None = None
 
     @property
     def io_options(self) -> Any:

@@ -31,7 +31,7 @@ def bench(
     data_format: str = typer.Option(
         "txt",
         "--format",
-        help="Layout of --data: txt (name.png + name.txt), sroie (img/ box/ key/), funsd (images/ annotations/).",
+        help="Layout of --data: txt (name.png + name.txt), sroie (img/ box/ key/), funsd (images/ annotations/), badcases (a --bad-cases folder of the server).",
     ),
     data_only: bool = typer.Option(
         False, "--data-only", help="With --data: skip the synthetic documents."
