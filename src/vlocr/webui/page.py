@@ -38,6 +38,7 @@ CSS = """
 @media (max-width: 640px) {
   .gradio-container { padding: 6px !important; }
   #lines table, #cases table { font-size: 12px; }
+  #views .tab-container > button { padding: 0 5px; font-size: 13px; }
 }
 """
 NO_VLM = (
@@ -233,7 +234,7 @@ def build_page(
                         )
                     clear_region = gr.Button("整页 / Whole page", size="sm")
             with gr.Column(scale=4, min_width=300), gr.Tabs(elem_id="views"):
-                with gr.Tab("识别 / Read", id="read", elem_id="tab-read"):
+                with gr.Tab("识别 Read", id="read", elem_id="tab-read"):
                     with gr.Row():
                         run = gr.Button(
                             "识别 / Recognize",
@@ -274,7 +275,7 @@ def build_page(
                             elem_id="lines",
                             wrap=True,
                             max_height=300,
-                            column_widths=["48px", "100%", "72px"],
+                            column_widths=["12%", "70%", "18%"],
                             min_width=260,
                         )
                     with gr.Accordion("预处理后的图 / Preprocessed image", open=False):
@@ -319,7 +320,7 @@ def build_page(
                             elem_id="read-save",
                             visible=store is not None,
                         )
-                with gr.Tab("问答 / Ask & chat", id="ask", elem_id="tab-ask"):
+                with gr.Tab("问答 Ask", id="ask", elem_id="tab-ask"):
                     if vlm is None:
                         gr.Markdown(NO_VLM, elem_id="no-vlm")
                     with gr.Row():
@@ -369,6 +370,7 @@ def build_page(
                             value=0.0,
                             step=0.05,
                             label="温度 / Temperature",
+                            elem_id="temperature",
                             min_width=200,
                         )
                         max_len = gr.Slider(
@@ -392,7 +394,7 @@ def build_page(
                             elem_id="answer-save",
                             visible=store is not None,
                         )
-                with gr.Tab("提取 / Extract JSON", id="extract", elem_id="tab-extract"):
+                with gr.Tab("提取 Extract", id="extract", elem_id="tab-extract"):
                     if vlm is None:
                         gr.Markdown(NO_VLM)
                     with gr.Row():
@@ -439,7 +441,7 @@ def build_page(
                             elem_id="extract-save",
                             visible=store is not None,
                         )
-                with gr.Tab("错例 / Bad cases", id="cases", elem_id="tab-cases"):
+                with gr.Tab("错例 Bad cases", id="cases", elem_id="tab-cases"):
                     cases_status = gr.Markdown(_store_status(store), elem_id="cases-status")
                     with gr.Row():
                         refresh = gr.Button(
@@ -585,14 +587,25 @@ def build_page(
         def on_select(pending: Any, evt: gr.SelectData) -> tuple[Any, ...]:
             point = (int(evt.index[0]), int(evt.index[1]))
             if pending is None:
-                return point, gr.update(), gr.update(), gr.update(), gr.update()
-            x, y, w, h = handlers.region_from_clicks(tuple(pending), point)
-            return None, x, y, w, h
+                keep = gr.update()
+                return (
+                    point,
+                    keep,
+                    keep,
+                    keep,
+                    keep,
+                    f"{handlers.region_text(None)} · 再点一角 / click the second corner",
+                )
+            region = handlers.region_from_clicks(tuple(pending), point)
+            return None, *region, handlers.region_text(region)
 
-        original.select(guard(on_select), [corner], [corner, rx, ry, rw, rh])
-        clear_region.click(lambda: (None, 0, 0, 0, 0), None, [corner, rx, ry, rw, rh])
+        region_outputs = [corner, rx, ry, rw, rh, region_info]
+        original.select(guard(on_select), [corner], region_outputs)
+        clear_region.click(
+            lambda: (None, 0, 0, 0, 0, handlers.region_text(None)), None, region_outputs
+        )
         gr.on(
-            [rx.change, ry.change, rw.change, rh.change],
+            [rx.input, ry.input, rw.input, rh.input],
             lambda x, y, w, h: handlers.region_text(handlers.region_from_fields(x, y, w, h)),
             [rx, ry, rw, rh],
             [region_info],
