@@ -520,6 +520,7 @@ def build_page(
                 extract_out,
                 chatbot,
             ],
+            api_name="upload",
         )
 
         async def on_page(accepted: handlers.Upload | None, number: float) -> Any:
@@ -582,6 +583,7 @@ def build_page(
                 read_fix,
                 last_read,
             ],
+            api_name="recognize",
         )
 
         def on_select(pending: Any, evt: gr.SelectData) -> tuple[Any, ...]:
