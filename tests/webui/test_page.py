@@ -84,6 +84,7 @@ def test_desktop_read_chat_extract_and_bad_case(
 
     height = page.evaluate("() => document.documentElement.scrollHeight")
     assert height <= 3 * DESKTOP["height"], f"page is {height} px tall after a read"
+    print(f"page height after a read at 1400x1000: {height} px")
     # The way to the chat is on the first screen, and the chat input on the screen after one click.
     page.evaluate("window.scrollTo(0, 0)")
     ask_tab = page.locator("#views button[role=tab]", has_text="Ask").first.bounding_box()
@@ -150,6 +151,7 @@ def test_desktop_read_chat_extract_and_bad_case(
         "() => /valid for the schema|did not validate/.test("
         "document.querySelector('#extract-status')?.innerText || '')"
     )
+    page.wait_for_timeout(800)  # let the outputs fade in before the screenshot
     shot(page, "desktop-extract")
 
     # Mark the read wrong with a correction.
@@ -166,6 +168,7 @@ def test_desktop_read_chat_extract_and_bad_case(
         "() => (document.querySelector('#cases')?.innerText || '').includes('TOTAL 39.54 GBP')"
     )
     assert "receipt.jpg" in page.locator("#cases").inner_text()
+    page.wait_for_timeout(800)
     shot(page, "desktop-cases")
     page.close()
 

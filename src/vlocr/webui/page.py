@@ -473,7 +473,7 @@ def build_page(
         root = upload_root()
 
         async def on_upload(path: str | None, kept: dict[str, Any]) -> tuple[Any, ...]:
-            cleared = (None, "", [], "", "", None, "", "", None, None, "", [])
+            cleared: tuple[Any, ...] = (None, "", [], "", "", None, "", "", None, None, "", [])
             if not path:
                 return (None, f"最大 / max {io.max_bytes / 1e6:.0f} MB", 1, *cleared)
             accepted, image = await gate.run(handlers.accept_upload, path, io, root)
