@@ -329,6 +329,13 @@ def build_page(
                                 label="关于这张图的对话 / Conversation about this image",
                                 elem_id="chat",
                                 height=IMAGE_HEIGHT,
+                                placeholder=(
+                                    "问一个关于这张图的问题，例如“合计多少钱？”。答案中的数字会与识别文字核对。"
+                                    "<br>Ask about this image, e.g. “What is the total?”. Numbers in "
+                                    "the answer are checked against the OCR text."
+                                    if vlm
+                                    else "未配置模型 / no model configured"
+                                ),
                             )
                             message = gr.Textbox(
                                 show_label=False,
