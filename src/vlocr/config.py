@@ -94,6 +94,10 @@ class ServerOptions(BaseModel):
     )
     failed_samples_dir: str | None = None
     failed_samples_max_mb: float = 200.0
+    bad_cases_dir: str | None = Field(
+        None, description="Folder for results users mark wrong on the page; None = not kept."
+    )
+    bad_cases_max_mb: float = Field(500.0, gt=0, description="Size cap of the bad-case folder.")
     low_confidence: float = Field(
         0.6, description="Mean line confidence under which a sample is kept for review."
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from vlocr.results import OcrLine, PageResult, ReadResult
@@ -71,4 +73,22 @@ def annotate(image: np.ndarray, lines: list[OcrLine]) -> np.ndarray:
         lx, ly = max(0.0, x0 - lw), max(0.0, y0)
         draw.rectangle([lx, ly, lx + lw, ly + lh], fill=(30, 90, 220))
         draw.text((lx + 2, ly + 1 - bbox[1]), label, fill=(255, 255, 255), font=font)
+    return np.asarray(canvas)
+
+
+def annotate_evidence(
+    image: np.ndarray, support: list[list[tuple[float, float]]], numbers: list[Any]
+) -> np.ndarray:
+    """Draw an answer's evidence on a copy of ``image``: supporting OCR lines as green boxes and
+    the boxes of numbers found in the OCR text as blue ones, so a reader can check the answer."""
+    from PIL import Image, ImageDraw
+
+    canvas = Image.fromarray(image).convert("RGB")
+    draw = ImageDraw.Draw(canvas)
+    width = max(2, int(min(canvas.size) / 300))
+    for boxes, colour in ((support, (20, 160, 60)), (numbers, (30, 90, 220))):
+        for box in boxes:
+            points = [(float(x), float(y)) for x, y in box]
+            if len(points) >= 3:
+                draw.line(points + [points[0]], fill=colour, width=width)
     return np.asarray(canvas)

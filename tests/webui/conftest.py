@@ -1,4 +1,4 @@
-"""A server with the web page and the tiny Qwen3-VL model, and a headless Chromium."""
+"""A server with the web page, the tiny Qwen3-VL model and a bad-case store, and headless Chromium."""
 
 from __future__ import annotations
 
@@ -15,13 +15,20 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
-def ui_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackgroundServer]:
+def bad_case_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("bad-cases")
+
+
+@pytest.fixture(scope="module")
+def ui_server(
+    tmp_path_factory: pytest.TempPathFactory, bad_case_dir: Path
+) -> Iterator[BackgroundServer]:
     from vlocr.testing.tiny_qwen import build_tiny_qwen3_vl
 
     model = build_tiny_qwen3_vl(tmp_path_factory.mktemp("tiny") / "tiny-qwen3-vl")
     app = create_app(
-        Settings(server=ServerOptions(workers=1)),
-        vlm=VlmOptions(model=str(model), device="cpu", max_new_tokens=8),
+        Settings(server=ServerOptions(workers=1, bad_cases_dir=str(bad_case_dir))),
+        vlm=VlmOptions(model=str(model), device="cpu", max_new_tokens=24),
     )
     srv = start_in_thread(app)
     srv.wait_ready()

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.responses import RedirectResponse
 
-from vlocr.api import routes_health, routes_ocr, routes_openai, routes_vlm
+from vlocr.api import routes_badcases, routes_health, routes_ocr, routes_openai, routes_vlm
 from vlocr.api.auth import ApiKeyCheck, FailureLimiter, exposure_warning, key_matches
 from vlocr.api.docs import install_offline_docs
 from vlocr.api.errors import CatchAll, install_error_handlers
@@ -20,6 +20,7 @@ from vlocr.api.gate import Gate
 from vlocr.api.limits import BodySizeLimit
 from vlocr.api.metrics import Metrics, MetricsMiddleware
 from vlocr.api.state import AppState
+from vlocr.badcases import BadCaseStore
 from vlocr.config import Settings, VlmOptions
 
 log = logging.getLogger("vlocr.api")
@@ -76,6 +77,11 @@ def create_app(
         metrics=metrics,
         keys=keys,
         samples=samples,
+        bad_cases=(
+            BadCaseStore(server.bad_cases_dir, server.bad_cases_max_mb)
+            if server.bad_cases_dir
+            else None
+        ),
     )
 
     @asynccontextmanager
@@ -107,7 +113,7 @@ def create_app(
     limiter = FailureLimiter()
     guard = [Depends(ApiKeyCheck(keys, limiter))]
     app.include_router(routes_health.router)
-    for module in (routes_ocr, routes_vlm, routes_openai):
+    for module in (routes_ocr, routes_vlm, routes_openai, routes_badcases):
         app.include_router(module.router, dependencies=guard)
 
     if ui:
@@ -119,22 +125,38 @@ def create_app(
             return RedirectResponse("/docs")
 
     known = frozenset(getattr(r, "path", "") for r in app.routes)
-    app.add_middleware(BodySizeLimit, limit=server.max_body_bytes, exempt=(UI_PATH,))
+    app.add_middleware(
+        BodySizeLimit, limit=server.max_body_bytes, per_path=ui_body_limits(settings) if ui else ()
+    )
     app.add_middleware(MetricsMiddleware, metrics=metrics, known_paths=known)
     app.add_middleware(CatchAll)
     return app
 
 
+UI_UPLOAD_PATHS = (f"{UI_PATH}/gradio_api/upload", f"{UI_PATH}/upload")
+UI_EVENT_BODY_BYTES = 1024 * 1024
+MULTIPART_SLACK_BYTES = 64 * 1024
+
+
+def ui_body_limits(settings: Settings) -> tuple[tuple[str, int], ...]:
+    """Body caps under the page's path: one file of the API's byte cap (plus multipart framing)
+    for uploads, 1 MB for everything else (event payloads carry text and file references only)."""
+    upload = settings.io.max_bytes + MULTIPART_SLACK_BYTES
+    return tuple((p, upload) for p in UI_UPLOAD_PATHS) + ((UI_PATH, UI_EVENT_BODY_BYTES),)
+
+
 def _mount_ui(app: FastAPI, state: AppState, limiter: FailureLimiter) -> None:
     import gradio as gr
 
-    from vlocr.webui.page import build_page
+    from vlocr.webui.page import CSS, build_page
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:
         return RedirectResponse(f"{UI_PATH}/")
 
-    blocks = build_page(settings=state.settings, vlm=state.vlm)
+    blocks = build_page(
+        settings=state.settings, vlm=state.vlm, gate=state.gate, bad_cases=state.bad_cases
+    )
     auth = None
     if state.keys:
         keys = state.keys
@@ -157,4 +179,5 @@ def _mount_ui(app: FastAPI, state: AppState, limiter: FailureLimiter) -> None:
         max_file_size=state.settings.io.max_bytes,
         show_error=True,
         footer_links=["api"],
+        css=CSS,
     )

@@ -25,15 +25,24 @@ def _too_large_body(limit: int) -> bytes:
 
 
 class BodySizeLimit:
-    """Reject bodies over ``limit`` bytes; paths under ``exempt`` (the web page's uploads) pass."""
+    """Reject bodies over ``limit`` bytes. ``per_path`` holds ``(prefix, limit)`` pairs, first
+    match wins (the web page's uploads and events have their own caps)."""
 
-    def __init__(self, app: ASGIApp, limit: int, exempt: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, app: ASGIApp, limit: int, per_path: tuple[tuple[str, int], ...] = ()
+    ) -> None:
         self.app = app
         self.limit = limit
-        self.exempt = exempt
+        self.per_path = per_path
 
-    async def _reject(self, send: Send) -> None:
-        body = _too_large_body(self.limit)
+    def limit_for(self, path: str) -> int:
+        for prefix, limit in self.per_path:
+            if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+                return limit
+        return self.limit
+
+    async def _reject(self, send: Send, limit: int) -> None:
+        body = _too_large_body(limit)
         await send(
             {
                 "type": "http.response.start",
@@ -48,17 +57,18 @@ class BodySizeLimit:
         await send({"type": "http.response.body", "body": body})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(self.exempt):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope["path"])
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
                     declared = int(value)
                 except ValueError:
                     declared = 0
-                if declared > self.limit:
-                    await self._reject(send)
+                if declared > limit:
+                    await self._reject(send, limit)
                     return
         seen = 0
         exceeded = False
@@ -69,7 +79,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
+                if seen > limit:
                     exceeded = True
                     raise _TooLarge()
             return message
@@ -90,4 +100,4 @@ class BodySizeLimit:
             if not exceeded:
                 raise
         if exceeded and not started:
-            await self._reject(send)
+            await self._reject(send, limit)

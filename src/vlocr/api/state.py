@@ -13,6 +13,7 @@ import numpy as np
 from vlocr.api.failed_samples import FailedSampleStore
 from vlocr.api.gate import Gate
 from vlocr.api.metrics import Metrics
+from vlocr.badcases import BadCaseStore
 from vlocr.config import Settings, VlmOptions
 
 log = logging.getLogger("vlocr.api")
@@ -89,6 +90,7 @@ class AppState:
     keys: list[str]
     samples: FailedSampleStore | None
     ready: Readiness = field(default_factory=Readiness)
+    bad_cases: BadCaseStore | None = None
 
     def __post_init__(self) -> None:
         if self.vlm is not None:

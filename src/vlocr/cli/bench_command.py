@@ -31,7 +31,7 @@ def bench(
     data_format: list[str] = typer.Option(
         None,
         "--format",
-        help="Layout of --data: txt (name.png + name.txt), sroie (img/ box/ key/), funsd (images/ annotations/). One for all folders, or one per --data in order (default txt).",
+        help="Layout of --data: txt (name.png + name.txt), sroie (img/ box/ key/), funsd (images/ annotations/), badcases (a --bad-cases folder of the server). One for all folders, or one per --data in order (default txt).",
     ),
     case: str = typer.Option(
         "auto",

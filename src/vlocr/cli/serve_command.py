@@ -53,6 +53,16 @@ def serve(
         "--failed-samples",
         help="Keep inputs whose recognition failed or was unsure in this folder (size-capped).",
     ),
+    bad_cases: str = typer.Option(
+        None,
+        "--bad-cases",
+        help="Keep results users mark wrong on the web page (image, options, result, correction) "
+        "in this folder; nothing is written without it. List: GET /v1/bad-cases; score: "
+        "vlocr bench --data DIR --format badcases.",
+    ),
+    bad_cases_max_mb: float = typer.Option(
+        None, "--bad-cases-max-mb", min=1, help="Size cap of --bad-cases (default 500 MB)."
+    ),
     log_level: str = typer.Option(
         "info", "--log-level", help="critical, error, warning, info, debug or trace."
     ),
@@ -93,6 +103,8 @@ def serve(
             **({"request_timeout_s": timeout} if timeout is not None else {}),
             **({"failed_samples_dir": failed_samples} if failed_samples else {}),
             **({"allow_no_key": True} if allow_no_key else {}),
+            **({"bad_cases_dir": bad_cases} if bad_cases else {}),
+            **({"bad_cases_max_mb": bad_cases_max_mb} if bad_cases_max_mb else {}),
         }
     )
     settings = settings.model_copy(update={"server": server})

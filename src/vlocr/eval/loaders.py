@@ -24,7 +24,7 @@ from vlocr.errors import InputNotFoundError, InvalidOptionError
 from vlocr.eval.canvas import GtLine, is_cjk, quad_from_rect
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
-FORMATS = ("txt", "sroie", "funsd")
+FORMATS = ("txt", "sroie", "funsd", "badcases")
 
 
 @dataclass
@@ -205,7 +205,9 @@ def load_folder(folder: str | Path, fmt: str = "txt", limit: int | None = None) 
             f"data folder '{folder}' does not exist",
             "pass --data with a folder of images and ground truth",
         )
-    loaders = {"txt": load_txt, "sroie": load_sroie, "funsd": load_funsd}
+    from vlocr.eval.badcases import load_badcases
+
+    loaders = {"txt": load_txt, "sroie": load_sroie, "funsd": load_funsd, "badcases": load_badcases}
     if fmt not in loaders:
         raise InvalidOptionError(
             f"unknown data format '{fmt}'", f"choose one of: {', '.join(FORMATS)}"
@@ -222,6 +224,7 @@ def load_folder(folder: str | Path, fmt: str = "txt", limit: int | None = None) 
                 "txt": "put name.png next to name.txt",
                 "sroie": "use img/, box/ and key/ folders (or name.txt box files next to images)",
                 "funsd": "use images/ and annotations/ folders",
+                "badcases": "pass a 'vlocr serve --bad-cases' folder or an unzipped export",
             }[fmt],
         )
     return samples

@@ -1,22 +1,38 @@
 """What the page's buttons do, as plain functions over plain values (testable without a browser).
 
 Each one turns widget values into a ``vlocr.service`` call and the result back into widget values;
-decisions about OCR or the model live in the service, not here.
+decisions about OCR or the model live in the service, not here. The page keeps the accepted upload
+in server-side session state (an ``Upload``), so no event can point the server at another file.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import tempfile
+import os
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from vlocr.config import IoOptions, VlmOptions
-from vlocr.errors import InvalidOptionError, VlocrError
+from vlocr.config import IoOptions
+from vlocr.errors import ImageTooLargeError, InvalidOptionError, VlocrError
+from vlocr.results import VlmAnswer
 
 Region = tuple[int, int, int, int]
 NO_FILE = "请先上传图片或 PDF / Upload an image or PDF first"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the browser uploaded and the page accepted (caps checked, decodable)."""
+
+    path: str
+    name: str
+    size: int
+    sha256: str
+    pages: int
 
 
 def region_from_fields(
@@ -36,69 +52,142 @@ def region_from_clicks(first: tuple[int, int], second: tuple[int, int]) -> Regio
     return x0, y0, max(1, x1 - x0), max(1, y1 - y0)
 
 
-def pick_page(
-    path: str | None, page_no: float | None, io: IoOptions | None = None, pdf_dpi: int = 150
-) -> Any:
-    """Page ``page_no`` (1-based) of the uploaded file, knowing its number and the page count;
-    pages after it are never decoded."""
+def region_text(region: Region | None) -> str:
+    if region is None:
+        return "区域 / Region: 整页 / whole page"
+    x, y, w, h = region
+    return f"区域 / Region: x={x}, y={y}, {w}×{h} px"
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def check_uploaded_path(path: str, upload_root: str | Path) -> Path:
+    """The real path of a file under ``upload_root`` (where the page's upload endpoint writes).
+
+    Server paths elsewhere, links out of the folder and URLs are refused: the page reads only
+    what was uploaded through it.
+    """
+    text = str(path or "")
+    if "://" in text[:16]:
+        raise InvalidOptionError(
+            "the page does not fetch URLs", "download the file and upload it / 请上传文件"
+        )
+    root = Path(os.path.realpath(upload_root))
+    real = Path(os.path.realpath(text))
+    if not text or not _inside(real, root) or not real.is_file():
+        raise InvalidOptionError(
+            "the page reads only files uploaded through it",
+            "drag a file onto the upload box / 将文件拖到上传框",
+        )
+    return real
+
+
+def read_upload(path: Path, io: IoOptions) -> bytes:
+    size = path.stat().st_size
+    if size > io.max_bytes:
+        raise ImageTooLargeError(
+            f"the file is {size / 1e6:.1f} MB; this server accepts at most "
+            f"{io.max_bytes / 1e6:.1f} MB",
+            "send a smaller file (downscale the image or split the PDF)",
+        )
+    return path.read_bytes()
+
+
+def accept_upload(
+    path: str | None, io: IoOptions, upload_root: str | Path
+) -> tuple[Upload, np.ndarray]:
+    """Check an uploaded file against the API's caps and return it with its first page (the
+    other pages are counted, not decoded)."""
+    from vlocr.io import count_pages, first_page
+
+    if not path:
+        raise InvalidOptionError(NO_FILE, "drag a file onto the upload box / 将文件拖到上传框")
+    real = check_uploaded_path(path, upload_root)
+    data = read_upload(real, io)
+    first = first_page(data, options=io, label=real.name)
+    upload = Upload(
+        path=str(real),
+        name=real.name,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        pages=count_pages(data, options=io, label=real.name),
+    )
+    return upload, first.image
+
+
+def upload_bytes(upload: Upload | None, io: IoOptions, upload_root: str | Path) -> bytes:
+    if upload is None:
+        raise InvalidOptionError(NO_FILE, "drag a file onto the upload box / 将文件拖到上传框")
+    try:
+        real = check_uploaded_path(upload.path, upload_root)
+    except InvalidOptionError:
+        raise InvalidOptionError(
+            "the uploaded file has expired on the server", "upload it again / 请重新上传"
+        ) from None
+    return read_upload(real, io)
+
+
+def page_image(
+    upload: Upload | None, page_no: float | None, io: IoOptions, upload_root: str | Path
+) -> np.ndarray:
+    """The RGB image of page ``page_no`` (1-based, clamped) of the accepted upload; the pages
+    after it are never decoded."""
     from contextlib import closing
 
     from vlocr.io import iter_pages
 
-    if not path:
-        raise InvalidOptionError(NO_FILE, "drag a file onto the upload box / 将文件拖到上传框")
+    data = upload_bytes(upload, io, upload_root)
     wanted = max(int(page_no or 1), 1)
+    label = upload.name if upload else "upload"
     page = None
-    pages = iter_pages(path, options=io, label="upload", pdf_dpi=pdf_dpi, first_pages=wanted)
-    with closing(pages):
+    with closing(iter_pages(data, options=io, label=label, first_pages=wanted)) as pages:
         for page in pages:  # noqa: B007 - the last one read is the one wanted (or the last page)
             pass
     assert page is not None
-    return page
-
-
-def load_page(
-    path: str | None, page_no: float | None, io: IoOptions | None = None, pdf_dpi: int = 150
-) -> np.ndarray:
-    """The RGB image of page ``page_no`` (1-based) of the uploaded file."""
-    return pick_page(path, page_no, io, pdf_dpi).image  # type: ignore[no-any-return]
-
-
-def page_count(path: str | None, io: IoOptions | None = None) -> int:
-    from vlocr.io import count_pages
-
-    return count_pages(path, options=io, label="upload") if path else 0
+    return page.image  # type: ignore[no-any-return]
 
 
 def recognize(
-    path: str | None,
-    page_no: float | None,
+    image: np.ndarray,
     engine: str,
     preprocess: str,
     region: Region | None,
-    io: IoOptions | None = None,
+    *,
+    page: int = 1,
+    page_count: int = 1,
+    source: str = "upload",
 ) -> dict[str, Any]:
-    """OCR one page; return everything the page shows: images, rows, text, JSON, a download file."""
+    """OCR one page; return what the Read view shows (no files are written). The result's JSON
+    says which page of which file it is (page 3 of 5, not 1 of 1)."""
+    from vlocr.io import Page
     from vlocr.render import annotate
     from vlocr.service.reading import ocr_page_with_image
 
-    page = pick_page(path, page_no, io)
-    image = page.image
-    result, seen = ocr_page_with_image(page, engine=engine, preprocess=preprocess, region=region)
+    result, seen = ocr_page_with_image(
+        Page(image=image, source=source, page=page, page_count=page_count),
+        engine=engine,
+        preprocess=preprocess,
+        region=region,
+    )
     rows = [[i, line.text, round(line.confidence, 3)] for i, line in enumerate(result.lines, 1)]
-    payload = result.model_dump_json(indent=2)
-    with tempfile.NamedTemporaryFile(
-        "w", suffix=".json", prefix="vlocr-", delete=False, encoding="utf-8"
-    ) as handle:
-        handle.write(payload)
+    conf = f"{result.mean_confidence:.2f}" if result.mean_confidence is not None else "-"
+    summary = (
+        f"{len(result.lines)} 行 / lines · 平均置信度 / mean confidence {conf} · "
+        f"{sum(result.timings_ms.values()):.0f} ms"
+    )
     return {
-        "original": image,
         "preprocessed": seen,
         "annotated": annotate(image, result.lines),
         "rows": rows,
         "text": result.text,
-        "json": payload,
-        "download": handle.name,
+        "json": result.model_dump_json(indent=2),
+        "summary": summary,
         "result": result,
     }
 
@@ -119,65 +208,69 @@ def history_messages(history: list[dict[str, Any]] | None) -> list[Any]:
     return out
 
 
-def chat_turn(
-    path: str | None,
-    page_no: float | None,
-    message: str,
-    history: list[dict[str, Any]] | None,
-    *,
-    vlm: VlmOptions | None,
-    region: Region | None,
-    role: str | None,
-    temperature: float,
-    max_new_tokens: int,
-    json_mode: bool,
-    schema: str,
-    io: IoOptions | None = None,
-) -> tuple[list[dict[str, Any]], str]:
-    """One chat turn about the current page; returns the new history and the JSON panel text."""
-    history = list(history or [])
-    message = (message or "").strip()
-    if not message and not json_mode:
-        return history, ""
-    if vlm is None:
-        raise InvalidOptionError(
-            "未配置视觉语言模型 / no vision-language model is configured",
-            "start the server with --vlm transformers --model <dir> / 启动时加 --vlm 参数",
+def checks_markdown(answer: VlmAnswer) -> str:
+    """The answer's number checks and supporting lines, one short line each."""
+    rows = []
+    for check in answer.number_checks:
+        where = "OCR " + ", ".join(f"#{i + 1}" for i in check.lines) if check.lines else "OCR"
+        rows.append(
+            f"- ✓ `{check.value}` — 在识别文字中找到 / found in {where}"
+            if check.found
+            else f"- ⚠ `{check.value}` — 识别文字中没有 / not in the OCR text"
         )
-    from vlocr import service
+    if answer.provenance:
+        rows.append(f"- 依据 / supporting lines: {len(answer.provenance)} (绿框 / green boxes)")
+    if not rows:
+        rows.append("- 答案中没有可核对的数字 / no numbers to check in this answer")
+    return "\n".join(rows)
 
-    image = load_page(path, page_no, io)
-    common: dict[str, Any] = {
-        "vlm": vlm,
-        "region": region,
-        "role": (role or "").strip() or None,
-        "temperature": float(temperature),
-        "max_new_tokens": min(int(max_new_tokens), vlm.max_new_tokens),  # the API's ceiling
-    }
-    shown = message or f"JSON: {schema}"
-    if json_mode:
-        extracted = service.extract(image, schema=schema, **common)
-        json_text = (
-            json.dumps(extracted.data, ensure_ascii=False, indent=2)
-            if extracted.data is not None
-            else ""
+
+def evidence_image(image: np.ndarray, answer: VlmAnswer) -> np.ndarray:
+    """The page with the answer's supporting lines (green) and checked numbers (blue) drawn."""
+    from vlocr.render import annotate_evidence
+
+    boxes = [box for check in answer.number_checks if check.found for box in check.boxes]
+    return annotate_evidence(image, [ln.box for ln in answer.provenance], boxes)
+
+
+def extraction_json(data: dict[str, Any] | None) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) if data is not None else ""
+
+
+def parse_schema(preset: str, custom: str | None) -> str | dict[str, Any]:
+    """A custom JSON Schema when one is typed, else the preset's name."""
+    text = (custom or "").strip()
+    if not text:
+        return preset
+    try:
+        schema = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidOptionError(
+            f"the custom schema is not valid JSON ({exc.msg}, line {exc.lineno})",
+            "paste a JSON Schema object, or clear the box to use the preset",
+        ) from None
+    if not isinstance(schema, dict):
+        raise InvalidOptionError(
+            "the custom schema must be a JSON object", 'e.g. {"type": "object"}'
         )
-        if not extracted.valid and extracted.validation_errors:
-            reply = "JSON 未通过校验 / JSON did not validate: " + "; ".join(
-                extracted.validation_errors[:3]
-            )
-        else:
-            reply = "已提取 JSON / JSON extracted"
-        answer_text = json_text or reply
-        return history + [
-            {"role": "user", "content": shown},
-            {"role": "assistant", "content": answer_text},
-        ], json_text
-    answer = service.chat(image, history_messages(history), message, **common)
-    return history + [
-        {"role": "user", "content": message},
-        {"role": "assistant", "content": answer.text},
-    ], ""
+    return schema
+
+
+def bad_case_rows(cases: list[Any]) -> list[list[Any]]:
+    """Table rows for the bad-case view: newest first, corrections shortened."""
+    rows = []
+    for case in cases:
+        short = " ".join(case.correction.split())
+        rows.append(
+            [
+                case.created_at.replace("T", " ").rstrip("Z"),
+                case.kind,
+                case.source,
+                short[:80] + ("…" if len(short) > 80 else ""),
+                case.id,
+            ]
+        )
+    return rows
 
 
 def friendly(err: VlocrError) -> str:
