@@ -18,7 +18,7 @@ import numpy as np
 from vlocr.config import VlmOptions, get_settings
 from vlocr.errors import InvalidOptionError, VlocrError
 from vlocr.fusion import check_consistency, check_numbers, hints_block, provenance
-from vlocr.results import ChatMessage, ExtractResult, OcrLine, Usage, VlmAnswer
+from vlocr.results import ChatMessage, ExtractResult, OcrLine, Usage, VisualInput, VlmAnswer
 from vlocr.tasks import (
     PROMPT_VERSIONS,
     ask_messages,
@@ -42,6 +42,7 @@ class _Prepared:
     lines: list[OcrLine] | None  # OCR lines in original-page pixels; None when OCR did not run
     hints: str | None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    visual: VisualInput = field(default_factory=VisualInput)
 
 
 def _load_image(image_source: Any) -> tuple[np.ndarray, str, int, int, Any]:
@@ -88,7 +89,33 @@ def _prepare(
         lines=lines,
         hints=hints,
         timings_ms=timings,
+        visual=VisualInput(sent="region", box=reg) if reg else VisualInput(),
     )
+
+
+def _budgeted(opts: VlmOptions, prep: _Prepared) -> VlmOptions:
+    """With OCR hints the text is in the prompt, so the image gets the smaller hints budget."""
+    if prep.hints is None or opts.hints_max_pixels >= opts.max_pixels:
+        return opts
+    return opts.model_copy(update={"max_pixels": max(opts.hints_max_pixels, opts.min_pixels)})
+
+
+def _focus(prep: _Prepared, question: str, focus: str) -> None:
+    """Crop to the rows the question names (``focus`` auto/lines, with hints, without --region)."""
+    from vlocr.service.focus import focus_box, lines_named_by
+
+    if focus not in ("auto", "lines", "page"):
+        raise InvalidOptionError(f"unknown focus '{focus}'", "use auto, lines or page")
+    if focus == "page" or prep.hints is None or prep.region is not None or not prep.lines:
+        return
+    height, width = prep.image.shape[:2]
+    box = focus_box(question, prep.lines, width, height)
+    if box is None:
+        return
+    x, y, w, h = box
+    prep.image = np.ascontiguousarray(prep.image[y : y + h, x : x + w])
+    named = [ln.text for ln in lines_named_by(question, prep.lines)]
+    prep.visual = VisualInput(sent="lines", box=box, lines=named[:10])
 
 
 def _run_ocr(
@@ -120,6 +147,12 @@ def _answer(
     checks = check_numbers(gen.text, prep.lines) if prep.lines is not None else []
     support = provenance(gen.text, prep.lines) if prep.lines else []
     timings = {**prep.timings_ms, **{f"vlm_{k}": v for k, v in gen.timings_ms.items()}, **extra_ms}
+    visual = prep.visual.model_copy(
+        update={
+            "visual_tokens": gen.usage.image_tokens,
+            "budget_tokens": opts.max_pixels // (32 * 32),
+        }
+    )
     return VlmAnswer(
         task=task,
         text=gen.text,
@@ -136,6 +169,8 @@ def _answer(
         timings_ms={k: round(v, 2) for k, v in timings.items()},
         source=prep.source,
         region=prep.region,
+        visual_input=visual,
+        engine=dict(gen.info),
     )
 
 
@@ -176,8 +211,13 @@ def ask(
     temperature: float | None = None,
     top_p: float | None = None,
     max_new_tokens: int | None = None,
+    focus: str = "auto",
 ) -> VlmAnswer:
-    """Answer one question about an image."""
+    """Answer one question about an image.
+
+    With OCR hints the image gets the smaller ``hints_max_pixels`` budget, and ``focus`` auto
+    sends only the rows the question names (``visual_input`` in the answer says what was sent).
+    """
     opts = _options(vlm)
     lng = resolve_lang(lang, question)
     if not question or not question.strip():
@@ -192,6 +232,8 @@ def ask(
         ocr_engine=ocr_engine,
         lang=lng,
     )
+    _focus(prep, question, focus)
+    opts = _budgeted(opts, prep)
     messages = ask_messages(question, lang=lng, role=role, hints=prep.hints)
     gen, ms = _generate(
         opts,
@@ -230,6 +272,7 @@ def transcribe(
         ocr_engine=ocr_engine,
         lang=lng,
     )
+    opts = _budgeted(opts, prep)
     messages = transcribe_messages(structured=structured, lang=lng, role=role, hints=prep.hints)
     gen, ms = _generate(
         opts,
@@ -270,6 +313,7 @@ def chat(
         ocr_engine=ocr_engine,
         lang=lng,
     )
+    opts = _budgeted(opts, prep)
     messages = chat_messages(history, message, lang=lng, role=role, hints=prep.hints)
     gen, ms = _generate(
         opts,
@@ -310,6 +354,7 @@ def extract(
         ocr_engine=ocr_engine,
         lang=lng,
     )
+    opts = _budgeted(opts, prep)
     messages = extract_messages(schema_dict, name, lang=lng, role=role, hints=prep.hints)
     engine = get_engine(opts)
     total_ms = 0.0
@@ -341,6 +386,7 @@ def extract(
         finish_reason=last.finish_reason,
         loop_cut=last.loop_cut,
         timings_ms=last.timings_ms,
+        info=last.info,
     )
     answer = _answer("extract", combined, opts, prep, prep.hints is not None, {"vlm": total_ms})
     return ExtractResult(

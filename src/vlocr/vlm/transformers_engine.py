@@ -26,11 +26,19 @@ from typing import Any
 import numpy as np
 
 from vlocr.config import VlmOptions
-from vlocr.errors import EngineTimeoutError, EngineUnavailableError, VlocrError
+from vlocr.errors import (
+    EngineTimeoutError,
+    EngineUnavailableError,
+    InvalidOptionError,
+    VlocrError,
+)
 from vlocr.results import Usage
 from vlocr.vlm.base import Generation, check_images
 from vlocr.vlm.chat_template import QWEN_CHAT_TEMPLATE
+from vlocr.vlm.dtypes import DtypeChoice, choose_dtype
 from vlocr.vlm.loop import detect_loop, make_loop_stopping_criteria
+from vlocr.vlm.prefix_cache import PrefixCache, image_key
+from vlocr.vlm.streaming import TokenStreamer, VisionTimer
 
 IMAGE_PAD = "<|image_pad|>"
 MIN_TRANSFORMERS = (4, 57)  # first release with Qwen3-VL
@@ -44,9 +52,11 @@ class _Bundle:
     image_processor: Any
     chat_template: str
     device: str
-    dtype: str
+    dtype: DtypeChoice
     lock: threading.Lock
     load_ms: float
+    compute_dtype: Any = None  # the torch dtype pixel values are cast to
+    prefix: PrefixCache | None = None  # the last conversation's KV cache (chat follow-ups)
 
 
 _BUNDLES: dict[tuple[str, str, str], _Bundle] = {}
@@ -85,15 +95,12 @@ def resolve_device(device: str, torch: Any) -> str:
     return device
 
 
-def resolve_dtype(dtype: str, device: str) -> str:
-    """float32 on CPU (bf16 matmuls are slow there and hurt OCR), bfloat16 on GPU, unless told."""
-    if dtype in ("", "auto"):
-        return "float32" if device == "cpu" else "bfloat16"
-    if dtype not in ("float32", "bfloat16", "float16"):
-        raise EngineUnavailableError(
-            f"unknown dtype '{dtype}'", "use auto, float32, bfloat16 or float16"
-        )
-    return dtype
+def resolve_dtype(dtype: str, device: str, flags: set[str] | None = None) -> DtypeChoice:
+    """``auto``: bfloat16 on a GPU or a CPU with native bfloat16, else float32 (see vlm.dtypes)."""
+    try:
+        return choose_dtype(dtype, device, flags)
+    except InvalidOptionError as err:
+        raise EngineUnavailableError(err.message, err.hint) from None
 
 
 def _check_cache_dir(cache_dir: str | None) -> None:
@@ -193,7 +200,7 @@ def load_bundle(options: VlmOptions) -> _Bundle:
     torch, _ = _import_stack()
     device = resolve_device(options.device, torch)
     dtype = resolve_dtype(options.dtype, device)
-    key = (options.model, device, dtype)
+    key = (options.model, device, dtype.dtype)
     with _BUNDLES_LOCK:
         if key in _BUNDLES:
             return _BUNDLES[key]
@@ -205,7 +212,7 @@ def load_bundle(options: VlmOptions) -> _Bundle:
         return bundle
 
 
-def _load(options: VlmOptions, torch: Any, device: str, dtype: str) -> _Bundle:
+def _load(options: VlmOptions, torch: Any, device: str, dtype: DtypeChoice) -> _Bundle:
     from transformers import AutoImageProcessor, AutoModelForImageTextToText, AutoTokenizer
 
     common: dict[str, Any] = {"cache_dir": options.cache_dir} if options.cache_dir else {}
@@ -229,7 +236,7 @@ def _load(options: VlmOptions, torch: Any, device: str, dtype: str) -> _Bundle:
             f"'{options.model}' has no {IMAGE_PAD} token: it is not a Qwen-VL model",
             "pass a Qwen3-VL model id or directory",
         )
-    kwargs: dict[str, Any] = dict(common, dtype=getattr(torch, dtype))
+    kwargs: dict[str, Any] = dict(common, dtype=getattr(torch, dtype.load_dtype))
     if device.startswith("cuda"):
         kwargs["device_map"] = "auto" if device == "cuda" else {"": device}
         if options.max_memory:
@@ -244,6 +251,11 @@ def _load(options: VlmOptions, torch: Any, device: str, dtype: str) -> _Bundle:
             "try --device cpu, a smaller model, or --dtype bfloat16",
         ) from None
     model.eval()
+    compute_dtype = model.dtype
+    if dtype.dtype == "int8":
+        from vlocr.vlm.quantize import quantize_int8
+
+        compute_dtype = quantize_int8(model)
     return _Bundle(
         model=model,
         tokenizer=tokenizer,
@@ -253,6 +265,8 @@ def _load(options: VlmOptions, torch: Any, device: str, dtype: str) -> _Bundle:
         dtype=dtype,
         lock=threading.Lock(),
         load_ms=0.0,
+        compute_dtype=compute_dtype,
+        prefix=PrefixCache(),
     )
 
 
@@ -318,7 +332,7 @@ class TransformersEngine:
         device = b.model.device
         inputs = {k: v.to(device) if hasattr(v, "to") else v for k, v in inputs.items()}
         if "pixel_values" in inputs:
-            inputs["pixel_values"] = inputs["pixel_values"].to(b.model.dtype)
+            inputs["pixel_values"] = inputs["pixel_values"].to(b.compute_dtype)
         return inputs, prompt, counts
 
     def _gen_kwargs(
@@ -348,6 +362,72 @@ class TransformersEngine:
 
     # ---- generation ------------------------------------------------------------------------
 
+    def _run(
+        self, inputs: dict[str, Any], kwargs: dict[str, Any], streamer: TokenStreamer
+    ) -> tuple[Any, dict[str, Any], dict[str, float]]:
+        """``model.generate`` with the last conversation's KV cache and prompt-lookup drafts.
+
+        Returns the output ids, notes (dtype, reused prefix, draft size) and stage timings.
+        Call it under the bundle lock.
+        """
+        from transformers import DynamicCache
+
+        b = self.bundle
+        model = b.model
+        ids = [int(t) for t in inputs["input_ids"][0].tolist()]
+        pad_id = b.tokenizer.convert_tokens_to_ids(IMAGE_PAD)
+        last_image = max((i for i, t in enumerate(ids) if t == pad_id), default=-1)
+        key = image_key(inputs)
+        call = dict(inputs)
+        reused = 0
+        inner = getattr(model, "model", None)
+        taken = (
+            b.prefix.take(ids, key, last_image)
+            if b.prefix is not None and self.options.reuse_prefix and hasattr(inner, "rope_deltas")
+            else None
+        )
+        if taken is not None:
+            cache, deltas, reused = taken
+            inner.rope_deltas = deltas  # type: ignore[union-attr]
+            call.pop("pixel_values", None)  # the image is already in the cache
+            call.pop("image_grid_thw", None)
+        else:
+            cache = DynamicCache(config=model.config)
+        draft = int(self.options.prompt_lookup_tokens)
+        # transformers' assisted decoding re-feeds the whole prompt on its first step, so it cannot
+        # start from a filled cache: a follow-up that reuses the prefix decodes without drafts.
+        if draft > 0 and not kwargs.get("do_sample") and not reused:
+            kwargs = dict(kwargs, prompt_lookup_num_tokens=draft)
+        else:
+            draft = 0
+        timer = VisionTimer(getattr(inner, "visual", None))
+        start = time.perf_counter()
+        streamer.started = start
+        try:
+            out = model.generate(**call, **kwargs, cache=cache, streamer=streamer)
+        finally:
+            timer.close()
+        total_ms = (time.perf_counter() - start) * 1000
+        if b.prefix is not None and self.options.reuse_prefix:
+            b.prefix.keep(
+                [int(t) for t in out[0].tolist()], key, cache, getattr(inner, "rope_deltas", None)
+            )
+        timings = {"vision": timer.ms, "generate": total_ms}
+        ttft = streamer.ttft_ms()
+        new_tokens = int(out.shape[1]) - len(ids)
+        if ttft is not None:
+            timings["first_token"] = ttft
+            timings["prefill"] = max(ttft - timer.ms, 0.0)
+            if new_tokens > 1:
+                timings["decode_per_token"] = (total_ms - ttft) / (new_tokens - 1)
+        notes = {
+            "dtype": b.dtype.dtype,
+            "dtype_reason": b.dtype.reason,
+            "prefix_reused_tokens": reused,
+            "prompt_lookup_tokens": draft,
+        }
+        return out, notes, timings
+
     def generate(
         self,
         messages: list[dict[str, Any]],
@@ -374,16 +454,16 @@ class TransformersEngine:
         )
         if criteria is not None:
             kwargs["stopping_criteria"] = StoppingCriteriaList([criteria])
-        start = time.perf_counter()
+        streamer = TokenStreamer(self.bundle.tokenizer)
         with self.bundle.lock, torch.inference_mode():
             try:
-                out = self.bundle.model.generate(**inputs, **kwargs)
+                out, notes, run_ms = self._run(inputs, kwargs, streamer)
             except RuntimeError as err:
                 raise EngineUnavailableError(
                     f"generation failed: {str(err).splitlines()[0][:200]}",
                     "try a smaller --max-new-tokens or image, or --device cpu",
                 ) from None
-        timings["generate"] = (time.perf_counter() - start) * 1000
+        timings.update(run_ms)
         new_ids = out[0, prompt_len:]
         text = self.bundle.tokenizer.decode(new_ids, skip_special_tokens=True)
         eos = set(kwargs["eos_token_id"])
@@ -404,6 +484,7 @@ class TransformersEngine:
             loop_cut=loop_cut,
             timings_ms=timings,
             prompt=prompt,
+            info=notes,
         )
 
     def stream(
@@ -416,8 +497,8 @@ class TransformersEngine:
         top_p: float | None = None,
         stop_on_loop: bool = True,
     ) -> Iterator[str]:
-        """Yield text pieces as they are generated (TextIteratorStreamer fed by a worker thread)."""
-        from transformers import StoppingCriteriaList, TextIteratorStreamer
+        """Yield text as soon as each token is decoded (a worker thread runs ``generate``)."""
+        from transformers import StoppingCriteriaList
 
         inputs, _prompt, _counts = self.encode(messages, images)
         prompt_len = int(inputs["input_ids"].shape[1])
@@ -426,12 +507,8 @@ class TransformersEngine:
             kwargs["stopping_criteria"] = StoppingCriteriaList(
                 [make_loop_stopping_criteria(self.bundle.tokenizer, prompt_len)]
             )
-        streamer = TextIteratorStreamer(
-            self.bundle.tokenizer,
-            skip_prompt=True,
-            skip_special_tokens=True,
-            timeout=self.options.timeout_s,
-        )
+        pieces: queue.Queue[str | None] = queue.Queue()
+        streamer = TokenStreamer(self.bundle.tokenizer, on_text=pieces.put)
         errors: list[BaseException] = []
 
         def work() -> None:
@@ -439,22 +516,25 @@ class TransformersEngine:
 
             try:
                 with self.bundle.lock, torch.inference_mode():
-                    self.bundle.model.generate(**inputs, **kwargs, streamer=streamer)
+                    self._run(inputs, kwargs, streamer)
             except BaseException as err:  # surfaced to the consumer below
                 errors.append(err)
-                streamer.end()
+            finally:
+                pieces.put(None)
 
         thread = threading.Thread(target=work, name="vlocr-vlm-stream", daemon=True)
         thread.start()
-        try:
-            for piece in streamer:
-                if piece:
-                    yield piece
-        except queue.Empty:
-            raise EngineTimeoutError(
-                f"no token for {self.options.timeout_s:.0f} s while streaming",
-                "raise --timeout or use a smaller image",
-            ) from None
+        while True:
+            try:
+                piece = pieces.get(timeout=self.options.timeout_s)
+            except queue.Empty:
+                raise EngineTimeoutError(
+                    f"no token for {self.options.timeout_s:.0f} s while streaming",
+                    "raise --timeout or use a smaller image",
+                ) from None
+            if piece is None:
+                break
+            yield piece
         thread.join(timeout=1.0)
         if errors:
             err = errors[0]
