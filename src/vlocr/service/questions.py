@@ -8,7 +8,7 @@ works), calls the engine, and attaches the fusion checks to the answer.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -183,8 +183,12 @@ def _generate(
     top_p: float | None,
     max_new_tokens: int | None,
     json_schema: dict[str, Any] | None = None,
+    on_text: Callable[[str], None] | None = None,
 ) -> tuple[Generation, float]:
     engine = get_engine(opts)
+    extra: dict[str, Any] = {}
+    if on_text is not None and engine.name == "transformers":
+        extra["on_text"] = on_text  # the local engine hands each token's text on as it exists
     start = time.perf_counter()
     gen = engine.generate(
         messages,
@@ -193,6 +197,7 @@ def _generate(
         temperature=temperature,
         top_p=top_p,
         json_schema=json_schema,
+        **extra,
     )
     return gen, (time.perf_counter() - start) * 1000
 
@@ -212,6 +217,7 @@ def ask(
     top_p: float | None = None,
     max_new_tokens: int | None = None,
     focus: str = "auto",
+    on_text: Callable[[str], None] | None = None,
 ) -> VlmAnswer:
     """Answer one question about an image.
 
@@ -242,6 +248,7 @@ def ask(
         temperature=temperature,
         top_p=top_p,
         max_new_tokens=max_new_tokens,
+        on_text=on_text,
     )
     return _answer("ask", gen, opts, prep, prep.hints is not None, {"vlm": ms})
 
@@ -300,6 +307,7 @@ def chat(
     temperature: float | None = None,
     top_p: float | None = None,
     max_new_tokens: int | None = None,
+    on_text: Callable[[str], None] | None = None,
 ) -> VlmAnswer:
     """One more turn of a conversation about an image; ``history`` holds the earlier turns."""
     opts = _options(vlm)
@@ -322,6 +330,7 @@ def chat(
         temperature=temperature,
         top_p=top_p,
         max_new_tokens=max_new_tokens,
+        on_text=on_text,
     )
     return _answer("chat", gen, opts, prep, prep.hints is not None, {"vlm": ms})
 

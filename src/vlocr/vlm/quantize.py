@@ -45,6 +45,9 @@ def quantize_int8(model: Any) -> Any:
         for bname, buf in list(module.named_buffers(recurse=False)):
             if buf.is_floating_point() and buf.dtype != torch.float32:
                 setattr(module, bname, buf.float())
+    # The loaded bfloat16 tensors may be views of the memory-mapped checkpoint; a private copy of
+    # the embedding lets that mapping (the whole file) go once loading is over.
+    embed.weight = nn.Parameter(embed.weight.detach().clone(), requires_grad=False)
     embed.register_forward_hook(lambda _m, _i, out: out.float())
     return torch.float32
 

@@ -18,7 +18,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from vlocr.vlm.prefix_cache import PrefixCache, image_key
 from vlocr.vlm.streaming import TokenStreamer, VisionTimer
 
 IMAGE_PAD = "<|image_pad|>"
+VISION_TOKENS = ("<|image_pad|>", "<|video_pad|>", "<|vision_start|>", "<|vision_end|>")
 MIN_TRANSFORMERS = (4, 57)  # first release with Qwen3-VL
 INSTALL_HINT = "install the VLM extra: pip install 'vlocr[vlm]'"
 
@@ -357,6 +358,12 @@ class TransformersEngine:
             if isinstance(i, int) and i >= 0
         ]
         kwargs["eos_token_id"] = eos
+        # An answer never holds vision tokens; forbidding them also keeps prompt-lookup drafts
+        # (copied from the prompt) from proposing image slots that have no pixels behind them.
+        vision = [tok.convert_tokens_to_ids(t) for t in VISION_TOKENS]
+        kwargs["suppress_tokens"] = [
+            i for i in vision if isinstance(i, int) and i >= 0 and i != tok.unk_token_id
+        ]
         kwargs["pad_token_id"] = tok.pad_token_id if tok.pad_token_id is not None else eos[0]
         return kwargs
 
@@ -438,8 +445,12 @@ class TransformersEngine:
         top_p: float | None = None,
         json_schema: dict[str, Any] | None = None,
         stop_on_loop: bool = True,
+        on_text: Callable[[str], None] | None = None,
     ) -> Generation:
-        """Generate one reply. ``json_schema`` is not enforced locally; the task layer validates."""
+        """Generate one reply. ``json_schema`` is not enforced locally; the task layer validates.
+
+        ``on_text`` receives each new piece of text as soon as its token is decoded.
+        """
         import torch
         from transformers import StoppingCriteriaList
 
@@ -454,7 +465,7 @@ class TransformersEngine:
         )
         if criteria is not None:
             kwargs["stopping_criteria"] = StoppingCriteriaList([criteria])
-        streamer = TokenStreamer(self.bundle.tokenizer)
+        streamer = TokenStreamer(self.bundle.tokenizer, on_text=on_text)
         with self.bundle.lock, torch.inference_mode():
             try:
                 out, notes, run_ms = self._run(inputs, kwargs, streamer)
