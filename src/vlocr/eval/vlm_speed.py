@@ -18,6 +18,7 @@ Run: ``python -m vlocr.eval.vlm_speed --out DIR`` (or ``vlocr bench --vlm-speed`
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -97,8 +98,12 @@ def _answer_row(answer: Any) -> dict[str, Any]:
 # ---- the worker: one process per (model, dtype) -------------------------------------------------
 
 
-def run_worker(spec: dict[str, Any]) -> dict[str, Any]:
-    """Load the model once, then run the cells; every time is measured in this process."""
+def run_worker(spec: dict[str, Any], save: Any = None) -> dict[str, Any]:
+    """Load the model once, then run the cells; every time is measured in this process.
+
+    ``save(result)`` is called after every step, so a run cut by its time limit keeps its rows.
+    """
+    save = save or (lambda _result: None)
     import numpy as np
     from PIL import Image
 
@@ -123,8 +128,10 @@ def run_worker(spec: dict[str, Any]) -> dict[str, Any]:
         "cells": [],
     }
     image = np.asarray(Image.open(spec["image"]).convert("RGB"))
+    save(out)
     if spec.get("default"):
-        out["default"] = _default_rows(spec, base, n)
+        out["default"] = {}
+        _default_rows(spec, base, n, out["default"], lambda: save(out))
     for cell in spec["cells"]:
         opts = base.model_copy(
             update={
@@ -142,6 +149,8 @@ def run_worker(spec: dict[str, Any]) -> dict[str, Any]:
         row = _cell_row(gen, gen.timings_ms.get("encode", 0.0))
         row.update(budget=cell["budget"], hints=bool(cell["hints"]), total_ms=round(total, 1))
         out["cells"].append(row)
+        out["peak_rss_mb"] = round(_rss_mb())
+        save(out)
         _progress(
             f"{spec['size']} {out['dtype']} budget {cell['budget']} hints {cell['hints']}: {row}"
         )
@@ -149,26 +158,27 @@ def run_worker(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _default_rows(spec: dict[str, Any], base: Any, n: int) -> dict[str, Any]:
-    """The shipped defaults through the service: ask with hints, then a two-turn chat."""
+def _default_rows(spec: dict[str, Any], base: Any, n: int, rows: dict[str, Any], save: Any) -> None:
+    """The shipped defaults through the service: a two-turn chat, then ask with hints."""
     from vlocr.results import ChatMessage
     from vlocr.service.questions import ask, chat
 
     image = spec["image"]
-    rows: dict[str, Any] = {}
-    answer = ask(image, spec["question"], vlm=base, ocr_hints=True, max_new_tokens=n)
-    rows["ask"] = _answer_row(answer)
-    _progress(f"default ask: {rows['ask']}")
     first = chat(image, [], spec["question"], vlm=base, ocr_hints=True, max_new_tokens=n)
     rows["chat_turn1"] = _answer_row(first)
+    save()
     history = [
         ChatMessage(role="user", content=spec["question"]),
         ChatMessage(role="assistant", content=first.text),
     ]
     second = chat(image, history, spec["follow_up"], vlm=base, ocr_hints=True, max_new_tokens=n)
     rows["chat_turn2"] = _answer_row(second)
+    save()
     _progress(f"default chat: {rows['chat_turn1']} / {rows['chat_turn2']}")
-    return rows
+    answer = ask(image, spec["question"], vlm=base, ocr_hints=True, max_new_tokens=n)
+    rows["ask"] = _answer_row(answer)
+    save()
+    _progress(f"default ask: {rows['ask']}")
 
 
 def _progress(text: str) -> None:
@@ -218,18 +228,20 @@ def _spawn(spec: dict[str, Any], workdir: Path, timeout_s: float) -> dict[str, A
     try:
         proc = subprocess.run(cmd, timeout=timeout_s, check=False, env=os.environ.copy())
     except subprocess.TimeoutExpired:
-        return {
-            "size": spec["size"],
-            "dtype": spec["dtype"],
-            "error": f"timed out after {timeout_s:.0f} s",
-        }
+        return _partial(spec, out_path, f"timed out after {timeout_s:.0f} s")
     if proc.returncode != 0 or not out_path.is_file():
-        return {
-            "size": spec["size"],
-            "dtype": spec["dtype"],
-            "error": f"worker exit {proc.returncode}",
-        }
+        return _partial(spec, out_path, f"worker exit {proc.returncode}")
     return dict(json.loads(out_path.read_text()))
+
+
+def _partial(spec: dict[str, Any], out_path: Path, error: str) -> dict[str, Any]:
+    """What a worker saved before it was stopped, marked with why it stopped."""
+    row: dict[str, Any] = {"size": spec["size"], "dtype": spec["dtype"], "cells": []}
+    if out_path.is_file():
+        with contextlib.suppress(ValueError):
+            row.update(json.loads(out_path.read_text()))
+    row["error"] = error
+    return row
 
 
 def machine_info() -> dict[str, Any]:
@@ -351,7 +363,7 @@ def _tokens_per_char(path: Path, text: str) -> dict[str, Any]:
 
 def checks(report: dict[str, Any]) -> dict[str, Any]:
     """The issue's acceptance numbers, computed from this run's rows (None when not measured)."""
-    procs = [p for p in report["processes"] if "error" not in p]
+    procs = [p for p in report["processes"] if "ready_s" in p]  # partial rows count too
     first = procs[0]["size"] if procs else None
     default = next((p for p in procs if p.get("default")), None)
     f32 = next((p for p in procs if p["size"] == first and p["dtype"] == "float32"), None)
@@ -362,19 +374,18 @@ def checks(report: dict[str, Any]) -> dict[str, Any]:
         )
     out: dict[str, Any] = {}
     if default:
-        ask = default["default"]["ask"]
-        t1 = default["default"]["chat_turn1"]["first_token_ms"]
-        t2 = default["default"]["chat_turn2"]["first_token_ms"]
+        rows = default["default"]
+        ask = rows.get("ask", {}).get("first_token_ms")
+        t1 = rows.get("chat_turn1", {}).get("first_token_ms")
+        t2 = rows.get("chat_turn2", {}).get("first_token_ms")
         out["default_dtype"] = default["dtype"]
-        out["default_peak_rss_mb"] = default["peak_rss_mb"]
+        out["default_peak_rss_mb"] = default.get("peak_rss_mb", default.get("rss_after_load_mb"))
         out["default_ready_s"] = default["ready_s"]
-        out["default_ask_first_token_ms"] = ask["first_token_ms"]
+        out["default_ask_first_token_ms"] = ask
         out["chat_turn2_over_turn1"] = round(t2 / t1, 3) if t1 and t2 else None
-        if f32_1280 and ask["first_token_ms"]:
+        if f32_1280 and ask:
             out["float32_1280_first_token_ms"] = f32_1280["first_token_ms"]
-            out["speedup_vs_float32_1280"] = round(
-                f32_1280["first_token_ms"] / ask["first_token_ms"], 2
-            )
+            out["speedup_vs_float32_1280"] = round(f32_1280["first_token_ms"] / ask, 2)
     return out
 
 
@@ -399,12 +410,11 @@ def markdown(report: dict[str, Any]) -> str:
         "| --- | --- | ---: | ---: | ---: |",
     ]
     for p in report["processes"]:
-        if "error" in p:
-            lines.append(f"| {p['size']} | {p['dtype']} | {p.get('weights_gb')} | {p['error']} | |")
-            continue
+        peak = p.get("peak_rss_mb", p.get("rss_after_load_mb"))
         lines.append(
-            f"| {p['size']} | {p['dtype']} | {p['weights_gb']} | {p['ready_s']} | "
-            f"{p['peak_rss_mb'] / 1024:.1f} |"
+            f"| {p['size']} | {p['dtype']} | {p.get('weights_gb')} | {p.get('ready_s', '-')} | "
+            f"{'-' if peak is None else f'{peak / 1024:.1f}'} |"
+            + (f" stopped: {p['error']}" if "error" in p else "")
         )
     lines += [
         "",
@@ -421,11 +431,12 @@ def markdown(report: dict[str, Any]) -> str:
                 f"{c['decode_tok_s'] or '-'} | {c['peak_rss_mb'] / 1024:.1f} |"
             )
     for p in report["processes"]:
-        if "default" not in p:
+        if not p.get("default"):
             continue
         lines += [
             "",
-            f"Shipped defaults ({p['size']}, dtype auto -> {p['dtype']}), through the service:",
+            f"Shipped defaults through the service ({p['size']}, dtype {p['dtype']}: "
+            f"{p.get('dtype_reason', '')}):",
             "",
             "| call | sent | visual tokens | prompt tokens | reused prefix | OCR | preprocess | "
             "vision | prefill | first token | decode tok/s |",
@@ -443,6 +454,39 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def matmul_probe(rounds: int = 5) -> dict[str, Any]:
+    """One Qwen3-VL-2B MLP projection (2048 -> 6144) per dtype, interleaved: why ``auto`` picks
+    what it picks on this CPU. Medians in ms for one token (decode) and 256 tokens (prefill)."""
+    import torch
+    from torch import nn
+
+    from vlocr.vlm.quantize import quantize_int8
+
+    torch.manual_seed(0)
+    layers: dict[str, Any] = {}
+    for name in ("float32", "bfloat16", "int8"):
+        holder = nn.Sequential(nn.Linear(2048, 6144, bias=False)).eval()
+        if name == "bfloat16":
+            holder = holder.to(torch.bfloat16)
+        elif name == "int8":
+            quantize_int8(holder.to(torch.bfloat16))
+        layers[name] = holder
+    out: dict[str, Any] = {}
+    for m in (1, 256):
+        times: dict[str, list[float]] = {k: [] for k in layers}
+        x32 = torch.randn(m, 2048)
+        with torch.inference_mode():
+            for _ in range(rounds):
+                for name, layer in layers.items():
+                    x = x32.to(torch.bfloat16) if name == "bfloat16" else x32
+                    layer(x)
+                    start = time.perf_counter()
+                    layer(x)
+                    times[name].append((time.perf_counter() - start) * 1000)
+        out[f"tokens_{m}"] = {k: round(sorted(v)[len(v) // 2], 2) for k, v in times.items()}
+    return out
+
+
 def _split(text: str) -> tuple[str, ...]:
     return tuple(t.strip() for t in text.split(",") if t.strip())
 
@@ -451,9 +495,14 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["--worker"]:
         spec = json.loads(Path(args[1]).read_text())
-        result = run_worker(spec)
-        result["default_run"] = bool(spec.get("default"))
-        Path(args[2]).write_text(json.dumps(result))
+        target = Path(args[2])
+
+        def save(result: dict[str, Any]) -> None:
+            tmp = target.with_suffix(".tmp")
+            tmp.write_text(json.dumps(result))
+            tmp.replace(target)
+
+        save(run_worker(spec, save))
         return 0
     parser = argparse.ArgumentParser(prog="python -m vlocr.eval.vlm_speed", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("bench-out"))
@@ -475,7 +524,18 @@ def main(argv: list[str] | None = None) -> int:
         "--default-in", default="auto", help="dtype whose process runs the defaults"
     )
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per process")
+    parser.add_argument(
+        "--matmul-only",
+        action="store_true",
+        help="only time one 2048x6144 projection in float32 / bfloat16 / int8 (seconds)",
+    )
     ns = parser.parse_args(args)
+    if ns.matmul_only:
+        probe = {"machine": machine_info(), "matmul_ms": matmul_probe()}
+        ns.out.mkdir(parents=True, exist_ok=True)
+        (ns.out / "matmul.json").write_text(json.dumps(probe, indent=2))
+        print(json.dumps(probe, indent=2))
+        return 0
     dirs = dict(item.split("=", 1) for item in ns.model_dir)
     report = run(
         ns.out,

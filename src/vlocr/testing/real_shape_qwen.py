@@ -80,7 +80,7 @@ def qwen3_vl_config(size: str, token_ids: dict[str, int]) -> Any:
         video_token_id=token_ids["<|video_pad|>"],
         vision_start_token_id=token_ids["<|vision_start|>"],
         vision_end_token_id=token_ids["<|vision_end|>"],
-        tie_word_embeddings=size == "2b",
+        tie_word_embeddings=True,  # both released sizes tie (2.13 B and 4.44 B parameters)
     )
 
 

@@ -27,7 +27,8 @@ def quantize_int8(model: Any) -> Any:
             f"this torch has no dynamic int8 quantisation ({err})",
             "use --dtype float32 or bfloat16",
         ) from None
-    embed = model.get_input_embeddings()
+    getter = getattr(model, "get_input_embeddings", None)
+    embed = getter() if getter is not None else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch.ao's deprecation notices, once per layer
         for parent in list(model.modules()):
@@ -47,8 +48,9 @@ def quantize_int8(model: Any) -> Any:
                 setattr(module, bname, buf.float())
     # The loaded bfloat16 tensors may be views of the memory-mapped checkpoint; a private copy of
     # the embedding lets that mapping (the whole file) go once loading is over.
-    embed.weight = nn.Parameter(embed.weight.detach().clone(), requires_grad=False)
-    embed.register_forward_hook(lambda _m, _i, out: out.float())
+    if embed is not None:
+        embed.weight = nn.Parameter(embed.weight.detach().clone(), requires_grad=False)
+        embed.register_forward_hook(lambda _m, _i, out: out.float())
     return torch.float32
 
 
