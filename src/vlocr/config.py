@@ -70,7 +70,10 @@ class VlmOptions(BaseModel):
         10,
         ge=0,
         le=64,
-        description="Greedy decoding drafts this many tokens copied from the prompt (OCR hints); 0 = off.",
+        description=(
+            "transcribe/extract with OCR hints: greedy decoding drafts this many tokens copied "
+            "from the prompt (same output); 0 = off."
+        ),
     )
     base_url: str = Field(
         "http://127.0.0.1:8001/v1", description="OpenAI-compatible server root (openai backend)."

@@ -12,6 +12,7 @@ from vlocr.eval import vlm_speed
 pytestmark = pytest.mark.slow
 
 
+@pytest.mark.timeout(1800)  # two processes, four OCR runs: minutes on a busy 2-core machine
 def test_benchmark_runs_end_to_end_on_the_tiny_model(tmp_path: Path) -> None:
     from vlocr.testing.tiny_qwen import build_tiny_qwen3_vl
 
@@ -38,9 +39,8 @@ def test_benchmark_runs_end_to_end_on_the_tiny_model(tmp_path: Path) -> None:
     assert rows["ask"]["sent"] == "lines"  # "total" names the TOTAL row of the receipt
     assert rows["chat_turn2"]["prefix_reused_tokens"] >= rows["chat_turn1"]["prompt_tokens"]
     assert rows["chat_turn2"]["vision_ms"] == 0.0
-    assert set(report["checks"]) >= {"chat_turn2_over_turn1", "speedup_vs_float32_1280"} or (
-        "chat_turn2_over_turn1" in report["checks"]
-    )
+    assert report["checks"]["chat_turn2_over_turn1"] is not None
+    assert report["checks"]["default_dtype"] == "float32"
     md = (tmp_path / "out" / "vlm-speed.md").read_text()
     assert "| 2b | float32 | 256 | yes |" in md and "chat_turn2" in md
 

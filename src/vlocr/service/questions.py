@@ -93,11 +93,19 @@ def _prepare(
     )
 
 
-def _budgeted(opts: VlmOptions, prep: _Prepared) -> VlmOptions:
-    """With OCR hints the text is in the prompt, so the image gets the smaller hints budget."""
-    if prep.hints is None or opts.hints_max_pixels >= opts.max_pixels:
-        return opts
-    return opts.model_copy(update={"max_pixels": max(opts.hints_max_pixels, opts.min_pixels)})
+def _budgeted(opts: VlmOptions, prep: _Prepared, *, copies: bool = False) -> VlmOptions:
+    """Per-task engine settings: the smaller image budget when OCR hints carry the text, and
+    prompt-lookup drafts only for tasks whose answer copies the hints (transcribe, extract).
+
+    Drafts cost a verification of every drafted token when they miss, which on a CPU slows a
+    short free-form answer down (measured in docs/vlm-speed.md), so ask and chat go without.
+    """
+    update: dict[str, Any] = {}
+    if prep.hints is not None and opts.hints_max_pixels < opts.max_pixels:
+        update["max_pixels"] = max(opts.hints_max_pixels, opts.min_pixels)
+    if not (copies and prep.hints is not None) and opts.prompt_lookup_tokens:
+        update["prompt_lookup_tokens"] = 0
+    return opts.model_copy(update=update) if update else opts
 
 
 def _focus(prep: _Prepared, question: str, focus: str) -> None:
@@ -279,7 +287,7 @@ def transcribe(
         ocr_engine=ocr_engine,
         lang=lng,
     )
-    opts = _budgeted(opts, prep)
+    opts = _budgeted(opts, prep, copies=True)
     messages = transcribe_messages(structured=structured, lang=lng, role=role, hints=prep.hints)
     gen, ms = _generate(
         opts,
@@ -363,7 +371,7 @@ def extract(
         ocr_engine=ocr_engine,
         lang=lng,
     )
-    opts = _budgeted(opts, prep)
+    opts = _budgeted(opts, prep, copies=True)
     messages = extract_messages(schema_dict, name, lang=lng, role=role, hints=prep.hints)
     engine = get_engine(opts)
     total_ms = 0.0
@@ -489,6 +497,8 @@ def chat_completion(
 ) -> CompletionResult:
     """Run OpenAI-format messages (images as data URLs) through the configured engine."""
     opts = _options(vlm)
+    if opts.prompt_lookup_tokens:  # free-form chat: drafts that miss only cost (see _budgeted)
+        opts = opts.model_copy(update={"prompt_lookup_tokens": 0})
     engine_messages, images = openai_messages_to_engine(messages)
     engine = get_engine(opts)
     if stream:
