@@ -119,7 +119,7 @@ def build_tokenizer(path: Path, vocab_size: int = TOKENIZER_VOCAB) -> dict[str, 
     fast.chat_template = CHAT_TEMPLATE
     fast.model_max_length = 262144
     fast.save_pretrained(str(path))
-    return {t: int(fast.convert_tokens_to_ids(t)) for t in SPECIAL_TOKENS}
+    return {t: int(fast.convert_tokens_to_ids(t)) for t in SPECIAL_TOKENS}  # type: ignore[arg-type]
 
 
 def build_real_shape_qwen3_vl(path: Path, size: str = "2b", dtype: str = "bfloat16") -> Path:
