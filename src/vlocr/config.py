@@ -50,7 +50,11 @@ class VlmOptions(BaseModel):
     )
     device: str = Field("auto", description="auto | cpu | cuda | cuda:N")
     dtype: str = Field(
-        "auto", description="auto (float32 on CPU, bfloat16 on GPU) | float32 | bfloat16 | float16"
+        "auto",
+        description=(
+            "auto (bfloat16 on GPU and on CPUs with native bfloat16, else float32) | float32 | "
+            "bfloat16 | float16 | int8 (CPU: int8 Linear weights, not accuracy-checked)"
+        ),
     )
     cache_dir: str | None = Field(None, description="Writable directory for hub downloads.")
     max_memory: dict[str, str] | None = Field(
@@ -59,6 +63,22 @@ class VlmOptions(BaseModel):
     min_pixels: int = Field(64 * 32 * 32, description="Smallest image area sent to the model.")
     max_pixels: int = Field(
         1280 * 32 * 32, description="Largest image area sent to the model (~1280 visual tokens)."
+    )
+    hints_max_pixels: int = Field(
+        512 * 32 * 32,
+        description="Largest image area when OCR hints carry the text (~512 visual tokens).",
+    )
+    reuse_prefix: bool = Field(
+        True, description="Reuse the last conversation's KV cache for a follow-up (transformers)."
+    )
+    prompt_lookup_tokens: int = Field(
+        10,
+        ge=0,
+        le=64,
+        description=(
+            "transcribe/extract with OCR hints: greedy decoding drafts this many tokens copied "
+            "from the prompt (same output); 0 = off."
+        ),
     )
     base_url: str = Field(
         "http://127.0.0.1:8001/v1", description="OpenAI-compatible server root (openai backend)."

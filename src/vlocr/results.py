@@ -179,6 +179,16 @@ class FieldDisagreement(BaseModel):
     )
 
 
+class VisualInput(BaseModel):
+    """What the model was shown and what it cost: the page, a region, or the rows a question names."""
+
+    sent: str = "page"  # page | region (the caller's --region) | lines (rows the question names)
+    box: tuple[int, int, int, int] | None = None  # x, y, w, h in page pixels; None = whole page
+    lines: list[str] = Field(default_factory=list, description="OCR lines that chose the crop")
+    visual_tokens: int = 0
+    budget_tokens: int = 0
+
+
 class VlmAnswer(BaseModel):
     """The model's reply to one task, with OCR-based checks attached."""
 
@@ -202,6 +212,11 @@ class VlmAnswer(BaseModel):
     disagreements: list[FieldDisagreement] = Field(
         default_factory=list,
         description="Numbers in the answer that differ from the OCR extractor's field asked about",
+    )
+    visual_input: VisualInput | None = None
+    engine: dict[str, Any] = Field(
+        default_factory=dict,
+        description="How the engine ran: dtype and why, KV-cache prefix reused, draft tokens",
     )
 
 

@@ -144,9 +144,20 @@ def bench(
         "--ocr-cache",
         help="Keep OCR results (field section, OCR answerer) here as JSON and reuse them.",
     ),
+    vlm_speed: bool = typer.Option(
+        False,
+        "--vlm-speed",
+        help="Instead: Qwen3-VL-2B/4B at real size (random weights, built in a temp folder) on "
+        "this CPU, load/memory/latency per stage; writes vlm-speed.md/json into --out. "
+        "Takes tens of minutes; `python -m vlocr.eval.vlm_speed --help` picks the cells.",
+    ),
 ) -> None:
     """Measure accuracy (CER, WER, word F1, key fields) and speed of every engine x preset on
     degraded synthetic documents and on your own data, in one run so the ratios hold."""
+    if vlm_speed:
+        from vlocr.eval.vlm_speed import main as vlm_speed_main
+
+        raise typer.Exit(vlm_speed_main(["--out", str(out)]))
     from vlocr.eval.peers import parse_peer
     from vlocr.eval.report import write_report
     from vlocr.eval.runner import ALL_GROUPS, BenchOptions, run_bench

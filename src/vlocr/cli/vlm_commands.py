@@ -63,7 +63,26 @@ _FORMAT = typer.Option(
     help="text: the answer; json: the full result with checks, usage and timings.",
 )
 _DEVICE = typer.Option(None, "--device", help="auto | cpu | cuda | cuda:N (transformers).")
-_DTYPE = typer.Option(None, "--dtype", help="auto | float32 | bfloat16 | float16 (transformers).")
+_DTYPE = typer.Option(
+    None,
+    "--dtype",
+    help=(
+        "auto | float32 | bfloat16 | float16 | int8 (transformers). auto: bfloat16 on GPU and on "
+        "CPUs with native bfloat16 (AVX512-BF16/AMX), else float32. int8: CPU, int8 Linear "
+        "weights, about a third of float32's memory; NOT accuracy-checked."
+    ),
+)
+_STREAM = typer.Option(
+    False,
+    "--stream/--no-stream",
+    help="Print the answer token by token as it is generated (text format, local model).",
+)
+_FOCUS = typer.Option(
+    "auto",
+    "--focus",
+    help="With --ocr-hints: auto/lines sends only the rows the question names (full "
+    "resolution), page sends the whole page. --format json says what was sent.",
+)
 _LANG = typer.Option(None, "--lang", help="Prompt language: en, zh or auto (from the question).")
 _OCR_ENGINE = typer.Option(
     "rapidocr", "--ocr-engine", help="OCR engine for hints and number checks."
@@ -105,11 +124,38 @@ def _check_image(image: Path) -> None:
         raise InputNotFoundError(f"'{image}' does not exist", "check the path", source=str(image))
 
 
-def _print_answer(answer: Any, fmt: Format) -> None:
+def _streamer(stream: bool, fmt: Format) -> Any:
+    """A callback printing each piece at once, or None (json output is printed whole)."""
+    if not stream or fmt is Format.json:
+        return None
+
+    def on_text(piece: str) -> None:
+        sys.stdout.write(piece)
+        sys.stdout.flush()
+
+    return on_text
+
+
+_SAID_DTYPE: set[str] = set()
+
+
+def _say_dtype(answer: Any) -> None:
+    """Say once per process which dtype ``--dtype auto`` chose, and why."""
+    reason = str(answer.engine.get("dtype_reason", ""))
+    if reason.startswith("auto") and reason not in _SAID_DTYPE:
+        _SAID_DTYPE.add(reason)
+        typer.echo(f"vlocr: note: model dtype {answer.engine.get('dtype')} ({reason})", err=True)
+
+
+def _print_answer(answer: Any, fmt: Format, *, streamed: bool = False) -> None:
+    _say_dtype(answer)
     if fmt is Format.json:
         typer.echo(answer.model_dump_json(indent=2))
         return
-    typer.echo(answer.text)
+    if streamed:
+        typer.echo("")  # the text is already out, token by token
+    else:
+        typer.echo(answer.text)
     if answer.loop_cut:
         typer.echo(
             "vlocr: note: the answer was cut where the model started repeating itself", err=True
@@ -155,10 +201,13 @@ def ask_command(
     lang: str = _LANG,
     ocr_engine: str = _OCR_ENGINE,
     check_numbers: bool = _CHECKS,
+    stream: bool = _STREAM,
+    focus: str = _FOCUS,
 ) -> None:
     """Ask Qwen3-VL one question about an image; numbers in the answer are checked against OCR."""
     from vlocr.service.questions import ask
 
+    on_text = _streamer(stream, output_format)
     try:
         _check_image(image)
         answer = ask(
@@ -174,10 +223,12 @@ def ask_command(
             temperature=temperature,
             top_p=top_p,
             max_new_tokens=max_new_tokens,
+            focus=focus,
+            on_text=on_text,
         )
     except VlocrError as err:
         fail(err)
-    _print_answer(answer, output_format)
+    _print_answer(answer, output_format, streamed=on_text is not None)
 
 
 def extract_command(
@@ -285,12 +336,17 @@ def chat_command(
     lang: str = _LANG,
     ocr_engine: str = _OCR_ENGINE,
     check_numbers: bool = _CHECKS,
+    stream: bool = _STREAM,
 ) -> None:
-    """Talk about an image: one question per line on stdin; the conversation is kept. `exit` or EOF quits."""
+    """Talk about an image: one question per line on stdin; the conversation is kept. `exit` or EOF quits.
+
+    Follow-ups reuse the first turn's image encoding and prompt (KV cache) with the local model.
+    """
     from vlocr.results import ChatMessage
     from vlocr.service.questions import chat
 
     options = vlm_options(vlm, model, base_url, api_key, device, dtype)
+    on_text = _streamer(stream, output_format)
     history: list[ChatMessage] = []
     interactive = sys.stdin.isatty()
     try:
@@ -321,10 +377,11 @@ def chat_command(
                     temperature=temperature,
                     top_p=top_p,
                     max_new_tokens=max_new_tokens,
+                    on_text=on_text,
                 )
             except InvalidOptionError as err:
                 fail(err)
-            _print_answer(answer, output_format)
+            _print_answer(answer, output_format, streamed=on_text is not None)
             history += [
                 ChatMessage(role="user", content=message),
                 ChatMessage(role="assistant", content=answer.text),

@@ -8,7 +8,7 @@ works), calls the engine, and attaches the fusion checks to the answer.
 from __future__ import annotations
 
 import time
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ import numpy as np
 from vlocr.config import IoOptions, VlmOptions, get_settings
 from vlocr.errors import InvalidOptionError, VlocrError
 from vlocr.fusion import check_consistency, check_numbers, hints_block, provenance
-from vlocr.results import ChatMessage, ExtractResult, OcrLine, Usage, VlmAnswer
+from vlocr.results import ChatMessage, ExtractResult, OcrLine, Usage, VisualInput, VlmAnswer
 from vlocr.service.vlm_inputs import neutralize_messages, prepare_vlm_image
 from vlocr.tasks import (
     PROMPT_VERSIONS,
@@ -43,6 +43,7 @@ class _Prepared:
     lines: list[OcrLine] | None  # OCR lines in original-page pixels; None when OCR did not run
     hints: str | None
     timings_ms: dict[str, float] = field(default_factory=dict)
+    visual: VisualInput = field(default_factory=VisualInput)
 
 
 def _load_image(
@@ -93,7 +94,41 @@ def _prepare(
         lines=lines,
         hints=hints,
         timings_ms=timings,
+        visual=VisualInput(sent="region", box=reg) if reg else VisualInput(),
     )
+
+
+def _budgeted(opts: VlmOptions, prep: _Prepared, *, copies: bool = False) -> VlmOptions:
+    """Per-task engine settings: the smaller image budget when OCR hints carry the text, and
+    prompt-lookup drafts only for tasks whose answer copies the hints (transcribe, extract).
+
+    Drafts cost a verification of every drafted token when they miss, which on a CPU slows a
+    short free-form answer down (measured in docs/vlm-speed.md), so ask and chat go without.
+    """
+    update: dict[str, Any] = {}
+    if prep.hints is not None and opts.hints_max_pixels < opts.max_pixels:
+        update["max_pixels"] = max(opts.hints_max_pixels, opts.min_pixels)
+    if not (copies and prep.hints is not None) and opts.prompt_lookup_tokens:
+        update["prompt_lookup_tokens"] = 0
+    return opts.model_copy(update=update) if update else opts
+
+
+def _focus(prep: _Prepared, question: str, focus: str) -> None:
+    """Crop to the rows the question names (``focus`` auto/lines, with hints, without --region)."""
+    from vlocr.service.focus import focus_box, lines_named_by
+
+    if focus not in ("auto", "lines", "page"):
+        raise InvalidOptionError(f"unknown focus '{focus}'", "use auto, lines or page")
+    if focus == "page" or prep.hints is None or prep.region is not None or not prep.lines:
+        return
+    height, width = prep.image.shape[:2]
+    box = focus_box(question, prep.lines, width, height)
+    if box is None:
+        return
+    x, y, w, h = box
+    prep.image = np.ascontiguousarray(prep.image[y : y + h, x : x + w])
+    named = [ln.text for ln in lines_named_by(question, prep.lines)]
+    prep.visual = VisualInput(sent="lines", box=box, lines=named[:10])
 
 
 def _run_ocr(
@@ -127,6 +162,12 @@ def _answer(
     checks = check_numbers(gen.text, prep.lines) if prep.lines is not None else []
     support = provenance(gen.text, prep.lines) if prep.lines else []
     timings = {**prep.timings_ms, **{f"vlm_{k}": v for k, v in gen.timings_ms.items()}, **extra_ms}
+    visual = prep.visual.model_copy(
+        update={
+            "visual_tokens": gen.usage.image_tokens,
+            "budget_tokens": opts.max_pixels // (32 * 32),
+        }
+    )
     return VlmAnswer(
         task=task,
         text=gen.text,
@@ -143,6 +184,8 @@ def _answer(
         timings_ms={k: round(v, 2) for k, v in timings.items()},
         source=prep.source,
         region=prep.region,
+        visual_input=visual,
+        engine=dict(gen.info),
     )
 
 
@@ -155,8 +198,12 @@ def _generate(
     top_p: float | None,
     max_new_tokens: int | None,
     json_schema: dict[str, Any] | None = None,
+    on_text: Callable[[str], None] | None = None,
 ) -> tuple[Generation, float]:
     engine = get_engine(opts)
+    extra: dict[str, Any] = {}
+    if on_text is not None and engine.name == "transformers":
+        extra["on_text"] = on_text  # the local engine hands each token's text on as it exists
     start = time.perf_counter()
     gen = engine.generate(
         neutralize_messages(messages),
@@ -165,6 +212,7 @@ def _generate(
         temperature=temperature,
         top_p=top_p,
         json_schema=json_schema,
+        **extra,
     )
     return gen, (time.perf_counter() - start) * 1000
 
@@ -186,9 +234,15 @@ def ask(
     top_p: float | None = None,
     max_new_tokens: int | None = None,
     cross_check: bool = True,
+    focus: str = "auto",
+    on_text: Callable[[str], None] | None = None,
 ) -> VlmAnswer:
     """Answer one question about an image; an answer about a field the OCR extractor reads is
-    compared with it (and, with ``cross_check``, asked again once on a zoomed crop)."""
+    compared with it (and, with ``cross_check``, asked again once on a zoomed crop).
+
+    With OCR hints the image gets the smaller ``hints_max_pixels`` budget, and ``focus`` auto
+    sends only the rows the question names (``visual_input`` in the answer says what was sent).
+    """
     opts = _options(vlm, model)
     lng = resolve_lang(lang, question)
     if not question or not question.strip():
@@ -205,6 +259,9 @@ def ask(
         io_options=io_options,
         vlm_pixels=opts.max_pixels,
     )
+    page_image = prep.image  # the cross-check zooms into page boxes, not the focus crop
+    _focus(prep, question, focus)
+    opts = _budgeted(opts, prep)
     messages = ask_messages(question, lang=lng, role=role, hints=prep.hints)
     gen, ms = _generate(
         opts,
@@ -213,6 +270,7 @@ def ask(
         temperature=temperature,
         top_p=top_p,
         max_new_tokens=max_new_tokens,
+        on_text=on_text,
     )
     answer = _answer("ask", gen, opts, prep, prep.hints is not None, {"vlm": ms})
     if prep.lines:
@@ -222,7 +280,7 @@ def ask(
             answer,
             question,
             prep.lines,
-            prep.image,
+            page_image,
             prep.region,
             _reasker(get_engine(opts), max_new_tokens),
             lng,
@@ -261,6 +319,7 @@ def transcribe(
         io_options=io_options,
         vlm_pixels=opts.max_pixels,
     )
+    opts = _budgeted(opts, prep, copies=True)
     messages = transcribe_messages(structured=structured, lang=lng, role=role, hints=prep.hints)
     gen, ms = _generate(
         opts,
@@ -290,6 +349,7 @@ def chat(
     temperature: float | None = None,
     top_p: float | None = None,
     max_new_tokens: int | None = None,
+    on_text: Callable[[str], None] | None = None,
 ) -> VlmAnswer:
     """One more turn of a conversation about an image; ``history`` holds the earlier turns."""
     opts = _options(vlm, model)
@@ -305,6 +365,7 @@ def chat(
         io_options=io_options,
         vlm_pixels=opts.max_pixels,
     )
+    opts = _budgeted(opts, prep)
     messages = chat_messages(history, message, lang=lng, role=role, hints=prep.hints)
     gen, ms = _generate(
         opts,
@@ -313,6 +374,7 @@ def chat(
         temperature=temperature,
         top_p=top_p,
         max_new_tokens=max_new_tokens,
+        on_text=on_text,
     )
     return _answer("chat", gen, opts, prep, prep.hints is not None, {"vlm": ms})
 
@@ -353,6 +415,7 @@ def extract(
         io_options=io_options,
         vlm_pixels=opts.max_pixels,
     )
+    opts = _budgeted(opts, prep, copies=True)
     messages = extract_messages(schema_dict, name, lang=lng, role=role, hints=prep.hints)
     engine = get_engine(opts)
     total_ms = 0.0
@@ -384,6 +447,7 @@ def extract(
         finish_reason=last.finish_reason,
         loop_cut=last.loop_cut,
         timings_ms=last.timings_ms,
+        info=last.info,
     )
     answer = _answer("extract", combined, opts, prep, prep.hints is not None, {"vlm": total_ms})
     result = ExtractResult(
@@ -555,6 +619,8 @@ def chat_completion(
     ``CompletionResult`` gets its usage and finish reason once its chunks are consumed.
     """
     opts = _options(vlm)
+    if opts.prompt_lookup_tokens:  # free-form chat: drafts that miss only cost (see _budgeted)
+        opts = opts.model_copy(update={"prompt_lookup_tokens": 0})
     engine_messages, images = openai_messages_to_engine(
         messages, io_options, vlm_pixels=opts.max_pixels
     )

@@ -27,6 +27,7 @@ class Generation:
     loop_cut: bool = False
     timings_ms: dict[str, float] = field(default_factory=dict)
     prompt: str = ""  # the rendered prompt (transformers) or a JSON summary (openai), for debugging
+    info: dict[str, Any] = field(default_factory=dict)  # dtype, reused prefix, draft tokens
 
 
 @runtime_checkable

@@ -18,7 +18,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,15 +27,24 @@ import numpy as np
 
 from vlocr import cancel
 from vlocr.config import VlmOptions
-from vlocr.errors import EngineTimeoutError, EngineUnavailableError, VlocrError
+from vlocr.errors import (
+    EngineTimeoutError,
+    EngineUnavailableError,
+    InvalidOptionError,
+    VlocrError,
+)
 from vlocr.extras import TORCH_FIRST
 from vlocr.results import Usage
 from vlocr.vlm.base import Generation, check_images
 from vlocr.vlm.chat_template import QWEN_CHAT_TEMPLATE
+from vlocr.vlm.dtypes import DtypeChoice, choose_dtype
 from vlocr.vlm.loop import detect_loop, make_loop_stopping_criteria
+from vlocr.vlm.prefix_cache import PrefixCache, image_key
 from vlocr.vlm.stopping import make_cancel_stopping_criteria
+from vlocr.vlm.streaming import TokenStreamer, VisionTimer
 
 IMAGE_PAD = "<|image_pad|>"
+VISION_TOKENS = ("<|image_pad|>", "<|video_pad|>", "<|vision_start|>", "<|vision_end|>")
 MIN_TRANSFORMERS = (4, 57)  # first release with Qwen3-VL
 INSTALL_HINT = TORCH_FIRST
 
@@ -47,9 +56,11 @@ class _Bundle:
     image_processor: Any
     chat_template: str
     device: str
-    dtype: str
+    dtype: DtypeChoice
     lock: threading.Lock
     load_ms: float
+    compute_dtype: Any = None  # the torch dtype pixel values are cast to
+    prefix: PrefixCache | None = None  # the last conversation's KV cache (chat follow-ups)
 
 
 _BUNDLES: dict[tuple[str, str, str], _Bundle] = {}
@@ -88,15 +99,12 @@ def resolve_device(device: str, torch: Any) -> str:
     return device
 
 
-def resolve_dtype(dtype: str, device: str) -> str:
-    """float32 on CPU (bf16 matmuls are slow there and hurt OCR), bfloat16 on GPU, unless told."""
-    if dtype in ("", "auto"):
-        return "float32" if device == "cpu" else "bfloat16"
-    if dtype not in ("float32", "bfloat16", "float16"):
-        raise EngineUnavailableError(
-            f"unknown dtype '{dtype}'", "use auto, float32, bfloat16 or float16"
-        )
-    return dtype
+def resolve_dtype(dtype: str, device: str, flags: set[str] | None = None) -> DtypeChoice:
+    """``auto``: bfloat16 on a GPU or a CPU with native bfloat16, else float32 (see vlm.dtypes)."""
+    try:
+        return choose_dtype(dtype, device, flags)
+    except InvalidOptionError as err:
+        raise EngineUnavailableError(err.message, err.hint) from None
 
 
 def _check_cache_dir(cache_dir: str | None) -> None:
@@ -196,7 +204,7 @@ def load_bundle(options: VlmOptions) -> _Bundle:
     torch, _ = _import_stack()
     device = resolve_device(options.device, torch)
     dtype = resolve_dtype(options.dtype, device)
-    key = (options.model, device, dtype)
+    key = (options.model, device, dtype.dtype)
     with _BUNDLES_LOCK:
         if key in _BUNDLES:
             return _BUNDLES[key]
@@ -208,7 +216,7 @@ def load_bundle(options: VlmOptions) -> _Bundle:
         return bundle
 
 
-def _load(options: VlmOptions, torch: Any, device: str, dtype: str) -> _Bundle:
+def _load(options: VlmOptions, torch: Any, device: str, dtype: DtypeChoice) -> _Bundle:
     from transformers import AutoImageProcessor, AutoModelForImageTextToText, AutoTokenizer
 
     common: dict[str, Any] = {"cache_dir": options.cache_dir} if options.cache_dir else {}
@@ -232,7 +240,7 @@ def _load(options: VlmOptions, torch: Any, device: str, dtype: str) -> _Bundle:
             f"'{options.model}' has no {IMAGE_PAD} token: it is not a Qwen-VL model",
             "pass a Qwen3-VL model id or directory",
         )
-    kwargs: dict[str, Any] = dict(common, dtype=getattr(torch, dtype))
+    kwargs: dict[str, Any] = dict(common, dtype=getattr(torch, dtype.load_dtype))
     if device.startswith("cuda"):
         kwargs["device_map"] = "auto" if device == "cuda" else {"": device}
         if options.max_memory:
@@ -247,6 +255,11 @@ def _load(options: VlmOptions, torch: Any, device: str, dtype: str) -> _Bundle:
             "try --device cpu, a smaller model, or --dtype bfloat16",
         ) from None
     model.eval()
+    compute_dtype = model.dtype
+    if dtype.dtype == "int8":
+        from vlocr.vlm.quantize import quantize_int8
+
+        compute_dtype = quantize_int8(model)
     return _Bundle(
         model=model,
         tokenizer=tokenizer,
@@ -256,6 +269,8 @@ def _load(options: VlmOptions, torch: Any, device: str, dtype: str) -> _Bundle:
         dtype=dtype,
         lock=threading.Lock(),
         load_ms=0.0,
+        compute_dtype=compute_dtype,
+        prefix=PrefixCache(),
     )
 
 
@@ -321,7 +336,7 @@ class TransformersEngine:
         device = b.model.device
         inputs = {k: v.to(device) if hasattr(v, "to") else v for k, v in inputs.items()}
         if "pixel_values" in inputs:
-            inputs["pixel_values"] = inputs["pixel_values"].to(b.model.dtype)
+            inputs["pixel_values"] = inputs["pixel_values"].to(b.compute_dtype)
         return inputs, prompt, counts
 
     def _gen_kwargs(
@@ -346,10 +361,96 @@ class TransformersEngine:
             if isinstance(i, int) and i >= 0
         ]
         kwargs["eos_token_id"] = eos
+        # An answer never holds vision tokens; forbidding them also keeps prompt-lookup drafts
+        # (copied from the prompt) from proposing image slots that have no pixels behind them.
+        vision = [tok.convert_tokens_to_ids(t) for t in VISION_TOKENS]
+        kwargs["suppress_tokens"] = [
+            i for i in vision if isinstance(i, int) and i >= 0 and i != tok.unk_token_id
+        ]
         kwargs["pad_token_id"] = tok.pad_token_id if tok.pad_token_id is not None else eos[0]
         return kwargs
 
     # ---- generation ------------------------------------------------------------------------
+
+    def _run(
+        self, inputs: dict[str, Any], kwargs: dict[str, Any], streamer: TokenStreamer
+    ) -> tuple[Any, dict[str, Any], dict[str, float]]:
+        """``model.generate`` with the last conversation's KV cache and prompt-lookup drafts.
+
+        Returns the output ids, notes (dtype, reused prefix, draft size) and stage timings.
+        Call it under the bundle lock.
+        """
+        from transformers import DynamicCache
+
+        b = self.bundle
+        model = b.model
+        ids = [int(t) for t in inputs["input_ids"][0].tolist()]
+        pad_id = b.tokenizer.convert_tokens_to_ids(IMAGE_PAD)
+        last_image = max((i for i, t in enumerate(ids) if t == pad_id), default=-1)
+        key = image_key(inputs)
+        call = dict(inputs)
+        reused = 0
+        inner = getattr(model, "model", None)
+        taken = (
+            b.prefix.take(ids, key, last_image)
+            if b.prefix is not None and self.options.reuse_prefix and hasattr(inner, "rope_deltas")
+            else None
+        )
+        if taken is not None:
+            cache, deltas, reused = taken
+            inner.rope_deltas = deltas  # type: ignore[union-attr]
+            call.pop("pixel_values", None)  # the image is already in the cache
+            call.pop("image_grid_thw", None)
+        else:
+            cache = DynamicCache(config=model.config)
+        draft = int(self.options.prompt_lookup_tokens)
+        # transformers' assisted decoding re-feeds the whole prompt on its first step, so it cannot
+        # start from a filled cache: a follow-up that reuses the prefix decodes without drafts.
+        if draft > 0 and not kwargs.get("do_sample") and not reused:
+            kwargs = dict(kwargs, prompt_lookup_num_tokens=draft)
+        else:
+            draft = 0
+        timer = VisionTimer(getattr(inner, "visual", None))
+        start = time.perf_counter()
+        streamer.started = start
+        try:
+            out = model.generate(**call, **kwargs, cache=cache, streamer=streamer)
+        finally:
+            timer.close()
+        total_ms = (time.perf_counter() - start) * 1000
+        if b.prefix is not None and self.options.reuse_prefix:
+            b.prefix.keep(
+                [int(t) for t in out[0].tolist()], key, cache, getattr(inner, "rope_deltas", None)
+            )
+        timings = {"vision": timer.ms, "generate": total_ms}
+        ttft = streamer.ttft_ms()
+        new_tokens = int(out.shape[1]) - len(ids)
+        if ttft is not None:
+            timings["first_token"] = ttft
+            timings["prefill"] = max(ttft - timer.ms, 0.0)
+            if new_tokens > 1:
+                timings["decode_per_token"] = (total_ms - ttft) / (new_tokens - 1)
+        notes = {
+            "dtype": b.dtype.dtype,
+            "dtype_reason": b.dtype.reason,
+            "prefix_reused_tokens": reused,
+            "prompt_lookup_tokens": draft,
+        }
+        return out, notes, timings
+
+    def _stoppers(
+        self, prompt_len: int, stop_on_loop: bool, stopped: Callable[[], bool]
+    ) -> tuple[Any, Any]:
+        """The loop check (first) and the cancel check: a timeout, a client that left or a
+        shutdown stops generation at the next token, so the worker is free again."""
+        from transformers import StoppingCriteriaList
+
+        criteria = (
+            make_loop_stopping_criteria(self.bundle.tokenizer, prompt_len) if stop_on_loop else None
+        )
+        stoppers = [criteria] if criteria is not None else []
+        stoppers.append(make_cancel_stopping_criteria(stopped))
+        return criteria, StoppingCriteriaList(stoppers)
 
     def generate(
         self,
@@ -361,10 +462,13 @@ class TransformersEngine:
         top_p: float | None = None,
         json_schema: dict[str, Any] | None = None,
         stop_on_loop: bool = True,
+        on_text: Callable[[str], None] | None = None,
     ) -> Generation:
-        """Generate one reply. ``json_schema`` is not enforced locally; the task layer validates."""
+        """Generate one reply. ``json_schema`` is not enforced locally; the task layer validates.
+
+        ``on_text`` receives each new piece of text as soon as its token is decoded.
+        """
         import torch
-        from transformers import StoppingCriteriaList
 
         timings: dict[str, float] = {}
         start = time.perf_counter()
@@ -372,25 +476,21 @@ class TransformersEngine:
         timings["encode"] = (time.perf_counter() - start) * 1000
         prompt_len = int(inputs["input_ids"].shape[1])
         kwargs = self._gen_kwargs(max_new_tokens, temperature, top_p)
-        criteria = (
-            make_loop_stopping_criteria(self.bundle.tokenizer, prompt_len) if stop_on_loop else None
-        )
         token = cancel.current()
-        stoppers = [make_cancel_stopping_criteria(lambda: token is not None and token.cancelled)]
-        kwargs["stopping_criteria"] = StoppingCriteriaList(
-            ([criteria] if criteria is not None else []) + stoppers
+        criteria, kwargs["stopping_criteria"] = self._stoppers(
+            prompt_len, stop_on_loop, lambda: token is not None and token.cancelled
         )
         cancel.check()
-        start = time.perf_counter()
+        streamer = TokenStreamer(self.bundle.tokenizer, on_text=on_text)
         with self.bundle.lock, torch.inference_mode():
             try:
-                out = self.bundle.model.generate(**inputs, **kwargs)
+                out, notes, run_ms = self._run(inputs, kwargs, streamer)
             except RuntimeError as err:
                 raise EngineUnavailableError(
                     f"generation failed: {str(err).splitlines()[0][:200]}",
                     "try a smaller --max-new-tokens or image, or --device cpu",
                 ) from None
-        timings["generate"] = (time.perf_counter() - start) * 1000
+        timings.update(run_ms)
         cancel.check()  # a cancelled request gets its timeout error, not a cut-off answer
         new_ids = out[0, prompt_len:]
         text = self.bundle.tokenizer.decode(new_ids, skip_special_tokens=True)
@@ -412,6 +512,7 @@ class TransformersEngine:
             loop_cut=loop_cut,
             timings_ms=timings,
             prompt=prompt,
+            info=notes,
         )
 
     def stream(
@@ -424,31 +525,20 @@ class TransformersEngine:
         top_p: float | None = None,
         stop_on_loop: bool = True,
     ) -> Generator[str, None, Generation]:
-        """Yield text pieces as they are generated (TextIteratorStreamer fed by a worker thread);
+        """Yield text as soon as each token is decoded (a worker thread runs ``generate``);
         return the whole ``Generation`` (token usage, finish reason) when the stream ends."""
-        from transformers import StoppingCriteriaList, TextIteratorStreamer
-
         inputs, prompt, counts = self.encode(messages, images)
         prompt_len = int(inputs["input_ids"].shape[1])
         kwargs = self._gen_kwargs(max_new_tokens, temperature, top_p)
         token = cancel.current()
         closed = threading.Event()  # set when the consumer stops reading (client gone)
-        criteria = (
-            make_loop_stopping_criteria(self.bundle.tokenizer, prompt_len) if stop_on_loop else None
+        criteria, kwargs["stopping_criteria"] = self._stoppers(
+            prompt_len,
+            stop_on_loop,
+            lambda: closed.is_set() or (token is not None and token.cancelled),
         )
-        stoppers = [criteria] if criteria is not None else []  # the loop check first
-        stoppers.append(
-            make_cancel_stopping_criteria(
-                lambda: closed.is_set() or (token is not None and token.cancelled)
-            )
-        )
-        kwargs["stopping_criteria"] = StoppingCriteriaList(stoppers)
-        streamer = TextIteratorStreamer(
-            self.bundle.tokenizer,
-            skip_prompt=True,
-            skip_special_tokens=True,
-            timeout=self.options.timeout_s,
-        )
+        pieces: queue.Queue[str | None] = queue.Queue()
+        streamer = TokenStreamer(self.bundle.tokenizer, on_text=pieces.put)
         errors: list[BaseException] = []
         outputs: list[Any] = []
 
@@ -457,26 +547,28 @@ class TransformersEngine:
 
             try:
                 with self.bundle.lock, torch.inference_mode():
-                    outputs.append(
-                        self.bundle.model.generate(**inputs, **kwargs, streamer=streamer)
-                    )
+                    outputs.append(self._run(inputs, kwargs, streamer)[0])
             except BaseException as err:  # surfaced to the consumer below
                 errors.append(err)
-                streamer.end()
+            finally:
+                pieces.put(None)
 
         thread = threading.Thread(target=work, name="vlocr-vlm-stream", daemon=True)
         thread.start()
         text = ""
         try:
-            for piece in streamer:
-                if piece:
-                    text += piece
-                    yield piece
-        except queue.Empty:
-            raise EngineTimeoutError(
-                f"no token for {self.options.timeout_s:.0f} s while streaming",
-                "raise --timeout or use a smaller image",
-            ) from None
+            while True:
+                try:
+                    piece = pieces.get(timeout=self.options.timeout_s)
+                except queue.Empty:
+                    raise EngineTimeoutError(
+                        f"no token for {self.options.timeout_s:.0f} s while streaming",
+                        "raise --timeout or use a smaller image",
+                    ) from None
+                if piece is None:
+                    break
+                text += piece
+                yield piece
         finally:
             # Stop generating and wait for it, so the worker (and the in-flight gauge) is free
             # only once the model really is.
@@ -494,7 +586,7 @@ class TransformersEngine:
             eos = set(kwargs["eos_token_id"])
             finish = "stop" if len(new_ids) and int(new_ids[-1]) in eos else "length"
             completion = int(len(new_ids))
-        else:  # the worker did not hand back its output in time: count the text's tokens
+        else:  # no output handed back: count the text's tokens
             completion = len(self.bundle.tokenizer(text, add_special_tokens=False)["input_ids"])
             finish = "length" if completion >= kwargs["max_new_tokens"] else "stop"
         if criteria is not None and criteria.fired:
