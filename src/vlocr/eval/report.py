@@ -558,11 +558,26 @@ def _process_speed_section(speed: dict[str, Any]) -> list[str]:
                 [
                     f"`{name}`",
                     _ms(v["per_receipt_median_ms"]),
+                    _ms(v.get("cpu_per_receipt_median_ms")),
                     _x(r.get("per_receipt_median_ms")),
+                    _x(r.get("cpu_per_receipt_median_ms")),
                     str(v["n"]),
                 ]
             )
-        parts += [_table(["command", "ms per receipt", "ours / this", "repeats"], rows), ""]
+        parts += [
+            _table(
+                [
+                    "command",
+                    "wall ms per receipt",
+                    "CPU ms per receipt",
+                    "ours / this: wall",
+                    "CPU",
+                    "repeats",
+                ],
+                rows,
+            ),
+            "",
+        ]
         if per.get("skipped_peers"):
             parts += [
                 f"Peers reading one image per run (no `{{imgs}}`): {', '.join(per['skipped_peers'])}.",
