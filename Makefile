@@ -56,14 +56,15 @@ bench: install-dev
 bench-quick: install-dev
 	$(BIN)/vlocr bench --quick --out bench-out/quick
 
-## bench-real: every engine and the rapidocrlite peer on the real development scans, one run
-## (docs/benchmarks.md, "Real development scans"). Needs ../shared/dev-data and peer-rapidocrlite.
+## bench-real: every engine and the rapidocrlite peer on the real development scans plus the
+## synthetic layout pages (mixed sizes, multi-column reading order), one run (docs/benchmarks.md,
+## "Real development scans"). Needs ../shared/dev-data and peer-rapidocrlite.
 DEV_DATA        ?= ../shared/dev-data
 PEERS_DIR       ?= /work/peers
 BENCH_LIMIT     ?= 10
 BENCH_REAL_OUT  ?= bench-out/real
 bench-real: install-dev
-	$(BIN)/vlocr bench --data-only --no-progress --presets none \
+	$(BIN)/vlocr bench --docs 0 --layout-docs 1 --no-progress --presets none \
 	  --data $(DEV_DATA)/sroie-train --format sroie \
 	  --data $(DEV_DATA)/funsd-train --format funsd \
 	  --data $(DEV_DATA)/oldbooks --format txt \

@@ -111,5 +111,6 @@ def test_speed_compares_ours_and_the_peer_in_fresh_processes(
     assert warm["k"] == 2 and warm["skipped_peers"] == ["single"]
     assert set(warm["per_command"]) == {"vlocr read --engine rapidocr", "fake (peer)"}
     assert "fake (peer)" in warm["ours_over"]
+    assert warm["per_command"]["fake (peer)"]["cpu_per_receipt_median_ms"] is not None
     report_cfg = Config("fake", command=peer.template)
     assert report_cfg.name == "fake/peer"

@@ -76,8 +76,8 @@ def bench(
     docs: int = typer.Option(
         None,
         "--docs",
-        min=1,
-        help="Synthetic documents per degradation group (default 3; 1 with --quick).",
+        min=0,
+        help="Synthetic documents per degradation group (default 3; 1 with --quick; 0: none, e.g. only the layout pages).",
     ),
     kinds: str = typer.Option(
         None,

@@ -149,7 +149,7 @@ def per_receipt_in_process(
 
     batch_peers = [p for p in peers if p.batch]
     out: dict[str, Any] = {
-        "method": "(wall(1 + K receipts) - wall(1 receipt)) / K, medians over repeats",
+        "method": "(time(1 + K receipts) - time(1 receipt)) / K, wall and CPU, medians over repeats",
         "k": len(receipts) - 1,
         "skipped_peers": [p.name for p in peers if not p.batch],
     }
@@ -165,6 +165,7 @@ def per_receipt_in_process(
             commands[f"{p.name} (peer)"] = p.argv
         names = list(commands)
         marginal: dict[str, list[float]] = {n: [] for n in names}
+        marginal_cpu: dict[str, list[float]] = {n: [] for n in names}
         failures: dict[str, str] = {}
         for r in range(repeats):
             for name in names[r % len(names) :] + names[: r % len(names)]:
@@ -174,8 +175,13 @@ def per_receipt_in_process(
                     failures[name] = (one if one.returncode else many).last_error_line()
                     continue
                 marginal[name].append((many.wall_ms - one.wall_ms) / (len(paths) - 1))
+                marginal_cpu[name].append((many.cpu_ms - one.cpu_ms) / (len(paths) - 1))
     per = {
-        n: {"per_receipt_median_ms": round(median(v), 1), "n": len(v)}
+        n: {
+            "per_receipt_median_ms": round(median(v), 1),
+            "cpu_per_receipt_median_ms": round(median(marginal_cpu[n]), 1),
+            "n": len(v),
+        }
         for n, v in marginal.items()
         if v
     }
@@ -183,7 +189,7 @@ def per_receipt_in_process(
     if failures:
         out["failures"] = failures
     if names and names[0] in per:
-        out.update(_ratios(per, names[0], ("per_receipt_median_ms",)))
+        out.update(_ratios(per, names[0], ("per_receipt_median_ms", "cpu_per_receipt_median_ms")))
     return out
 
 
