@@ -46,7 +46,13 @@ def _rss_mb(pid: int) -> float:
 
 
 def _files(folder: Path) -> set[str]:
-    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+    """Files left in the server's temp folder, except Gradio's own cache (uploads and the images
+    the page shows, content-addressed, purged by age through the page's ``delete_cache``)."""
+    return {
+        str(p.relative_to(folder))
+        for p in folder.rglob("*")
+        if p.is_file() and p.relative_to(folder).parts[0] != "gradio"
+    }
 
 
 def _image() -> bytes:
@@ -69,9 +75,10 @@ def _page(url: str, path: Path) -> str:
 
     try:
         client = Client(f"{url}/ui/", verbose=False)
-        client.predict(
-            handle_file(str(path)), 1, "rapidocr", "none", 0, 0, 0, 0, api_name="/do_recognize"
-        )
+        # The page reads only what was uploaded through it: upload (kept in the session's
+        # server-side state), then recognise page 1 of it.
+        client.predict(handle_file(str(path)), api_name="/upload")
+        client.predict(1, "rapidocr", "none", 0, 0, 0, 0, api_name="/recognize")
         return "ok"
     except Exception as exc:  # noqa: BLE001 - classified below
         text = str(exc)

@@ -9,14 +9,13 @@ import pytest
 
 SCRIPT = Path(__file__).parent.parent / "scripts" / "loadtest.py"
 
-# "no_temp_files_left" is checked by the script too; it waits on the page's own temp-file fix
-# (issue 16.13 first item, the web page's branch): add it here once that has landed.
 CHECKS = (
     "rest_only_200_503",
     "503_has_retry_after",
     "page_only_ok_or_busy",
     "healthz_always_200",
     "memory_back_near_baseline",
+    "no_temp_files_left",
 )
 
 
