@@ -16,7 +16,6 @@ from batch_helpers import ScriptedServer
 from vlocr.batch import TaskSpec, run_job
 from vlocr.config import VlmOptions
 from vlocr.errors import EngineUnavailableError
-from vlocr.vlm.factory import get_engine
 from vlocr.vlm.pool import EndpointPool
 
 ASK = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "Total?"}]}]
@@ -57,7 +56,8 @@ def test_batch_ask_survives_a_server_stopped_mid_run(
     assert b.answered >= 3, "B took part before it stopped"
     assert a.answered + b.answered == len(page_pool)
     assert a.answered > b.answered, "A took over B's share"
-    assert get_engine(vlm).stats()[b.url]["failed"] >= 1, "requests did meet the stopped server"
+    # Whether a request still met B after it stopped depends on timing (its in-flight ones may
+    # finish first); the pool's handling of a dead endpoint is pinned by the timeout test below.
 
 
 def test_429_and_503_are_retried_a_refusal_is_not(vlm_servers: list[ScriptedServer]) -> None:

@@ -133,7 +133,9 @@ def test_batch_engine_vlm_uses_the_vlm_settings(
     proc = run_cli("batch", str(text_png), "-e", "vlm", "-o", str(out), env=env)
     assert proc.returncode == 0, proc.stderr
     record = json.loads((out / "results.jsonl").read_text().splitlines()[0])
-    assert record["text"].endswith("TOTAL 16.50") and record["error"] is None
+    assert record["status"] == "ok" and record["error"] is None
+    assert record["result"]["text"].endswith("TOTAL 16.50")
+    assert record["result"]["engine"].startswith("vlm")
 
 
 def test_annotate_many_pages_writes_each(text_png: Path, tmp_path: Path) -> None:

@@ -57,23 +57,55 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     notice.save(root / "scan.pdf", "PDF", save_all=True, append_images=[notice], resolution=150)
     (root / "scans").mkdir()
     shutil.copy(REPO / "examples" / "screenshot.png", root / "scans" / "shot.png")
+    shutil.copy(REPO / "examples" / "screenshot.png", root / "page.png")
+    _typed_pdf(root / "report.pdf")
+    _korean_sign(root / "sign.jpg")
     return root
 
 
+def _typed_pdf(path: Path) -> None:
+    """A digital PDF: typed text, no picture (read from its text layer)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path), pagesize=(595, 842))
+    canvas.setFont("Helvetica", 14)
+    canvas.drawString(72, 770, "Quarterly report: revenue 1,234.50 EUR")
+    canvas.showPage()
+    canvas.save()
+
+
+def _korean_sign(path: Path) -> None:
+    from PIL import ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 44, index=1)
+    sign = Image.new("RGB", (700, 140), "white")
+    ImageDraw.Draw(sign).text((30, 40), "영수증 합계 12,000원", font=font, fill="black")
+    sign.save(path, quality=95)
+
+
 def test_read_block_runs_as_written(workdir: Path) -> None:
-    (script,) = blocks("bash", "Read text")
-    commands = [ln.split("  #")[0] for ln in script.splitlines() if ln.startswith("vlocr ")]
-    assert len(commands) >= 10
+    scripts = blocks("bash", "Read text")
+    assert len(scripts) == 2  # reading, then outputs for other tools / languages / digital PDFs
+    commands = [
+        ln.split("  #")[0]
+        for script in scripts
+        for ln in script.splitlines()
+        if ln.startswith("vlocr ")
+    ]
+    assert len(commands) >= 17
     for command in commands:
         proc = bash(command, workdir)
         assert proc.returncode == 0, (command, proc.stderr)
         assert "Traceback" not in proc.stderr
         if "--format json" in command:
             assert json.loads(proc.stdout)["pages"]
-        elif not command.startswith("vlocr batch"):
+        elif not command.startswith("vlocr batch") and " -o " not in command:
             assert proc.stdout.strip(), command
     assert (workdir / "boxes.png").exists() and (workdir / "seen.png").exists()
     assert list((workdir / "ocr-out").glob("*.json"))
+    assert (workdir / "searchable.pdf").read_bytes().startswith(b"%PDF-")
+    assert b"ocrx_word" in (workdir / "page.hocr").read_bytes()
+    assert b"<alto" in (workdir / "page.xml").read_bytes()
 
 
 def test_read_python_snippet_runs(workdir: Path) -> None:

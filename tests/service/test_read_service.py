@@ -181,11 +181,16 @@ def test_ask_takes_a_model_name(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_web_page_recognition_keeps_the_pdf_page_number(tmp_path: Path, text_png: Path) -> None:
-    from vlocr.webui.handlers import recognize
+    from vlocr.config import IoOptions
+    from vlocr.webui.handlers import accept_upload, page_image, recognize
 
     page = Image.open(text_png).convert("RGB")
     pdf = tmp_path / "three.pdf"
     page.save(pdf, "PDF", save_all=True, append_images=[page, page], resolution=100)
-    result = recognize(str(pdf), 3, "rapidocr", "none", None)["result"]
-    assert (result.page, result.page_count) == (3, 3)
-    assert json.loads(recognize(str(pdf), 2, "rapidocr", "none", None)["json"])["page"] == 2
+    upload, _first = accept_upload(str(pdf), IoOptions(), upload_root=tmp_path)
+    assert upload.pages == 3  # counted without decoding pages 2 and 3
+    image = page_image(upload, 3, IoOptions(), tmp_path)
+    where = {"page_count": upload.pages, "source": upload.name}
+    result = recognize(image, "rapidocr", "none", None, page=3, **where)["result"]
+    assert (result.page, result.page_count, result.source) == (3, 3, "three.pdf")
+    assert json.loads(recognize(image, "rapidocr", "none", None, page=2, **where)["json"])["page"] == 2

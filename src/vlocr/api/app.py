@@ -7,6 +7,7 @@ import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.responses import RedirectResponse
@@ -109,6 +110,7 @@ def create_app(
     app.state.vlocr = state
     install_error_handlers(app)
     install_offline_docs(app, title="vlocr")
+    _document_request_bodies(app)
 
     limiter = FailureLimiter()
     guard = [Depends(ApiKeyCheck(keys, limiter))]
@@ -181,3 +183,30 @@ def _mount_ui(app: FastAPI, state: AppState, limiter: FailureLimiter) -> None:
         footer_links=["api"],
         css=CSS,
     )
+
+
+def _document_request_bodies(app: FastAPI) -> None:
+    """Routes that read JSON or multipart parse their body themselves; their JSON models are
+    added to the OpenAPI components so the schema's references resolve (/docs, clients)."""
+    from fastapi.openapi.utils import get_openapi
+
+    from vlocr.api.schemas import AskRequest, ExtractRequest, OcrRequest
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for model in (OcrRequest, AskRequest, ExtractRequest):
+                body = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                for name, sub in body.pop("$defs", {}).items():
+                    components.setdefault(name, sub)
+                components[model.__name__] = body
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from fastapi import APIRouter, Request
 
-from vlocr.api.deps import get_state, require_ready, require_vlm, token_cap
+from vlocr.api.deps import get_state, parse_json_body, require_ready, require_vlm, token_cap
 from vlocr.api.images import resolve_image
+from vlocr.api.multipart import (
+    UPLOAD_LABEL,
+    body_doc,
+    content_type,
+    form_model,
+    multipart_schema,
+    read_form,
+    unsupported,
+)
 from vlocr.api.schemas import ERROR_RESPONSES, AskRequest, ExtractRequest
 from vlocr.api.state import AppState
 from vlocr.results import ExtractResult, VlmAnswer
 
 router = APIRouter(tags=["vlm"])
+R = TypeVar("R", AskRequest, ExtractRequest)
+
+
+async def _request(request: Request, model: type[R]) -> tuple[R, bytes | None]:
+    """The request as JSON (image as base64 / data URL) or as a multipart upload (the file's
+    bytes come back too; form fields are the JSON fields as text)."""
+    kind = content_type(request)
+    if kind == "multipart/form-data":
+        data, _name, fields = await read_form(request)
+        return form_model(model, {**fields, "image": UPLOAD_LABEL}), data
+    if kind in ("application/json", ""):
+        return parse_json_body(model, await request.body()), None
+    raise unsupported(kind)
 
 
 def _sampling(body: AskRequest | ExtractRequest, state: object) -> dict[str, object]:
@@ -22,30 +46,47 @@ def _sampling(body: AskRequest | ExtractRequest, state: object) -> dict[str, obj
         "top_p": body.top_p,
         "max_new_tokens": token_cap(state, body.max_new_tokens),  # type: ignore[arg-type]
         "io_options": state.io_options,  # type: ignore[attr-defined]
+        "page": body.page,
     }
 
 
-async def _vlm_state_and_image(image: str, request: Request) -> tuple[AppState, bytes]:
-    """Refuse early (no VLM configured, not ready), then decode the request's image."""
-    state = get_state(request)
-    require_vlm(state)
-    data = await resolve_image(
-        image,
+async def _image(state: AppState, body: AskRequest | ExtractRequest, upload: bytes | None) -> bytes:
+    if upload is not None:
+        return upload
+    return await resolve_image(
+        body.image,
         allowlist=state.settings.server.url_allowlist,
         max_bytes=state.io_options.max_bytes,
         gate=state.gate,
     )
-    return state, data
+
+
+async def _vlm_state_and_image(
+    body: AskRequest | ExtractRequest, upload: bytes | None, request: Request
+) -> tuple[AppState, bytes]:
+    """Refuse early (no VLM configured, not ready), then decode the request's image."""
+    state = get_state(request)
+    require_vlm(state)
+    return state, await _image(state, body, upload)
+
+
+_FORM_HINT = (
+    " Or send multipart/form-data: the image or PDF as a `file` part and the other fields as form "
+    "fields (`curl -F file=@receipt.jpg -F question='What is the total?'`)."
+)
 
 
 @router.post(
     "/v1/ask",
     response_model=VlmAnswer,
     summary="Answer a question about an image",
+    description="JSON `{image: <base64 or data URL>, question, ...}`." + _FORM_HINT,
     responses=ERROR_RESPONSES,
+    openapi_extra=body_doc(AskRequest, multipart_schema(AskRequest)),
 )
-async def ask(body: AskRequest, request: Request) -> VlmAnswer:
-    state, data = await _vlm_state_and_image(body.image, request)
+async def ask(request: Request) -> VlmAnswer:
+    body, upload = await _request(request, AskRequest)
+    state, data = await _vlm_state_and_image(body, upload, request)
     from vlocr import service
 
     return await state.gate.run(
@@ -57,12 +98,16 @@ async def ask(body: AskRequest, request: Request) -> VlmAnswer:
     "/v1/extract",
     response_model=ExtractResult,
     summary="Extract fields as JSON (receipt, invoice, or your JSON Schema)",
+    description="JSON `{image: <base64 or data URL>, schema, engine, ...}`; a custom `schema` "
+    "is a JSON Schema object (as JSON text in a form field)." + _FORM_HINT,
     responses=ERROR_RESPONSES,
+    openapi_extra=body_doc(ExtractRequest, multipart_schema(ExtractRequest)),
 )
-async def extract(body: ExtractRequest, request: Request) -> ExtractResult:
+async def extract(request: Request) -> ExtractResult:
+    body, upload = await _request(request, ExtractRequest)
     if body.engine == "ocr":
-        return await _extract_ocr(body, request)
-    state, data = await _vlm_state_and_image(body.image, request)
+        return await _extract_ocr(body, upload, request)
+    state, data = await _vlm_state_and_image(body, upload, request)
     from vlocr import service
 
     return await state.gate.run(
@@ -75,10 +120,11 @@ async def extract(body: ExtractRequest, request: Request) -> ExtractResult:
     )
 
 
-async def _extract_ocr(body: ExtractRequest, request: Request) -> ExtractResult:
+async def _extract_ocr(
+    body: ExtractRequest, upload: bytes | None, request: Request
+) -> ExtractResult:
     """Fields from OCR alone: no VLM needs to be configured."""
     from vlocr.errors import InvalidOptionError
-    from vlocr.fields import extract_ocr_fields
 
     state = get_state(request)
     require_ready(state)
@@ -87,10 +133,19 @@ async def _extract_ocr(body: ExtractRequest, request: Request) -> ExtractResult:
             "engine ocr has rules for the receipt and invoice schemas only",
             'send "schema": "receipt" or "invoice", or use "engine": "vlm" for your own schema',
         )
-    data = await resolve_image(
-        body.image,
-        allowlist=state.settings.server.url_allowlist,
-        max_bytes=state.io_options.max_bytes,
-    )
+    data = await _image(state, body, upload)
     region = tuple(body.region) if body.region else None
-    return await state.gate.run(extract_ocr_fields, data, body.schema_, region=region)
+    return await state.gate.run(
+        _ocr_fields, data, body.schema_, region, body.page, state.io_options, watch=request
+    )
+
+
+def _ocr_fields(
+    data: bytes, schema: str, region: tuple[int, ...] | None, page: int, io: object
+) -> ExtractResult:
+    """Decode the asked-for page (not the others) and fill the schema from OCR alone."""
+    from vlocr.fields import extract_ocr_fields
+    from vlocr.service.questions import load_task_page
+
+    image = load_task_page(data, io, page)[0]  # type: ignore[arg-type]
+    return extract_ocr_fields(image, schema, region=region)

@@ -104,6 +104,12 @@ class _VlmRequest(_Strict):
     temperature: float | None = Field(None, ge=0.0, le=2.0)
     top_p: float | None = Field(None, gt=0.0, le=1.0)
     max_new_tokens: int | None = Field(None, ge=1, le=8192)
+    page: int = Field(
+        1,
+        ge=1,
+        le=10000,
+        description="Which page of a PDF/TIFF (1-based); the others are not read.",
+    )
 
 
 class AskRequest(_VlmRequest):

@@ -189,6 +189,12 @@ def _task_spec(task: Task, **kw: Any) -> Any:
     from vlocr.service.reading import parse_region
 
     schema_name, schema = None, None
+    if task is Task.read:
+        from vlocr.config import get_settings
+        from vlocr.service.reading import check_options
+
+        # Once, up front, not once per file.
+        check_options(kw["engine"] or get_settings().ocr_engine, kw["preprocess"])
     if task is Task.extract:
         from vlocr.tasks import load_schema
 

@@ -46,6 +46,12 @@ _HINTS = typer.Option(
     help="Put the OCR lines (with rough positions) into the prompt.",
 )
 _REGION = typer.Option(None, "--region", help="Only look at this rectangle: x,y,w,h in pixels.")
+_PAGE = typer.Option(
+    1,
+    "--page",
+    min=1,
+    help="Which page of a PDF/TIFF to look at (1-based; the others are not read).",
+)
 _ROLE = typer.Option(
     None, "--role", help='Role / system prompt, e.g. "You are a senior accountant".'
 )
@@ -191,6 +197,7 @@ def ask_command(
     api_key: str = _API_KEY,
     ocr_hints: bool = _HINTS,
     region: str = _REGION,
+    page: int = _PAGE,
     role: str = _ROLE,
     temperature: float = _TEMP,
     top_p: float = _TOP_P,
@@ -218,6 +225,7 @@ def ask_command(
             ocr_engine=ocr_engine,
             ocr_checks=check_numbers,
             region=region,
+            page=page,
             role=role,
             lang=lang,
             temperature=temperature,
@@ -244,6 +252,7 @@ def extract_command(
     api_key: str = _API_KEY,
     ocr_hints: bool = _HINTS,
     region: str = _REGION,
+    page: int = _PAGE,
     role: str = _ROLE,
     temperature: float = _TEMP,
     top_p: float = _TOP_P,
@@ -281,7 +290,13 @@ def extract_command(
         if engine == "ocr":
             from vlocr.fields import extract_ocr_fields
 
-            result = extract_ocr_fields(image, schema, ocr_engine=ocr_engine, region=region)
+            if page > 1:
+                from vlocr.service.questions import load_task_page
+
+                picked: Any = load_task_page(image, None, page)[0]
+            else:
+                picked = image
+            result = extract_ocr_fields(picked, schema, ocr_engine=ocr_engine, region=region)
         else:
             result = extract(
                 image,
@@ -291,6 +306,7 @@ def extract_command(
                 ocr_engine=ocr_engine,
                 ocr_checks=check_numbers,
                 region=region,
+                page=page,
                 role=role,
                 lang=lang,
                 temperature=temperature,
@@ -326,6 +342,7 @@ def chat_command(
     api_key: str = _API_KEY,
     ocr_hints: bool = _HINTS,
     region: str = _REGION,
+    page: int = _PAGE,
     role: str = _ROLE,
     temperature: float = _TEMP,
     top_p: float = _TOP_P,
@@ -372,6 +389,7 @@ def chat_command(
                     ocr_engine=ocr_engine,
                     ocr_checks=check_numbers,
                     region=region,
+                    page=page,
                     role=role,
                     lang=lang,
                     temperature=temperature,

@@ -46,13 +46,27 @@ class _Prepared:
     visual: VisualInput = field(default_factory=VisualInput)
 
 
-def _load_image(
-    image_source: Any, io_options: IoOptions | None = None
+def load_task_page(
+    image_source: Any, io_options: IoOptions | None = None, page_no: int = 1
 ) -> tuple[np.ndarray, str, int, int, Any]:
-    from vlocr.io.loader import first_page
+    """Page ``page_no`` (1-based) of a PDF/TIFF, or the image; pages after it are never decoded."""
+    from contextlib import closing
 
-    # VLM tasks read the first page; the others are never decoded.
-    page = first_page(image_source, options=io_options or get_settings().io)
+    from vlocr.io.loader import iter_pages
+
+    if page_no < 1:
+        raise InvalidOptionError(f"page {page_no} does not exist", "pages count from 1")
+    page = None
+    pages = iter_pages(image_source, options=io_options or get_settings().io, first_pages=page_no)
+    with closing(pages):
+        for page in pages:  # noqa: B007 - the last one read is the one asked for
+            pass
+    if page is None or page.page != page_no:
+        count = page.page_count if page is not None else 0
+        raise InvalidOptionError(
+            f"page {page_no} asked for, but the input has {count} page(s)",
+            f"pick a page from 1 to {count}",
+        )
     return page.image, page.label, page.width, page.height, page
 
 
@@ -66,12 +80,13 @@ def _prepare(
     lang: str,
     io_options: IoOptions | None = None,
     vlm_pixels: int = VlmOptions().max_pixels,
+    page: int = 1,
 ) -> _Prepared:
     from vlocr.service.reading import crop_region, parse_region
 
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    image, label, width, height, page = _load_image(image_source, io_options)
+    image, label, width, height, page_obj = load_task_page(image_source, io_options, page)
     timings["load"] = (time.perf_counter() - start) * 1000
     reg = parse_region(region) if region is not None else None
     cropped = crop_region(image, reg)
@@ -79,7 +94,7 @@ def _prepare(
     hints: str | None = None
     if ocr_hints or ocr_checks:
         start = time.perf_counter()
-        lines = _run_ocr(page, ocr_engine, reg, required=ocr_hints)
+        lines = _run_ocr(page_obj, ocr_engine, reg, required=ocr_hints)
         timings["ocr"] = (time.perf_counter() - start) * 1000
     if ocr_hints and lines:
         dx, dy = (reg[0], reg[1]) if reg else (0, 0)
@@ -228,6 +243,7 @@ def ask(
     ocr_checks: bool = True,
     ocr_engine: str | None = None,
     region: Region | str | None = None,
+    page: int = 1,
     role: str | None = None,
     lang: str | None = None,
     temperature: float | None = None,
@@ -258,6 +274,7 @@ def ask(
         lang=lng,
         io_options=io_options,
         vlm_pixels=opts.max_pixels,
+        page=page,
     )
     page_image = prep.image  # the cross-check zooms into page boxes, not the focus crop
     _focus(prep, question, focus)
@@ -300,6 +317,7 @@ def transcribe(
     ocr_checks: bool = True,
     ocr_engine: str | None = None,
     region: Region | str | None = None,
+    page: int = 1,
     role: str | None = None,
     lang: str | None = None,
     temperature: float | None = None,
@@ -318,6 +336,7 @@ def transcribe(
         lang=lng,
         io_options=io_options,
         vlm_pixels=opts.max_pixels,
+        page=page,
     )
     opts = _budgeted(opts, prep, copies=True)
     messages = transcribe_messages(structured=structured, lang=lng, role=role, hints=prep.hints)
@@ -344,6 +363,7 @@ def chat(
     ocr_checks: bool = True,
     ocr_engine: str | None = None,
     region: Region | str | None = None,
+    page: int = 1,
     role: str | None = None,
     lang: str | None = None,
     temperature: float | None = None,
@@ -364,6 +384,7 @@ def chat(
         lang=lng,
         io_options=io_options,
         vlm_pixels=opts.max_pixels,
+        page=page,
     )
     opts = _budgeted(opts, prep)
     messages = chat_messages(history, message, lang=lng, role=role, hints=prep.hints)
@@ -390,6 +411,7 @@ def extract(
     ocr_checks: bool = True,
     ocr_engine: str | None = None,
     region: Region | str | None = None,
+    page: int = 1,
     role: str | None = None,
     lang: str | None = None,
     temperature: float | None = None,
@@ -414,6 +436,7 @@ def extract(
         lang=lng,
         io_options=io_options,
         vlm_pixels=opts.max_pixels,
+        page=page,
     )
     opts = _budgeted(opts, prep, copies=True)
     messages = extract_messages(schema_dict, name, lang=lng, role=role, hints=prep.hints)
