@@ -193,4 +193,6 @@ def test_web_page_recognition_keeps_the_pdf_page_number(tmp_path: Path, text_png
     where = {"page_count": upload.pages, "source": upload.name}
     result = recognize(image, "rapidocr", "none", None, page=3, **where)["result"]
     assert (result.page, result.page_count, result.source) == (3, 3, "three.pdf")
-    assert json.loads(recognize(image, "rapidocr", "none", None, page=2, **where)["json"])["page"] == 2
+    assert (
+        json.loads(recognize(image, "rapidocr", "none", None, page=2, **where)["json"])["page"] == 2
+    )

@@ -16,7 +16,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from vlocr.testing.tiny_qwen import CHAT_TEMPLATE, MERGE_SIZE, PATCH_SIZE, SPECIAL_TOKENS
+from vlocr.testing.tiny_qwen import (
+    CHAT_TEMPLATE,
+    MERGE_SIZE,
+    PATCH_SIZE,
+    SPECIAL_TOKENS,
+    write_processor_files,
+)
 
 # The released Qwen3-VL-2B/4B-Instruct shapes (config.json of the hub checkpoints).
 VISION_SHAPE: dict[str, Any] = {
@@ -154,23 +160,7 @@ def build_real_shape_qwen3_vl(path: Path, size: str = "2b", dtype: str = "bfloat
     model.generation_config.do_sample = False
     model.save_pretrained(str(path))
     del model
-    preprocessor = {
-        "image_processor_type": "Qwen2VLImageProcessor",
-        "processor_class": "Qwen3VLProcessor",
-        "size": {"shortest_edge": 65536, "longest_edge": 16777216},
-        "patch_size": PATCH_SIZE,
-        "temporal_patch_size": 2,
-        "merge_size": MERGE_SIZE,
-        "image_mean": [0.5, 0.5, 0.5],
-        "image_std": [0.5, 0.5, 0.5],
-        "do_rescale": True,
-        "rescale_factor": 1 / 255,
-        "do_normalize": True,
-        "do_resize": True,
-        "do_convert_rgb": True,
-    }
-    (path / "preprocessor_config.json").write_text(json.dumps(preprocessor, indent=2))
-    (path / "chat_template.json").write_text(json.dumps({"chat_template": CHAT_TEMPLATE}))
+    write_processor_files(path)
     (path / "vlocr-random-weights.json").write_text(
         json.dumps({"size": size, "dtype": dtype, "note": "random weights: answers are noise"})
     )

@@ -115,6 +115,13 @@ def build_tiny_qwen3_vl(path: Path) -> Path:
     model.generation_config.do_sample = False
     model.save_pretrained(str(path))
 
+    write_processor_files(path)
+    return path
+
+
+def write_processor_files(path: Path) -> None:
+    """The image processor settings and chat template a Qwen3-VL checkpoint folder carries, as
+    the released models ship them; any checkpoint vlocr builds (tiny or real-shape) gets these."""
     preprocessor = {
         "image_processor_type": "Qwen2VLImageProcessor",
         "processor_class": "Qwen3VLProcessor",
@@ -132,7 +139,6 @@ def build_tiny_qwen3_vl(path: Path) -> Path:
     }
     (path / "preprocessor_config.json").write_text(json.dumps(preprocessor, indent=2))
     (path / "chat_template.json").write_text(json.dumps({"chat_template": CHAT_TEMPLATE}))
-    return path
 
 
 if __name__ == "__main__":  # pragma: no cover - manual helper
