@@ -7,6 +7,7 @@ workers and one queue. Large outputs live in height-limited boxes or closed acco
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import logging
@@ -109,6 +110,14 @@ def _store_status(store: BadCaseStore | None) -> str:
         f"{store.used_bytes() / 2**20:.1f} / {store.max_bytes / 2**20:.0f} MB · "
         "API: `GET /v1/bad-cases`, `GET /v1/bad-cases/export` · "
         "`vlocr bench --data DIR --format badcases`"
+    )
+
+
+def _save_button(kind: str, store: Any) -> Any:
+    """The "save as bad case" button under a read, an answer or an extraction (hidden without
+    --bad-cases)."""
+    return gr.Button(
+        "保存为错例 / Save as bad case", elem_id=f"{kind}-save", visible=store is not None
     )
 
 
@@ -315,11 +324,7 @@ def build_page(
                             elem_id="read-note",
                             visible=store is not None,
                         )
-                        read_save = gr.Button(
-                            "保存为错例 / Save as bad case",
-                            elem_id="read-save",
-                            visible=store is not None,
-                        )
+                        read_save = _save_button("read", store)
                 with gr.Tab("问答 Ask", id="ask", elem_id="tab-ask"):
                     if vlm is None:
                         gr.Markdown(NO_VLM, elem_id="no-vlm")
@@ -396,11 +401,7 @@ def build_page(
                             elem_id="answer-fix",
                             visible=store is not None,
                         )
-                        answer_save = gr.Button(
-                            "保存为错例 / Save as bad case",
-                            elem_id="answer-save",
-                            visible=store is not None,
-                        )
+                        answer_save = _save_button("answer", store)
                 with gr.Tab("提取 Extract", id="extract", elem_id="tab-extract"):
                     if vlm is None:
                         gr.Markdown(NO_VLM)
@@ -443,11 +444,7 @@ def build_page(
                             elem_id="extract-fix",
                             visible=store is not None,
                         )
-                        extract_save = gr.Button(
-                            "保存为错例 / Save as bad case",
-                            elem_id="extract-save",
-                            visible=store is not None,
-                        )
+                        extract_save = _save_button("extract", store)
                 with gr.Tab("错例 Bad cases", id="cases", elem_id="tab-cases"):
                     cases_status = gr.Markdown(_store_status(store), elem_id="cases-status")
                     with gr.Row():
@@ -826,11 +823,13 @@ def build_page(
                     raise InvalidOptionError(
                         "nothing to mark yet", "run it first, then correct the result / 请先运行"
                     )
-                data = await gate.run(handlers.upload_bytes, accepted, io, root)
+                # Saving feedback is a small file copy, not inference: it does not wait for, or
+                # get refused by, the gate that a running answer may be holding.
+                data = await asyncio.to_thread(handlers.upload_bytes, accepted, io, root)
                 options = dict(record.get("options", {}))
                 if kind == "answer":
                     options["question"] = record.get("question", "")
-                case = await gate.run(
+                case = await asyncio.to_thread(
                     functools.partial(
                         store.add,
                         data,
