@@ -163,6 +163,14 @@ def test_desktop_read_chat_extract_and_bad_case(
     fix.fill("GREENLEAF MARKET\nTOTAL 39.54 GBP")
     page.locator("#read-note textarea").fill("currency missing")
     page.locator("#read-save").click()
+    page.wait_for_function(  # the save is confirmed in a toast, or refused with a red one
+        "() => /bad case saved|错误|error|wrong/i.test("
+        "[...document.querySelectorAll('.toast-body')].map(t => t.innerText).join(' '))"
+    )
+    toasts = page.evaluate(
+        "() => [...document.querySelectorAll('.toast-body')].map(t => t.innerText).join(' | ')"
+    )
+    assert "bad case saved" in toasts, toasts
     tab(page, "Bad cases")
     page.wait_for_function(
         "() => (document.querySelector('#cases')?.innerText || '').includes('TOTAL 39.54 GBP')"

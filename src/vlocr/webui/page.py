@@ -445,7 +445,7 @@ def build_page(
                             visible=store is not None,
                         )
                         extract_save = _save_button("extract", store)
-                with gr.Tab("错例 Bad cases", id="cases", elem_id="tab-cases"):
+                with gr.Tab("错例 Bad cases", id="cases", elem_id="tab-cases") as cases_tab:
                     cases_status = gr.Markdown(_store_status(store), elem_id="cases-status")
                     with gr.Row():
                         refresh = gr.Button(
@@ -469,6 +469,7 @@ def build_page(
                         interactive=False,
                         wrap=True,
                         max_height=420,
+                        column_widths=["20%", "12%", "20%", "32%", "16%"],
                         elem_id="cases",
                         show_label=False,
                     )
@@ -860,9 +861,13 @@ def build_page(
             [upload_state, last_extract, extract_fix],
             [cases, cases_status],
         )
-        refresh.click(
-            lambda: (_case_rows(store), _store_status(store)), None, [cases, cases_status]
-        )
+        def list_cases() -> tuple[Any, ...]:
+            return _case_rows(store), _store_status(store)
+
+        refresh.click(list_cases, None, [cases, cases_status])
+        # Opening the view lists what is kept now, including cases saved from another browser or
+        # through the API since the page loaded.
+        cases_tab.select(list_cases, None, [cases, cases_status])
 
         async def do_export(previous: Any) -> Any:
             if store is None:
