@@ -861,6 +861,7 @@ def build_page(
             [upload_state, last_extract, extract_fix],
             [cases, cases_status],
         )
+
         def list_cases() -> tuple[Any, ...]:
             return _case_rows(store), _store_status(store)
 
