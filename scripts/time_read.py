@@ -50,7 +50,7 @@ def main() -> None:
             check=True,
         )
         total = (time.perf_counter() - start) * 1000
-        timings = json.loads(proc.stdout)["timings_ms"]
+        timings = json.loads(proc.stdout)["pages"][0]["timings_ms"]
         recognition = sum(v for k, v in timings.items() if k == "ocr" or k == "preprocess")
         parts = {
             "load_image": timings.get("load", 0.0),

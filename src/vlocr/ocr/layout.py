@@ -86,6 +86,8 @@ MIN_COLUMN_LINES = 3
 MIN_COLUMN_WIDTH = 8.0  # x the median line height: about 8-16 characters
 MIN_GUTTER = 0.8  # x the median line height
 MAX_DEPTH = 12
+HEADLINE_OF_UNIT = 1.3  # a first or last band in text this much taller than the body stands apart
+TITLE_OF_UNIT = 1.15  # ... and a lone line at the top this much taller
 
 
 def reading_blocks(lines: list[OcrLine]) -> list[list[OcrLine]]:
@@ -98,7 +100,10 @@ def reading_blocks(lines: list[OcrLine]) -> list[list[OcrLine]]:
     boxes = []
     for line in lines:
         ys = [-x * sin_a + y * cos_a for x, y in line.box]
-        xs = [x * cos_a + y * sin_a for x, y in line.box]
+        # left and right from the words when the line has them: a detector box reaches past
+        # its text by the unclip margin, which can close a narrow gutter between columns
+        ink = [p for w in line.words or () if w.box for p in w.box] or line.box
+        xs = [x * cos_a + y * sin_a for x, y in ink]
         boxes.append(_Box(line, min(ys), max(ys), min(xs), max(xs)))
     return [[b.line for b in block] for block in _cut(boxes, 0)]
 
@@ -140,10 +145,14 @@ def _cut(boxes: list[_Box], depth: int) -> list[list[_Box]]:
 
 def _apart(bands: list[list[_Box]], i: int, unit: float) -> bool:
     """The first or last band, at least two line heights away from its neighbour or set in
-    text 1.6x the block's usual height (a headline)."""
+    text HEADLINE_OF_UNIT x the block's usual height (a headline); a first band that is one
+    line, a little taller than the body, is a title too."""
     if len(bands) < 3 or 0 < i < len(bands) - 1:
         return False
-    if max(b.height for b in bands[i]) >= 1.6 * unit:
+    tallest = max(b.height for b in bands[i])
+    if tallest >= HEADLINE_OF_UNIT * unit or (
+        i == 0 and len(bands[0]) == 1 and tallest >= TITLE_OF_UNIT * unit
+    ):
         return True
     if i == 0:
         return min(b.top for b in bands[1]) - max(b.bottom for b in bands[0]) >= 2 * unit

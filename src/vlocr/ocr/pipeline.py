@@ -16,6 +16,7 @@ import numpy as np
 
 from vlocr.ocr._common import default_threads
 from vlocr.ocr.dbpost import DBPostProcess, crop_box
+from vlocr.ocr.linesplit import drop_repeated_pieces, split_at_wide_gaps
 from vlocr.ocr.models import OnnxModel, model_path, open_model
 from vlocr.ocr.textsize import measure_text
 
@@ -71,6 +72,9 @@ class PipelineConfig:
     # on perspective and shadowed photos in the benchmark.)
     rec_squeeze: float = 0.85
     min_confidence: float = 0.3
+    # cut a box where its ink has a blank run wider than 1.5x the text height (two pieces of text
+    # the detector joined across a gutter or a wide gap; see linesplit.py)
+    split_wide_gaps: bool = True
 
 
 @dataclass
@@ -372,17 +376,20 @@ class PpOcrPipeline:
                 turns += 2
                 timings["reread"] = (time.perf_counter() - t3) * 1000
             self.last_turns = turns
-        lines = []
+        lines: list[RawLine] = []
+        pieces: set[int] = set()  # indexes of lines split off a wider box
         for box, cbox, crop, (text, conf, chars) in zip(
             boxes, crop_boxes, crops, recs, strict=True
         ):
             if not text.strip() or conf < self.config.min_confidence:
                 continue
             ink, text_h = ink_profile(crop)
-            lines.append(
-                RawLine(text, conf, box, cbox, crop.shape[1], crop.shape[0], chars, ink, text_h)
-            )
-        return lines, timings
+            line = RawLine(text, conf, box, cbox, crop.shape[1], crop.shape[0], chars, ink, text_h)
+            parts = split_at_wide_gaps(line) if self.config.split_wide_gaps else [line]
+            if len(parts) > 1:
+                pieces.update(range(len(lines), len(lines) + len(parts)))
+            lines.extend(parts)
+        return (drop_repeated_pieces(lines, pieces) if pieces else lines), timings
 
 
 def merge_scales(coarse: np.ndarray, fine: np.ndarray) -> np.ndarray:
