@@ -17,12 +17,25 @@ LINES = [
 ]
 
 
-def test_hints_block_numbers_and_positions() -> None:
+def test_hints_block_rows_under_their_third_of_the_image() -> None:
     block = hints_block(LINES, 400, 600)
-    assert block.splitlines()[0] == "1. [top-left] FRESH MART"
-    assert "4. [bottom-right] TOTAL ¥89.50" in block
+    assert block.splitlines() == [
+        "[top]",
+        "FRESH MART",
+        "[middle]",
+        "Milk 2 x 4.50 9.00",
+        "会员折扣 -¥12.00",
+        "[bottom]",
+        "TOTAL ¥89.50",
+        "2024/05/12 14:32",
+    ]
     assert hints_block(LINES, 400, 600, max_lines=2).endswith("(3 more lines not shown)")
     assert hints_block([], 10, 10) == ""
+
+
+def test_hints_block_keeps_a_label_and_its_amount_on_one_row() -> None:
+    label, amount = line("Milk 2L", 10, 100), line("RM 6.50", 300, 102)
+    assert hints_block([label, amount], 400, 600) == "[top]\nMilk 2L RM 6.50"
 
 
 def test_check_numbers_found_and_flagged() -> None:

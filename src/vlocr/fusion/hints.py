@@ -1,7 +1,15 @@
-"""OCR lines as a compact, numbered block for the VLM prompt (``--ocr-hints``)."""
+"""OCR text as a compact block for the VLM prompt (``--ocr-hints``).
+
+The page's rows in reading order (a receipt's label and its amount on one row, a page in columns
+one column after the other), under a ``[top]`` / ``[middle]`` / ``[bottom]`` marker where the
+text passes into the next third of the image. On a CPU every prompt token costs prefill time,
+and numbering each detected box with its own position tag cost about seven tokens a box; the rows
+carry the same text and keep what belongs together on one line.
+"""
 
 from __future__ import annotations
 
+from vlocr.ocr.layout import group_rows, reading_blocks
 from vlocr.results import OcrLine
 
 
@@ -17,13 +25,26 @@ def coarse_position(line: OcrLine, width: int, height: int) -> str:
     return f"{row}-{col}"
 
 
+def _third(row: list[OcrLine], height: int) -> str:
+    top = min(ln.bbox[1] for ln in row)
+    bottom = max(ln.bbox[3] for ln in row)
+    cy = (top + bottom) / 2 / max(height, 1)
+    return "top" if cy < 1 / 3 else ("middle" if cy < 2 / 3 else "bottom")
+
+
 def hints_block(lines: list[OcrLine], width: int, height: int, max_lines: int = 80) -> str:
-    """``1. [top-left] FRESH MART`` per line, at most ``max_lines``, then a count of the rest."""
+    """The rows of ``lines`` in reading order, at most ``max_lines``, each third of the image
+    introduced once (``[top]``), then a count of the rows left out."""
     kept = [ln for ln in lines if ln.text.strip()]
-    out = [
-        f"{i}. [{coarse_position(ln, width, height)}] {ln.text.strip()}"
-        for i, ln in enumerate(kept[:max_lines], 1)
-    ]
-    if len(kept) > max_lines:
-        out.append(f"... ({len(kept) - max_lines} more lines not shown)")
+    rows = [row for block in reading_blocks(kept) for row in group_rows(block)]
+    out: list[str] = []
+    third = ""
+    for row in rows[:max_lines]:
+        here = _third(row, height)
+        if here != third:
+            out.append(f"[{here}]")
+            third = here
+        out.append(" ".join(ln.text.strip() for ln in row))
+    if len(rows) > max_lines:
+        out.append(f"... ({len(rows) - max_lines} more lines not shown)")
     return "\n".join(out)
