@@ -50,6 +50,44 @@ def test_pitch_fallback_without_ink() -> None:
     assert respace(glyphs, None, None)[0] == "SDN BHD"
 
 
+def _cells(
+    text: str, widths: dict[str, float], cell: float = 10.0
+) -> tuple[list[Glyph], np.ndarray]:
+    """Monospaced print: every character (a space too) in a ``cell`` px cell, its ink centred
+    and ``widths.get(ch, 8)`` px wide."""
+    glyphs, ink = [], np.zeros(int(len(text) * cell + 10), np.int32)
+    for i, ch in enumerate(text):
+        x = i * cell
+        glyphs.append(Glyph(ch, x, x + cell))
+        if ch != " ":
+            w = widths.get(ch, 8.0)
+            ink[int(x + (cell - w) / 2) : int(x + (cell + w) / 2)] = 5
+    return glyphs, ink
+
+
+def test_narrow_letters_in_monospaced_print_stay_in_their_word() -> None:
+    narrow = {"l": 2.0, "i": 2.0}
+    glyphs, ink = _cells("SlipNUMBERS", narrow)
+    # the blank between 'l' and 'i' is 8 px, four times the 2 px between wide letters, but the
+    # letters are one cell apart: no word gap ("Sl ipNUMBERS" before)
+    assert respace(glyphs, ink, height=12.0)[0] == "SlipNUMBERS"
+    # a dropped space costs a whole cell: that gap is a word gap even beside a narrow letter
+    glyphs, ink = _cells("Slip NUMBERS", narrow)
+    solid = [g for g in glyphs if g.char != " "]
+    assert respace(solid, ink, height=12.0)[0] == "Slip NUMBERS"
+
+
+def test_the_recognisers_own_spaces_set_the_word_gap_of_the_line() -> None:
+    # letter-spaced print: 7 px between letters, 18 px inside "make" (2.5x the usual: a word gap
+    # by the other rules), 29 px at the spaces the recogniser read, which sets the bar
+    glyphs, ink = _glyphs("to make it", {3: 12.0, 5: 11.0, 8: 12.0}, ink_w=3.0)
+    glyphs[2] = Glyph(" ", glyphs[2].x0, glyphs[2].x1)
+    glyphs[7] = Glyph(" ", glyphs[7].x0, glyphs[7].x1)
+    ink[int(glyphs[2].x0) : int(glyphs[2].x1) + 1] = 0
+    ink[int(glyphs[7].x0) : int(glyphs[7].x1) + 1] = 0
+    assert respace(glyphs, ink, height=12.0)[0] == "to make it"
+
+
 def _box(w: float = 150.0) -> np.ndarray:
     return np.array([[10, 10], [10 + w, 10], [10 + w, 30], [10, 30]], np.float32)
 

@@ -27,6 +27,14 @@ PITCH_OF_MEDIAN = 0.99
 PITCH_OF_MEDIAN_OPEN_RIGHT = 1.2
 OPEN_RIGHT = set("LTFPY17rf")
 PITCH_RATIO = 1.8  # centre distance / median pitch, when there is no ink profile
+# Narrow glyphs sit in wide blank cells in the monospaced print of receipts, so the blank next to
+# them looks like a word gap ("requi red", "Sl ip"): beside one, the timing must show a gap too.
+NARROW = set("iIl1j.,:;!|'")
+PITCH_OF_MEDIAN_NARROW = 1.5
+# Where the recogniser itself put spaces in the line, those show how wide this line's word gaps
+# are: a space is only added where the blank is at least this fraction of the narrowest of them
+# (letter-spaced print has wide blanks between letters, and wider ones between words).
+GAP_OF_OWN_SPACES = 0.75
 # On dot-matrix receipts the recogniser reads a faint decimal point as a space ("0 80" for
 # 0.80). A space between digits, followed by exactly two digits, over a lone small ink blob
 # (at most this fraction of the text height tall in ink and wide) is that point.
@@ -127,6 +135,7 @@ def respace(
             i: longest_blank(ink, glyphs[i].center, glyphs[j].center, floor) for i, j in adjacent
         }
     median_gap = max(1.0, float(np.median(list(gaps.values())))) if gaps else 1.0
+    own_gap = _own_word_gap(chars, glyphs, ink, floor) if use_ink else None
     if any(is_cjk(c) for c in chars):
         gap_ratio *= (
             HAN_HEIGHT_FACTOR  # the measured height is a Han character's, taller than Latin
@@ -144,10 +153,13 @@ def respace(
                 GAP_OF_TEXT_HEIGHT_ONE / GAP_OF_TEXT_HEIGHT if "1" in (a.char, b.char) else 1.0
             )
             pitch_need = PITCH_OF_MEDIAN_OPEN_RIGHT if a.char in OPEN_RIGHT else PITCH_OF_MEDIAN
+            if a.char in NARROW or b.char in NARROW:
+                pitch_need = PITCH_OF_MEDIAN_NARROW
             split = (
                 gap >= need * height
                 and gap >= GAP_OF_MEDIAN_GAP * median_gap
                 and distance >= pitch_need * median_pitch
+                and (own_gap is None or gap >= GAP_OF_OWN_SPACES * own_gap)
             )
         else:
             split = median_pitch > 0 and distance >= pitch_ratio * median_pitch
@@ -164,6 +176,21 @@ def respace(
             out.append(" ")
         out.append("." if idx in points else c)
     return "".join(out), inserted
+
+
+def _own_word_gap(
+    chars: Sequence[str], glyphs: Sequence[Glyph], ink: np.ndarray | None, floor: int
+) -> float | None:
+    """The narrowest ink blank at the spaces the recogniser emitted between two Latin letters
+    or digits, when it emitted at least two; else None."""
+    if ink is None:
+        return None
+    blanks = [
+        longest_blank(ink, glyphs[k - 1].center, glyphs[k + 1].center, floor)
+        for k in range(1, len(chars) - 1)
+        if chars[k] == " " and _latin(chars[k - 1]) and _latin(chars[k + 1])
+    ]
+    return float(min(blanks)) if len(blanks) >= 2 else None
 
 
 def _is_point(
