@@ -87,6 +87,10 @@ def open_model(path: Path, threads: int, spinning: bool = False) -> OnnxModel:
         opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.log_severity_level = 3
+        # Text crops come in a new width with nearly every batch: a memory plan cached per input
+        # shape is seldom reused and its buffers stay in the arena (peak RSS over 8 SROIE receipts
+        # 1,984 -> 1,573 MB without it, same speed).
+        opts.enable_mem_pattern = False
         if not spinning:
             opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = ort.InferenceSession(
