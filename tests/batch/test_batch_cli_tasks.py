@@ -163,3 +163,32 @@ def test_extract_with_the_ocr_engine_fills_the_table_without_a_model(tmp_path: P
         assert str(rows[0][field]) == str(expected[field])
     refused = batch(str(folder), "-o", str(tmp_path / "o2"), "--task", "extract", "-e", "tesseract")
     assert refused.returncode == 2 and "takes --engine vlm or ocr" in refused.stderr
+
+
+def test_ask_with_the_local_transformers_model_in_two_workers(
+    tmp_path: Path, page_pool: list[Path]
+) -> None:
+    """The local engine in a batch: each worker process loads the (tiny) Qwen3-VL once and every
+    page gets its answer record; a resumed run asks nothing again."""
+    from vlocr.testing.tiny_qwen import build_tiny_qwen3_vl
+
+    model = build_tiny_qwen3_vl(tmp_path / "tiny-qwen3-vl")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for src in page_pool[:3]:
+        shutil.copy(src, folder / src.name)
+    args = [str(folder), "-o", str(tmp_path / "out"), "--task", "ask", "-q", "What is the total?"]
+    args += ["--vlm", "transformers", "--model", str(model), "--device", "cpu"]
+    args += ["--max-new-tokens", "4", "--workers", "2", "--no-check-numbers"]
+    run = batch(*args)
+    assert run.returncode == 0, run.stderr
+    rows = by_name(records(tmp_path / "out"))
+    assert set(rows) == {p.name for p in page_pool[:3]}
+    for row in rows.values():
+        assert row["status"] == "ok", row
+        answer = row["result"]
+        assert answer["engine"]["dtype"] in ("float32", "bfloat16")  # the local model answered
+        assert answer["usage"]["completion_tokens"] > 0
+    again = batch(*args)
+    assert again.returncode == 0, again.stderr
+    assert len(records(tmp_path / "out")) == 3  # nothing asked twice

@@ -27,9 +27,11 @@ PITCH_OF_MEDIAN = 0.99
 PITCH_OF_MEDIAN_OPEN_RIGHT = 1.2
 OPEN_RIGHT = set("LTFPY17rf")
 PITCH_RATIO = 1.8  # centre distance / median pitch, when there is no ink profile
-# Narrow glyphs sit in wide blank cells in the monospaced print of receipts, so the blank next to
+# Narrow letters sit in wide blank cells in the monospaced print of receipts, so the blank next to
 # them looks like a word gap ("requi red", "Sl ip"): beside one, the timing must show a gap too.
-NARROW = set("iIl1j.,:;!|'")
+# Not punctuation: after '.', ',' or ':' a space is the rule ("b. u. t." on a book page lost its
+# spaces when they were in this set).
+NARROW = set("iIl1j!|")
 PITCH_OF_MEDIAN_NARROW = 1.5
 # Where the recogniser itself put spaces in the line, those show how wide this line's word gaps
 # are: a space is only added where the blank is at least this fraction of the narrowest of them
