@@ -59,12 +59,12 @@ def test_ask_without_hints(
     )
 
 
-def test_ask_with_hints_puts_numbered_positioned_lines_in_prompt(
+def test_ask_with_hints_puts_the_rows_under_their_third_in_prompt(
     receipt_png: Path, tiny_opts: VlmOptions, prompts: list[Generation], fake_ocr: None
 ) -> None:
     answer = q.ask(receipt_png, "实付金额是多少?", vlm=tiny_opts, ocr_hints=True)
     prompt = prompts[-1].prompt
-    assert "1. [top-left] FRESH MART" in prompt and "2. [middle-left] TOTAL 89.50" in prompt
+    assert "[top]\nFRESH MART\n[middle]\nTOTAL 89.50" in prompt
     assert "OCR 引擎" in prompt  # Chinese question -> Chinese prompt
     assert answer.ocr_hints_used
 
@@ -161,5 +161,5 @@ def test_real_ocr_hints_end_to_end(
 ) -> None:
     answer = q.ask(receipt_png, "What is the total?", vlm=tiny_opts, ocr_hints=True)
     assert answer.ocr_hints_used
-    assert "89.50" in prompts[-1].prompt and "[top-left]" in prompts[-1].prompt
+    assert "89.50" in prompts[-1].prompt and "[top]\n" in prompts[-1].prompt
     assert json.loads(answer.model_dump_json())["task"] == "ask"

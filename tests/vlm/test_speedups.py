@@ -12,7 +12,7 @@ from vlocr.vlm import get_engine
 
 pytestmark = pytest.mark.slow
 
-HINTS = "1. [top-left] FRESH MART\n2. [middle-left] TOTAL 89.50"
+HINTS = "[top]\nFRESH MART\n[middle]\nTOTAL 89.50"
 
 
 def _turns(*texts: str) -> list[dict[str, Any]]:

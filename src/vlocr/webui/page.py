@@ -33,6 +33,10 @@ CHATS_KEPT = 16
 IMAGE_HEIGHT = 380
 CSS = """
 #original img { cursor: crosshair; }
+/* the images sit below their label badge, not under it (a receipt's first line was hidden) */
+#original .image-frame, #annotated .image-frame, #evidence .image-frame {
+  padding-top: 30px; box-sizing: border-box;
+}
 .gradio-container { max-width: 1360px !important; }
 #vlocr-title h2 { margin: 0; }
 #vlocr-title p { margin: 0.2em 0 0 0; opacity: 0.8; }
