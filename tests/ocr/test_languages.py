@@ -65,3 +65,24 @@ def test_korean_is_read_through_tesseract(korean_png: Path) -> None:
     # The bundled models do not read Hangul: that is why the route exists.
     bundled = vlocr.read(korean_png).pages[0]
     assert "안녕하세요" not in bundled.text
+
+
+def test_tesseract_is_asked_for_its_packs_once(korean_png: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Choosing the engine for --lang and starting Tesseract both need the installed packs;
+    `tesseract --list-langs` is a subprocess, run once per process (it ran twice a read)."""
+    import subprocess
+
+    from vlocr.ocr import tesseract
+
+    tesseract._list_langs.cache_clear()
+    calls: list[list[str]] = []
+    real_run = subprocess.run
+
+    def counting_run(cmd, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(list(cmd))
+        return real_run(cmd, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", counting_run)
+    vlocr.read(korean_png, lang="ko")
+    vlocr.read(korean_png, lang="ko")
+    assert sum("--list-langs" in c for c in calls) == 1

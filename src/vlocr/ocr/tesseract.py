@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import time
 from collections import defaultdict
@@ -34,13 +35,22 @@ def join_words(words: list[str]) -> str:
 
 
 def available_languages(binary: str = "tesseract") -> set[str]:
+    """The language packs ``binary`` has; asked once per binary and data folder in a process
+    (choosing the engine and starting it both need them: ``--list-langs`` is a subprocess)."""
+    import os
+
+    return set(_list_langs(binary, os.environ.get("TESSDATA_PREFIX", "")))
+
+
+@functools.lru_cache(maxsize=8)
+def _list_langs(binary: str, tessdata: str) -> frozenset[str]:
     import subprocess
 
     try:
         proc = subprocess.run([binary, "--list-langs"], capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired):
-        return set()
-    return {ln.strip() for ln in proc.stdout.splitlines()[1:] if ln.strip()}
+        return frozenset()
+    return frozenset(ln.strip() for ln in proc.stdout.splitlines()[1:] if ln.strip())
 
 
 class TesseractEngine:
