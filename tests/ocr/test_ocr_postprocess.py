@@ -76,8 +76,8 @@ def test_narrow_letters_in_monospaced_print_stay_in_their_word() -> None:
     solid = [g for g in glyphs if g.char != " "]
     assert respace(solid, ink, height=12.0)[0] == "Slip NUMBERS"
     # punctuation is narrow too, but a space after it is the rule: the timing need not agree
-    glyphs, ink = _glyphs("b.u.t.", {2: 4.0, 4: 4.0})  # 1.4 pitches apart
-    assert respace(glyphs, ink, height=12.0)[0] == "b. u. t."
+    glyphs, ink = _glyphs("b.u.t.i.", {2: 4.0, 4: 4.0, 6: 4.0})  # 1.4 pitches apart
+    assert respace(glyphs, ink, height=12.0)[0] == "b. u. t. i."
 
 
 def test_the_recognisers_own_spaces_set_the_word_gap_of_the_line() -> None:

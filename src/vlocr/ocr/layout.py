@@ -118,7 +118,9 @@ def _cut(boxes: list[_Box], depth: int) -> list[list[_Box]]:
     margin = 0.25 * unit
 
     def crosses(b: _Box) -> bool:
-        return b.left < gutter + margin and b.right > gutter - margin
+        # reaching past the gutter on both sides: a column line that ends at its edge does not
+        # (the gutter's x is the middle of a run that a few lines may enter)
+        return b.left < gutter - margin and b.right > gutter + margin
 
     # lines that cross the gutter (headline, caption, footer) cut the block horizontally, and
     # so does a first or last band standing apart (a page header or footer); consecutive

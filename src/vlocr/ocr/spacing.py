@@ -31,7 +31,8 @@ PITCH_RATIO = 1.8  # centre distance / median pitch, when there is no ink profil
 # them looks like a word gap ("requi red", "Sl ip"): beside one, the timing must show a gap too.
 # Not punctuation: after '.', ',' or ':' a space is the rule ("b. u. t." on a book page lost its
 # spaces when they were in this set).
-NARROW = set("iIl1j!|")
+NARROW = set("iIl1j|")
+_SPACE_AFTER = set(".,;:!?")  # ... and a narrow letter after these keeps the usual rule
 PITCH_OF_MEDIAN_NARROW = 1.5
 # Where the recogniser itself put spaces in the line, those show how wide this line's word gaps
 # are: a space is only added where the blank is at least this fraction of the narrowest of them
@@ -155,7 +156,7 @@ def respace(
                 GAP_OF_TEXT_HEIGHT_ONE / GAP_OF_TEXT_HEIGHT if "1" in (a.char, b.char) else 1.0
             )
             pitch_need = PITCH_OF_MEDIAN_OPEN_RIGHT if a.char in OPEN_RIGHT else PITCH_OF_MEDIAN
-            if a.char in NARROW or b.char in NARROW:
+            if (a.char in NARROW or b.char in NARROW) and a.char not in _SPACE_AFTER:
                 pitch_need = PITCH_OF_MEDIAN_NARROW
             split = (
                 gap >= need * height
