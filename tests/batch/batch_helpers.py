@@ -12,6 +12,8 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
+from vlocr.testing.openai_stub import completion_body
+
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
@@ -42,14 +44,9 @@ def add_bad_files(folder: Path) -> list[Path]:
 
 
 def completion(text: str) -> dict[str, Any]:
-    return {
-        "id": "x",
-        "object": "chat.completion",
-        "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
-        ],
-        "usage": {"prompt_tokens": 50, "completion_tokens": 5, "total_tokens": 55},
-    }
+    return completion_body(
+        text, usage={"prompt_tokens": 50, "completion_tokens": 5, "total_tokens": 55}
+    )
 
 
 class _QuietServer(ThreadingHTTPServer):

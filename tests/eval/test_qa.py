@@ -17,6 +17,7 @@ from vlocr.eval.qa import (
     run_qa_command,
     write_synthetic_set,
 )
+from vlocr.testing.openai_stub import completion_body
 
 
 @pytest.mark.parametrize(
@@ -151,18 +152,10 @@ def test_qa_benchmark_against_an_openai_compatible_server(tmp_path: Path) -> Non
             seen.append(1)
             extra = " (about 77.77 in all)" if len(seen) == 1 else ""
             reply = json.dumps(question.answer, ensure_ascii=False).strip('"') + extra
-            payload = {
-                "id": "x",
-                "object": "chat.completion",
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": reply},
-                        "finish_reason": "stop",
-                    }
-                ],
-                "usage": {"prompt_tokens": 10, "completion_tokens": 3, "total_tokens": 13},
-            }
+            payload = completion_body(
+                reply,
+                usage={"prompt_tokens": 10, "completion_tokens": 3, "total_tokens": 13},
+            )
             data = json.dumps(payload).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

@@ -17,20 +17,16 @@ from PIL import Image
 
 from vlocr.config import VlmOptions
 from vlocr.errors import EngineTimeoutError, EngineUnavailableError, ModelOutputError
+from vlocr.testing.openai_stub import completion_body
 from vlocr.vlm.openai_engine import OpenAIEngine
 
 ASK = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "Total?"}]}]
 
 
 def completion(text: str) -> dict[str, Any]:
-    return {
-        "id": "x",
-        "object": "chat.completion",
-        "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
-        ],
-        "usage": {"prompt_tokens": 100, "completion_tokens": 5, "total_tokens": 105},
-    }
+    return completion_body(
+        text, usage={"prompt_tokens": 100, "completion_tokens": 5, "total_tokens": 105}
+    )
 
 
 class Script:

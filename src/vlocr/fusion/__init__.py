@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vlocr.fusion.consistency import check_consistency, check_invoice, check_receipt
-from vlocr.fusion.hints import coarse_position, hints_block
+from vlocr.fusion.hints import hints_block
 from vlocr.fusion.numbers import check_numbers, extract_numbers
 from vlocr.fusion.provenance import provenance
 
@@ -12,7 +12,6 @@ __all__ = [
     "check_invoice",
     "check_numbers",
     "check_receipt",
-    "coarse_position",
     "extract_numbers",
     "hints_block",
     "provenance",

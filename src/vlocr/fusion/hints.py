@@ -13,18 +13,6 @@ from vlocr.ocr.layout import group_rows, reading_blocks
 from vlocr.results import OcrLine
 
 
-def coarse_position(line: OcrLine, width: int, height: int) -> str:
-    """``top-left`` ... ``bottom-right`` from the box centre in thirds; the centre cell is ``middle``."""
-    x0, y0, x1, y1 = line.bbox
-    cx = (x0 + x1) / 2 / max(width, 1)
-    cy = (y0 + y1) / 2 / max(height, 1)
-    row = "top" if cy < 1 / 3 else ("middle" if cy < 2 / 3 else "bottom")
-    col = "left" if cx < 1 / 3 else ("center" if cx < 2 / 3 else "right")
-    if row == "middle" and col == "center":
-        return "middle"
-    return f"{row}-{col}"
-
-
 def _third(row: list[OcrLine], height: int) -> str:
     top = min(ln.bbox[1] for ln in row)
     bottom = max(ln.bbox[3] for ln in row)

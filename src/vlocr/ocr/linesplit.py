@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vlocr.ocr.spacing import blank_span
+
 if TYPE_CHECKING:  # pipeline imports this module
     from vlocr.ocr.pipeline import CharSpan, RawLine
 
@@ -38,7 +40,7 @@ def split_at_wide_gaps(line: RawLine, ratio: float = GAP_OF_TEXT_HEIGHT) -> list
     for a, b in zip(line.chars, line.chars[1:], strict=False):
         if a.char.isspace() or b.char.isspace():
             continue
-        start, end = _widest_blank(ink, a.center, b.center, floor, RULE_OF_TEXT_HEIGHT * height)
+        start, end = blank_span(ink, a.center, b.center, floor, RULE_OF_TEXT_HEIGHT * height)
         if end - start >= ratio * height:
             cuts.append((start, end))
     if not cuts:
@@ -55,32 +57,6 @@ def split_at_wide_gaps(line: RawLine, ratio: float = GAP_OF_TEXT_HEIGHT) -> list
             pieces.append(_piece(line, lo, start, chars))
         lo = end
     return pieces if len(pieces) > 1 else [line]
-
-
-def _widest_blank(
-    ink: np.ndarray, lo: float, hi: float, floor: int, rule: float = 0.0
-) -> tuple[int, int]:
-    """The longest run of columns in [lo, hi) with at most ``floor`` inked pixels; inked runs at
-    most ``rule`` columns wide inside it count as blank (a column rule, a speck: the recogniser
-    read no letter there)."""
-    a, b = max(0, int(round(lo))), min(len(ink), int(round(hi)))
-    blank = ink[a:b] <= floor
-    inked = np.flatnonzero(~blank)
-    if len(inked) and rule > 0:
-        runs = np.split(inked, np.flatnonzero(np.diff(inked) > 1) + 1)
-        for run in runs:
-            if len(run) <= rule and run[0] > 0 and run[-1] < len(blank) - 1:
-                blank[run] = True
-    best = (a, a)
-    run_start = None
-    for x, ok in enumerate([*blank, False]):
-        if ok and run_start is None:
-            run_start = x
-        elif not ok and run_start is not None:
-            if x - run_start > best[1] - best[0]:
-                best = (a + run_start, a + x)
-            run_start = None
-    return best
 
 
 def _piece(line: RawLine, x0: int, x1: int, chars: list[CharSpan]) -> RawLine:

@@ -82,17 +82,37 @@ def text_height(mask_rows: np.ndarray) -> float:
     return float(rows[-1] - rows[0] + 1) if len(rows) else float(len(mask_rows))
 
 
-def longest_blank(ink: np.ndarray, lo: float, hi: float, floor: int) -> int:
-    """Longest run of columns in [lo, hi) whose ink is at most ``floor`` pixels."""
+def blank_span(
+    ink: np.ndarray, lo: float, hi: float, floor: int, rule: float = 0.0
+) -> tuple[int, int]:
+    """The longest run of columns in [lo, hi) with at most ``floor`` inked pixels, as (start,
+    end). Inked runs at most ``rule`` columns wide inside it count as blank (a column rule, a
+    speck between two letters the recogniser read)."""
     a, b = max(0, int(round(lo))), min(len(ink), int(round(hi)))
     if b <= a:
-        return 0
+        return a, a
     blank = ink[a:b] <= floor
-    best = run = 0
-    for v in blank:
-        run = run + 1 if v else 0
-        best = max(best, run)
+    if rule > 0:
+        inked = np.flatnonzero(~blank)
+        for run in np.split(inked, np.flatnonzero(np.diff(inked) > 1) + 1) if len(inked) else []:
+            if len(run) <= rule and run[0] > 0 and run[-1] < len(blank) - 1:
+                blank[run] = True
+    best = (a, a)
+    run_start = None
+    for x, ok in enumerate([*blank, False]):
+        if ok and run_start is None:
+            run_start = x
+        elif not ok and run_start is not None:
+            if x - run_start > best[1] - best[0]:
+                best = (a + run_start, a + x)
+            run_start = None
     return best
+
+
+def longest_blank(ink: np.ndarray, lo: float, hi: float, floor: int) -> int:
+    """Length of the longest run of columns in [lo, hi) whose ink is at most ``floor`` pixels."""
+    start, end = blank_span(ink, lo, hi, floor)
+    return end - start
 
 
 def _protected(text: Sequence[str], i: int) -> bool:

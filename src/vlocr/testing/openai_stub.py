@@ -10,6 +10,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
+def completion_body(
+    text: str, *, finish_reason: str = "stop", usage: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """A chat-completions response body answering ``text`` (for every scripted server in tests)."""
+    return {
+        "id": "stub",
+        "object": "chat.completion",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": text},
+                "finish_reason": finish_reason,
+            }
+        ],
+        "usage": usage or {"prompt_tokens": 42, "completion_tokens": 3, "total_tokens": 45},
+    }
+
+
 @dataclass
 class StubServer:
     """``answer`` is returned for every request; ``requests`` records their JSON bodies."""
@@ -42,18 +60,7 @@ class StubServer:
                     self._stream()
                     return
                 body = json.dumps(
-                    {
-                        "id": "stub",
-                        "object": "chat.completion",
-                        "choices": [
-                            {
-                                "index": 0,
-                                "message": {"role": "assistant", "content": stub.answer},
-                                "finish_reason": stub.finish_reason,
-                            }
-                        ],
-                        "usage": stub.usage,
-                    }
+                    completion_body(stub.answer, finish_reason=stub.finish_reason, usage=stub.usage)
                 ).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
