@@ -162,6 +162,10 @@ def test_desktop_read_chat_extract_and_bad_case(
     assert "GREENLEAF" in fix.input_value()  # prefilled with the result to edit
     fix.fill("GREENLEAF MARKET\nTOTAL 39.54 GBP")
     page.locator("#read-note textarea").fill("currency missing")
+    # A person leaves the box before clicking; the page's copy of the value follows the DOM's a
+    # moment after an input event (a click within milliseconds of fill() sent the old text).
+    page.locator("#read-note textarea").press("Tab")
+    page.wait_for_timeout(300)
     page.locator("#read-save").click()
     page.wait_for_function(  # the save is confirmed in a toast, or refused with a red one
         "() => /bad case saved|错误|error|wrong/i.test("
@@ -172,9 +176,17 @@ def test_desktop_read_chat_extract_and_bad_case(
     )
     assert "bad case saved" in toasts, toasts
     tab(page, "Bad cases")
-    page.wait_for_function(
-        "() => (document.querySelector('#cases')?.innerText || '').includes('TOTAL 39.54 GBP')"
-    )
+    try:
+        page.wait_for_function(
+            "() => (document.querySelector('#cases')?.innerText || '').includes('TOTAL 39.54 GBP')",
+            timeout=30_000,
+        )
+    except Exception as err:
+        status = page.evaluate("() => document.querySelector('#cases-status')?.innerText")
+        table = page.evaluate("() => document.querySelector('#cases')?.outerHTML")
+        raise AssertionError(
+            f"the case is not listed; status: {status!r}; table: {table!r}"
+        ) from err
     assert "receipt.jpg" in page.locator("#cases").inner_text()
     page.wait_for_timeout(800)
     shot(page, "desktop-cases")

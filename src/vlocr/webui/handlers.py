@@ -8,6 +8,7 @@ in server-side session state (an ``Upload``), so no event can point the server a
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 from dataclasses import dataclass
@@ -256,21 +257,35 @@ def parse_schema(preset: str, custom: str | None) -> str | dict[str, Any]:
     return schema
 
 
-def bad_case_rows(cases: list[Any]) -> list[list[Any]]:
-    """Table rows for the bad-case view: newest first, corrections shortened."""
+CASE_HEADERS = ("时间 / Time (UTC)", "类型 / Kind", "文件 / File", "更正 / Correction", "ID")
+CASE_COLUMN_SHARES = ("20%", "12%", "20%", "32%", "16%")
+
+
+def bad_case_table(cases: list[Any]) -> str:
+    """The bad-case view's table as HTML: newest first, corrections shortened.
+
+    A plain table, not a virtualised data grid: every row is in the page as soon as it arrives,
+    whether or not its view was visible when the list changed.
+    """
+    cols = "".join(f'<col style="width:{share}">' for share in CASE_COLUMN_SHARES)
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in CASE_HEADERS)
     rows = []
     for case in cases:
         short = " ".join(case.correction.split())
-        rows.append(
-            [
-                case.created_at.replace("T", " ").rstrip("Z"),
-                case.kind,
-                case.source,
-                short[:80] + ("…" if len(short) > 80 else ""),
-                case.id,
-            ]
+        cells = (
+            case.created_at.replace("T", " ").rstrip("Z"),
+            case.kind,
+            case.source,
+            short[:80] + ("…" if len(short) > 80 else ""),
+            case.id,
         )
-    return rows
+        rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+    if not rows:
+        rows.append(f'<tr><td colspan="{len(CASE_HEADERS)}">—</td></tr>')
+    return (
+        f'<div class="case-table"><table><colgroup>{cols}</colgroup>'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def friendly(err: VlocrError) -> str:

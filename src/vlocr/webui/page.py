@@ -28,7 +28,6 @@ log = logging.getLogger("vlocr.webui")
 PREPROCESS_CHOICES = ["none", "auto", "seed"]
 SCHEMA_PRESETS = ["receipt", "invoice"]
 HEADERS = ["#", "文字 / Text", "置信度 / Conf."]
-CASE_HEADERS = ["时间 / Time (UTC)", "类型 / Kind", "文件 / File", "更正 / Correction", "ID"]
 CHATS_KEPT = 16
 IMAGE_HEIGHT = 380
 CSS = """
@@ -39,6 +38,15 @@ CSS = """
 }
 .gradio-container { max-width: 1360px !important; }
 #vlocr-title h2 { margin: 0; }
+#cases .case-table { max-height: 420px; overflow: auto; }
+#cases table {
+  width: 100%; table-layout: fixed; border-collapse: collapse; border: none !important;
+  font-size: 14px;
+}
+#cases th, #cases td {
+  text-align: left; vertical-align: top; padding: 4px 6px; overflow-wrap: anywhere;
+  border: none !important; border-bottom: 1px solid var(--border-color-primary) !important;
+}
 #vlocr-title p { margin: 0.2em 0 0 0; opacity: 0.8; }
 @media (max-width: 640px) {
   .gradio-container { padding: 6px !important; }
@@ -95,8 +103,8 @@ def _refuse_foreign(path: str) -> None:
         raise gr.Error(handlers.friendly(err)) from None
 
 
-def _case_rows(store: BadCaseStore | None) -> list[list[Any]]:
-    return handlers.bad_case_rows(store.list()) if store is not None else []
+def _case_rows(store: BadCaseStore | None) -> str:
+    return handlers.bad_case_table(store.list() if store is not None else [])
 
 
 def _store_status(store: BadCaseStore | None) -> str:
@@ -467,16 +475,7 @@ def build_page(
                             min_width=160,
                             visible=store is not None,
                         )
-                    cases = gr.Dataframe(
-                        headers=CASE_HEADERS,
-                        value=_case_rows(store),
-                        interactive=False,
-                        wrap=True,
-                        max_height=420,
-                        column_widths=["20%", "12%", "20%", "32%", "16%"],
-                        elem_id="cases",
-                        show_label=False,
-                    )
+                    cases = gr.HTML(_case_rows(store), elem_id="cases")
 
         # ---- upload -----------------------------------------------------------------------
         root = upload_root()
