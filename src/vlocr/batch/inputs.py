@@ -84,7 +84,7 @@ def _looks_accepted(path: Path) -> bool:
     return sniff_format(head) is not None
 
 
-def _filesystem(uri: str) -> tuple[Any, str]:
+def open_filesystem(uri: str) -> tuple[Any, str]:
     try:
         from pyarrow import fs
     except ImportError:
@@ -102,7 +102,7 @@ def _filesystem(uri: str) -> tuple[Any, str]:
 def _collect_uri(uri: str, out: Collected) -> None:
     from pyarrow import fs as pafs
 
-    filesystem, root = _filesystem(uri)
+    filesystem, root = open_filesystem(uri)
     scheme = uri.split("://", 1)[0]
     info = filesystem.get_file_info(root)
     if info.type != pafs.FileType.Directory:
@@ -128,7 +128,7 @@ def read_input(source: Path | str, max_bytes: int) -> bytes:
     from vlocr.io.source import _check_bytes
 
     uri = str(source)
-    filesystem, path = _filesystem(uri)
+    filesystem, path = open_filesystem(uri)
     try:
         size = filesystem.get_file_info(path).size
         _check_bytes(size or 0, max_bytes, uri)

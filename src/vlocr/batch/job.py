@@ -3,12 +3,14 @@ rest on the chosen backend, save each result as it arrives, write the extract ta
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vlocr.batch.bucket import BucketMirror, is_bucket
 from vlocr.batch.inputs import collect_inputs, content_hash
 from vlocr.batch.local import run_local
 from vlocr.batch.store import Item, OutputStore
@@ -29,8 +31,10 @@ class BatchSummary:
     failures: list[str] = field(default_factory=list)
     ignored: list[tuple[Path | str, str]] = field(default_factory=list)
     repaired_lines: int = 0
-    tables: list[Path] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)  # paths or URIs
     backend: str = "local"
+    out: str = ""  # where the results are: the --out folder or bucket URI
+    local_copy: Path | None = None  # a bucket output's working copy
 
 
 OnInput = Callable[[str, list[BatchRecord]], None]
@@ -47,7 +51,7 @@ def default_workers_threads(workers: int) -> int:
 
 def run_job(
     paths: list[Path | str],
-    out_dir: Path,
+    out_dir: Path | str,
     task: TaskSpec,
     *,
     workers: int | None = None,
@@ -59,6 +63,7 @@ def run_job(
     on_input: OnInput | None = None,
 ) -> BatchSummary:
     """Run ``task`` over every input under ``paths``; results land in ``out_dir`` as they finish.
+    ``out_dir`` may be a bucket URI (``s3://``, ``gs://``): see :mod:`vlocr.batch.bucket`.
 
     ``on_plan(to_run, already_done)`` is called once before work starts and ``on_input(path,
     records)`` after each input (a progress bar). Failed inputs are recorded, and run again next
@@ -67,8 +72,14 @@ def run_job(
     collected = collect_inputs(paths)
     summary = BatchSummary(inputs=len(collected.inputs), ignored=collected.ignored)
     max_bytes = (io_options or get_settings().io).max_bytes
-    store = OutputStore(out_dir)
+    mirror = BucketMirror(str(out_dir)) if is_bucket(out_dir) else None
+    local_out = mirror.local if mirror else Path(out_dir)
+    summary.out = mirror.uri if mirror else str(local_out)
+    summary.local_copy = mirror.local if mirror else None
+    store = OutputStore(local_out)
     with store.locked():
+        if mirror and mirror.pull():
+            store.rescan()
         items, unreadable = _plan(collected.inputs, task, max_bytes)
         if not resume:
             store.forget({item.key for item in items})
@@ -89,7 +100,9 @@ def run_job(
             # same bytes under several names run once; a block Ray re-ran may come back twice
             for twin in same_key.pop(item.key, []):
                 relabelled = relabel(records, twin.path)
-                store.save(twin, relabelled)
+                done_file = store.save(twin, relabelled)
+                if mirror and done_file:
+                    mirror.push(done_file)
                 _count(summary, twin.path, relabelled)
                 if on_input:
                     on_input(twin.path, relabelled)
@@ -97,19 +110,33 @@ def run_job(
         for item, record in unreadable:
             same_key[item.key] = [item]
             finish(item, [record])
-        if use_ray:
-            from vlocr.batch.ray_backend import run_ray
+        try:
+            if use_ray:
+                from vlocr.batch.ray_backend import run_ray
 
-            summary.backend = "ray"
-            run_ray(task, unique, finish, address=ray_address, actors=workers or None)
+                summary.backend = "ray"
+                run_ray(task, unique, finish, address=ray_address, actors=workers or None)
+            else:
+                job = task
+                workers = workers or 1
+                if workers > 1 and not task.threads and not task.uses_remote_vlm:
+                    job = task.model_copy(update={"threads": default_workers_threads(workers)})
+                run_local(job, unique, workers, finish)
+        except BaseException:
+            if mirror:  # what finished is uploaded whatever stopped the run
+                with contextlib.suppress(Exception):
+                    mirror.finish()
+            raise
+        tables = (
+            write_tables(local_out, task.schema_, store.read_results())
+            if task.kind == "extract"
+            else []
+        )
+        if mirror:
+            mirror.finish(tables)
+            summary.tables = [f"{mirror.uri}/{t.name}" for t in tables]
         else:
-            job = task
-            workers = workers or 1
-            if workers > 1 and not task.threads and not task.uses_remote_vlm:
-                job = task.model_copy(update={"threads": default_workers_threads(workers)})
-            run_local(job, unique, workers, finish)
-        if task.kind == "extract":
-            summary.tables = write_tables(out_dir, task.schema_, store.read_results())
+            summary.tables = [str(t) for t in tables]
     return summary
 
 

@@ -27,6 +27,11 @@ LOCK = ".vlocr-batch.lock"
 _DONE_RE = re.compile(rf"^(?P<stem>.*)\.(?P<key>[0-9a-f]{{{KEY_CHARS}}})\.json$")
 
 
+def is_done_name(name: str) -> bool:
+    """Whether a file name is a finished input's ``<stem>.<key>.json``."""
+    return _DONE_RE.match(name) is not None
+
+
 @dataclass(frozen=True)
 class Item:
     """One input of this run: its path as given and its job key."""
@@ -85,7 +90,7 @@ class OutputStore:
             ) from None
         self._lock_fd = fd
         try:
-            self._scan_done()
+            self.rescan()
             yield self
         finally:
             os.close(fd)
@@ -93,7 +98,7 @@ class OutputStore:
 
     # ---- what is done ------------------------------------------------------------------------
 
-    def _scan_done(self) -> None:
+    def rescan(self) -> None:
         """Index finished inputs; delete temporary files a killed run left (we hold the lock, so
         no other writer owns them)."""
         self._done = {}
@@ -169,14 +174,17 @@ class OutputStore:
         if old or data:
             write_atomic(self.results, data)
 
-    def save(self, item: Item, records: list[BatchRecord]) -> None:
-        """Mark an input done (when every page worked) and append its lines in one write."""
+    def save(self, item: Item, records: list[BatchRecord]) -> Path | None:
+        """Mark an input done (when every page worked) and append its lines in one write.
+        Returns the finished input's JSON when this call wrote it."""
+        done_file = None
         if item.key not in self._done and all(r.status != "error" for r in records):
             stem = Path(item.path).stem or "input"
             target = self.out / f"{stem}.{item.key}.json"
             payload = [r.model_dump(mode="json", exclude={"source"}) for r in records]
             write_atomic(target, json.dumps(payload, ensure_ascii=False, indent=1).encode())
             self._done[item.key] = target
+            done_file = target
         fd = os.open(self.results, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             data = _dumps(records)
@@ -186,3 +194,4 @@ class OutputStore:
             os.fsync(fd)
         finally:
             os.close(fd)
+        return done_file

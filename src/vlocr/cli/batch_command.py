@@ -41,12 +41,13 @@ def batch(
         "file:// URIs of files or prefixes (needs pyarrow, part of the ray extra).",
         show_default=False,
     ),
-    out: Path = typer.Option(
-        Path("vlocr-out"),
+    out: str = typer.Option(
+        "vlocr-out",
         "--out",
         "-o",
         help="Folder for <name>.<key>.json per input, results.jsonl (one line per page) and, for "
-        "extract, extract.csv / extract.parquet.",
+        "extract, extract.csv / extract.parquet; or an s3:// gs:// bucket prefix (needs pyarrow; "
+        "the run works on a local copy in vlocr's cache and uploads each input as it finishes).",
     ),
     task: Task = typer.Option(
         Task.read, "--task", "-t", help="read (OCR), ask (--question) or extract (--schema)."
@@ -165,7 +166,7 @@ def batch(
     try:
         summary = run_job(
             [s if "://" in s else Path(s) for s in inputs],
-            out,
+            out if "://" in out else Path(out),
             spec,
             workers=workers,
             use_ray=ray is not None,
@@ -178,7 +179,7 @@ def batch(
         progress.close()
         fail(err)
     progress.close()
-    _report(summary, out)
+    _report(summary)
     if summary.pages_failed:
         raise typer.Exit(EXIT_INPUT_ERROR)
 
@@ -276,7 +277,7 @@ def _stderr() -> Any:
     return sys.stderr
 
 
-def _report(summary: Any, out: Path) -> None:
+def _report(summary: Any) -> None:
     by_reason: dict[str, list[Any]] = {}
     for path, reason in summary.ignored:
         by_reason.setdefault(reason, []).append(path)
@@ -291,9 +292,11 @@ def _report(summary: Any, out: Path) -> None:
     typer.echo(
         f"{summary.inputs} inputs: {summary.processed} run, {summary.skipped} skipped (already "
         f"done); {summary.pages_ok} pages ok{invalid}, {summary.pages_failed} failed; "
-        f"results in {out}",
+        f"results in {summary.out}",
         err=True,
     )
+    if summary.local_copy:
+        typer.echo(f"working copy: {summary.local_copy}", err=True)
     for table in summary.tables:
         typer.echo(f"table: {table}", err=True)
 
