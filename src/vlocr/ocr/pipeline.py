@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,15 +58,20 @@ class PipelineConfig:
     # pulled in the edge of a neighbouring column ("x 7.52" -> "x7.52").
     crop_margin: float = 0.3
     crop_margin_left: float = 0.1
-    rec_batch: int = 8
     rec_height: int = 48
     rec_min_width: int = 96  # narrow crops are padded to this width (px at rec height)
     # longer crops are squeezed to this width / height: the recogniser's output is
     # steps x 18k classes of float32 per crop, so one 100000 px line would need gigabytes
     rec_max_ratio: float = 80.0
-    # a batch holds at most this many pixel columns (crops x padded width): wide lines go in
-    # smaller batches instead of 8 x the widest one
-    rec_batch_px: int = 12800
+    # Each crop is recognised alone at its own width, the crops spread over ``threads`` Python
+    # threads that share one single-threaded session. Against batches of 8 padded to their widest
+    # crop on one session using every core (2 cores, the sample receipt): peak RSS of a fresh
+    # `vlocr read` 394 -> 281 MB, its recognition 0.82x; warm, 0.89-0.97x (scripts/time_rec.py).
+    rec_parallel: bool = True
+    # blank columns after each crop (px at rec height). In batches every crop but the widest was
+    # followed by blank; alone, with none, a letter-spaced book line lost its spacing (8 book
+    # pages: CER 1.3% with 0 or 24 px, 1.2% with 48 or 96 px; receipts unchanged).
+    rec_pad_right: int = 48
     # horizontal scale of crops at rec height: recognition cost grows with width. 0.85 kept word
     # F1 on receipts; 0.8 lost some (8 rendered receipts: F1 0.987 vs 0.990, CER 0.43% vs 0.26%)
     # for ~1% of time. (A 10 px detector target instead of 12 was faster too, but lost 4x CER
@@ -113,7 +119,12 @@ class PpOcrPipeline:
         self.config = cfg = config or PipelineConfig()
         threads = cfg.threads or default_threads()
         self.det: OnnxModel = open_model(model_path("det", cfg.det_model), threads, cfg.spinning)
-        self.rec: OnnxModel = open_model(model_path("rec", cfg.rec_model), threads, cfg.spinning)
+        self.rec_workers = threads if cfg.rec_parallel else 1
+        rec_threads = 1 if cfg.rec_parallel else threads
+        self.rec: OnnxModel = open_model(
+            model_path("rec", cfg.rec_model), rec_threads, cfg.spinning
+        )
+        self._rec_pool: ThreadPoolExecutor | None = None
         self.cls: OnnxModel | None = (
             open_model(model_path("cls", "v2"), threads, cfg.spinning)
             if cfg.use_cls or cfg.auto_orient
@@ -260,44 +271,37 @@ class PpOcrPipeline:
     # ---- recognition ------------------------------------------------------------------------
 
     def recognize_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float, list[CharSpan]]]:
+        """Text, confidence and character spans of each crop, in the order given."""
+        if self.rec_workers <= 1 or len(crops) <= 1:
+            return [self.recognize_crop(c) for c in crops]
+        if self._rec_pool is None:
+            self._rec_pool = ThreadPoolExecutor(self.rec_workers, thread_name_prefix="vlocr-rec")
+        # widest first, so the last crops to finish are short ones and the threads end together
+        order = sorted(
+            range(len(crops)), key=lambda i: -crops[i].shape[1] / max(1, crops[i].shape[0])
+        )
+        done = self._rec_pool.map(self.recognize_crop, [crops[i] for i in order])
+        results: list[tuple[str, float, list[CharSpan]]] = [("", 0.0, [])] * len(crops)
+        for i, result in zip(order, done, strict=True):
+            results[i] = result
+        return results
+
+    def recognize_crop(self, crop: np.ndarray) -> tuple[str, float, list[CharSpan]]:
+        """One crop at the recogniser's height and its own (squeezed) width: no padding to a
+        batch's widest line."""
         import cv2
 
         cfg = self.config
         hh = cfg.rec_height
-        ratios = [
-            min(cfg.rec_max_ratio, cfg.rec_squeeze * c.shape[1] / max(1, c.shape[0])) for c in crops
-        ]
-        order = [int(i) for i in np.argsort(ratios)]
-        results: list[tuple[str, float, list[CharSpan]]] = [("", 0.0, [])] * len(crops)
-        min_ratio = cfg.rec_min_width / hh
-        beg = 0
-        while beg < len(order):
-            end = beg + 1  # ascending ratios: the last crop of a batch is its widest
-            while (
-                end < len(order)
-                and end - beg < cfg.rec_batch
-                and (end - beg + 1) * hh * max(min_ratio, ratios[order[end]]) <= cfg.rec_batch_px
-            ):
-                end += 1
-            idx = order[beg:end]
-            beg = end
-            pad_w = int(hh * max(min_ratio, ratios[idx[-1]]))
-            batch = np.zeros((len(idx), 3, hh, pad_w), np.float32)
-            widths = []
-            for j, i in enumerate(idx):
-                rw = min(pad_w, int(math.ceil(hh * ratios[i])))
-                resized = cv2.resize(crops[i], (rw, hh))
-                batch[j, :, :, :rw] = (resized.astype(np.float32) * (2 / 255.0) - 1.0).transpose(
-                    2, 0, 1
-                )
-                widths.append(rw)
-            preds = self.rec(batch)
-            steps = preds.shape[1]
-            col_px = pad_w / steps
-            for j, i in enumerate(idx):
-                to_crop = crops[i].shape[1] / widths[j]
-                results[i] = self._decode(preds[j], col_px * to_crop)
-        return results
+        ratio = min(cfg.rec_max_ratio, cfg.rec_squeeze * crop.shape[1] / max(1, crop.shape[0]))
+        rw = max(1, int(math.ceil(hh * ratio)))
+        pad_w = max(cfg.rec_min_width, rw + cfg.rec_pad_right)
+        batch = np.zeros((1, 3, hh, pad_w), np.float32)
+        resized = cv2.resize(crop, (rw, hh))
+        batch[0, :, :, :rw] = (resized.astype(np.float32) * (2 / 255.0) - 1.0).transpose(2, 0, 1)
+        pred = self.rec(batch)[0]
+        col_px = pad_w / pred.shape[0]
+        return self._decode(pred, col_px * crop.shape[1] / rw)
 
     def _decode(self, pred: np.ndarray, col_px: float) -> tuple[str, float, list[CharSpan]]:
         """Greedy CTC decode that keeps, for every emitted character, its column run."""
