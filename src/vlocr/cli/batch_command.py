@@ -45,6 +45,7 @@ def batch(
         "vlocr-out",
         "--out",
         "-o",
+        metavar="DIR|URI",
         help="Folder for <name>.<key>.json per input, results.jsonl (one line per page) and, for "
         "extract, extract.csv / extract.parquet; or an s3:// gs:// bucket prefix (needs pyarrow; "
         "the run works on a local copy in vlocr's cache and uploads each input as it finishes).",
