@@ -23,7 +23,6 @@ import numpy as np
 from PIL import Image
 
 from vlocr.ocr._common import default_threads
-from vlocr.ocr.models import model_path, open_model
 from vlocr.ocr.pipeline import PipelineConfig, PpOcrPipeline
 
 
@@ -70,7 +69,6 @@ def main() -> None:
     threaded = PpOcrPipeline(PipelineConfig(rec_parallel=True))
     whole = PpOcrPipeline(replace(PipelineConfig(), rec_parallel=False))
     crops = page_crops(whole, image)
-    assert open_model(model_path("rec", "v6"), cores) is whole.rec
     ways: dict[str, Callable[[], list[str]]] = {
         "padded-batches": lambda: padded_batches(whole, crops),
         "one-by-one": lambda: [t for t, _, _ in whole.recognize_crops(crops)],

@@ -252,3 +252,23 @@ def test_bad_case_api_needs_a_store_and_a_key(tmp_path: Path) -> None:
         assert ok.status_code == 200 and ok.json()["cases"] == []
     finally:
         srv.stop()
+
+
+def test_bad_case_table_escapes_what_users_typed() -> None:
+    """A correction, file name or note is user text: the table shows it, never runs it."""
+    from types import SimpleNamespace
+
+    from vlocr.webui import handlers
+
+    case = SimpleNamespace(
+        created_at="2026-11-29T20:00:00Z",
+        kind="read",
+        source='<img src=x onerror="alert(1)">.png',
+        correction="TOTAL <b>39.54</b>\n<script>alert(2)</script>",
+        id="20261129-200000-abc",
+    )
+    table = handlers.bad_case_table([case])
+    assert "<script>" not in table and "<img" not in table and "<b>" not in table
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in table and "2026-11-29 20:00:00" in table
+    assert table.count("<tr>") == 2  # header and the case
+    assert "colspan" in handlers.bad_case_table([])  # an empty store shows one placeholder row

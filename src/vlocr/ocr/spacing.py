@@ -204,8 +204,8 @@ def respace(
 def _own_word_gap(
     chars: Sequence[str], glyphs: Sequence[Glyph], ink: np.ndarray | None, floor: int
 ) -> float | None:
-    """The narrowest ink blank at the spaces the recogniser emitted between two Latin letters
-    or digits, when it emitted at least two; else None."""
+    """The narrowest ink blank at the spaces the recogniser emitted between two Latin-script
+    characters (letters, digits, punctuation), when it emitted at least two; else None."""
     if ink is None:
         return None
     blanks = [

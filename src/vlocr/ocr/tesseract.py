@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import time
 from collections import defaultdict
@@ -37,8 +38,6 @@ def join_words(words: list[str]) -> str:
 def available_languages(binary: str = "tesseract") -> set[str]:
     """The language packs ``binary`` has; asked once per binary and data folder in a process
     (choosing the engine and starting it both need them: ``--list-langs`` is a subprocess)."""
-    import os
-
     return set(_list_langs(binary, os.environ.get("TESSDATA_PREFIX", "")))
 
 

@@ -103,7 +103,7 @@ def _refuse_foreign(path: str) -> None:
         raise gr.Error(handlers.friendly(err)) from None
 
 
-def _case_rows(store: BadCaseStore | None) -> str:
+def _case_table(store: BadCaseStore | None) -> str:
     return handlers.bad_case_table(store.list() if store is not None else [])
 
 
@@ -475,7 +475,7 @@ def build_page(
                             min_width=160,
                             visible=store is not None,
                         )
-                    cases = gr.HTML(_case_rows(store), elem_id="cases")
+                    cases = gr.HTML(_case_table(store), elem_id="cases")
 
         # ---- upload -----------------------------------------------------------------------
         root = upload_root()
@@ -847,7 +847,7 @@ def build_page(
                     )
                 )
                 gr.Info(f"已保存错例 / bad case saved: {case.id}")
-                return _case_rows(store), _store_status(store)
+                return _case_table(store), _store_status(store)
 
             return save
 
@@ -866,7 +866,7 @@ def build_page(
         )
 
         def list_cases() -> tuple[Any, ...]:
-            return _case_rows(store), _store_status(store)
+            return _case_table(store), _store_status(store)
 
         refresh.click(list_cases, None, [cases, cases_status])
         # Opening the view lists what is kept now, including cases saved from another browser or
