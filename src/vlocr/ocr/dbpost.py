@@ -28,6 +28,10 @@ class DBPostProcess:
         self.max_candidates = max_candidates
         self.unclip_ratio = unclip_ratio
         self.min_size = 3
+        # a low-scoring rectangle is still kept when its region is a line this long (long side /
+        # short side) detected at least this confidently (see ``leaning_line``)
+        self.line_ratio = 10.0
+        self.line_region_score = 0.75
         self.dilate = use_dilation
 
     def __call__(self, pred: np.ndarray, ori_shape: tuple[int, int]) -> np.ndarray:
@@ -46,7 +50,9 @@ class DBPostProcess:
             points, short = mini_box(contour)
             if short < self.min_size:
                 continue
-            if self.box_thresh > box_score(prob, points):
+            if self.box_thresh > box_score(prob, points) and not self.leaning_line(
+                prob, contour, points, short
+            ):
                 continue
             box, short = mini_box(self.unclip(points))
             if short < self.min_size + 2:
@@ -65,6 +71,26 @@ class DBPostProcess:
         if not boxes:
             return np.zeros((0, 4, 2), np.float32)
         return np.asarray(boxes, np.float32)
+
+    def leaning_line(
+        self, prob: np.ndarray, contour: np.ndarray, points: np.ndarray, short: float
+    ) -> bool:
+        """A long line whose rectangle leans off it: a drop cap (or a swash) at one end tilts the
+        minimum-area rectangle, which then takes in background and scores under the box
+        threshold, and the whole line was lost (an old book page: "FROM about 1380 ..." beside
+        its two-line initial). Kept when the region itself is confidently text and the box is a
+        line, not a blob. On 62 real scans (20 receipts, 20 forms, 22 book pages), 33 regions scored under
+        the threshold while their region passed it: 31 specks, rules and marks under 10x as long
+        as high (region score 0.50-0.86), one row of asterisks at 39x scoring 0.63, and the lost
+        line, 0.88 at 41x."""
+        long = max(
+            float(np.linalg.norm(points[0] - points[1])),
+            float(np.linalg.norm(points[1] - points[2])),
+        )
+        if long < self.line_ratio * short:
+            return False
+        region = box_score(prob, contour.reshape(-1, 2).astype(np.float32))
+        return region >= self.line_region_score
 
     def unclip(self, box: np.ndarray) -> np.ndarray:
         """The box grown outwards by area * ratio / perimeter (DB's shrink undone)."""
