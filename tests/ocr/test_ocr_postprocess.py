@@ -91,6 +91,35 @@ def test_the_recognisers_own_spaces_set_the_word_gap_of_the_line() -> None:
     assert respace(glyphs, ink, height=12.0)[0] == "to make it"
 
 
+def test_faint_letters_missing_from_the_ink_gain_no_spaces() -> None:
+    # a faded dot-matrix word beside dark ones: the crop's threshold kept none of "input"'s ink,
+    # so every blank inside it looked like a word gap ("in p u t tax" before)
+    def line(faint_to: int) -> tuple[list[Glyph], np.ndarray]:
+        glyphs, ink = _glyphs("input taxclaimsonthebasis", {9: 12.0, 15: 12.0, 17: 12.0, 20: 12.0})
+        ink[int(glyphs[5].x0) : int(glyphs[6].x0)] = 0  # the space the recogniser read
+        ink[: int(glyphs[faint_to].x1)] = 0
+        return glyphs, ink
+
+    assert respace(*line(4), height=14.0)[0] == "input tax claims on the basis"
+    assert respace(*line(2), height=14.0)[0] == "input tax claims on the basis"  # "inp" faint
+    # the same line fully inked: "input" is still one word
+    glyphs, ink = _glyphs("input taxclaimsonthebasis", {9: 12.0, 15: 12.0, 17: 12.0, 20: 12.0})
+    ink[int(glyphs[5].x0) : int(glyphs[6].x0)] = 0
+    assert respace(glyphs, ink, height=14.0)[0] == "input tax claims on the basis"
+
+
+def test_a_letter_open_on_its_right_needs_a_wider_gap() -> None:
+    # 'L' leaves blank columns in its own cell: 7 px after it (0.5 of the text height, a word
+    # gap after a closed letter) and one CTC column late is not a space ("WHOL EMEAL")
+    glyphs, ink = _glyphs("WHOLEMEAL", {4: 5.0}, ink_w=8.0)
+    assert respace(glyphs, ink, height=14.0)[0] == "WHOLEMEAL"
+    glyphs, ink = _glyphs("WHOAEMEAL", {4: 5.0}, ink_w=8.0)
+    assert respace(glyphs, ink, height=14.0)[0] == "WHOA EMEAL"
+    # a real word gap after it still splits
+    glyphs, ink = _glyphs("TOTALDUE", {5: 12.0})
+    assert respace(glyphs, ink, height=14.0)[0] == "TOTAL DUE"
+
+
 def _box(w: float = 150.0) -> np.ndarray:
     return np.array([[10, 10], [10 + w, 10], [10 + w, 30], [10, 30]], np.float32)
 
