@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from vlocr.ocr.postprocess import build_line, restore_decimals
+from vlocr.ocr.postprocess import build_line, drop_stray_marks, restore_decimals
 from vlocr.ocr.spacing import Glyph, respace
 from vlocr.results import OcrLine
 
@@ -155,11 +155,11 @@ def test_build_line_records_and_can_be_switched_off() -> None:
     assert plain.raw_text is None and plain.corrections == []
 
 
-def _line(text: str, right: float, y: float) -> OcrLine:
+def _line(text: str, right: float, y: float, confidence: float = 0.9) -> OcrLine:
     return OcrLine(
         text=text,
         box=[(right - 80, y), (right, y), (right, y + 20), (right - 80, y + 20)],
-        confidence=0.9,
+        confidence=confidence,
     )
 
 
@@ -233,3 +233,24 @@ def test_restored_point_is_recorded_on_the_line() -> None:
     line = build_line("0 80", box, 0.95, glyphs, [0.9] * 4, ink, 20.0, 70)
     assert line.text == "0.80"
     assert any(c.kind == "decimal" and c.corrected == "0.80" for c in line.corrections)
+
+
+def test_lone_cjk_marks_on_a_latin_page_are_dropped_unless_read_surely() -> None:
+    # a receipt's asterisks read as '米' / '升', a checkbox as '冈': low confidence, no other CJK
+    items = ["WHOLEMEAL BREAD 3.20", "FRESH MILK 2L 6.50", "DISH SOAP 4.60", "TOMATO SAUCE 2.30"]
+    page = [_line(text, 120, y=10 + 30 * k) for k, text in enumerate(items * 3)]
+    page += [
+        _line("TOTAL 12.50", 120, y=400),
+        _line("CASH 20.00", 120, y=430),
+        _line("米", 400, y=70, confidence=0.66),
+        _line("冈 ", 420, y=100, confidence=0.48),
+        _line("升一", 400, y=130, confidence=0.44),
+        _line("福", 400, y=160, confidence=0.99),  # read surely: kept
+        _line("x 2 米", 120, y=190, confidence=0.6),  # Latin beside it: kept
+    ]
+    kept = [ln.text for ln in drop_stray_marks(page)]
+    assert kept[len(items) * 3 :] == ["TOTAL 12.50", "CASH 20.00", "福", "x 2 米"]
+    # on a page with Chinese text the same lines are text
+    chinese = [_line("合计金额 12.50", 120, y=10), _line("现金 20.00", 120, y=40)]
+    chinese += [_line("米", 400, y=70, confidence=0.66)]
+    assert [ln.text for ln in drop_stray_marks(chinese)] == ["合计金额 12.50", "现金 20.00", "米"]

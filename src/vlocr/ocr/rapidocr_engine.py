@@ -19,7 +19,7 @@ from vlocr.errors import ImageTooLargeError, InvalidImageError
 from vlocr.ocr.base import OcrOutput
 from vlocr.ocr.layout import rows_text, sort_reading_order
 from vlocr.ocr.pipeline import PipelineConfig, PpOcrPipeline, RawLine, unturn
-from vlocr.ocr.postprocess import build_line, restore_decimals
+from vlocr.ocr.postprocess import build_line, drop_stray_marks, restore_decimals
 from vlocr.ocr.spacing import Glyph
 from vlocr.results import OcrLine
 
@@ -97,6 +97,8 @@ class VlocrRapidEngine:
                     postprocess=post,
                 )
             )
+        if post:
+            lines = drop_stray_marks(lines)
         lines = sort_reading_order(lines)
         if post:
             lines = restore_decimals(lines)
