@@ -62,6 +62,11 @@ def main() -> None:
     """Run the CLI; a command whose optional extra is not installed gets one line naming it."""
     try:
         app()
+    except SystemExit as done:
+        from vlocr.cli.common import end_if_output_written
+
+        end_if_output_written(done.code)
+        raise
     except ModuleNotFoundError as exc:
         from vlocr.cli.common import EXIT_INPUT_ERROR
         from vlocr.extras import extra_for, install_hint

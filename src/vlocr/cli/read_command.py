@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from vlocr.cli.common import EXIT_INPUT_ERROR, fail, report_error
+from vlocr.cli.common import EXIT_INPUT_ERROR, fail, output_written, report_error
 from vlocr.errors import InvalidOptionError, VlocrError
 
 
@@ -190,6 +190,7 @@ def read(
     )
     _label_stdin(result, images)
     _emit(result, output_format, output, saver.kept, pdf_dpi or get_settings().io.pdf_dpi)
+    output_written()
     if not result.ok or saver.failed:
         raise typer.Exit(EXIT_INPUT_ERROR)
 
