@@ -79,8 +79,13 @@ def iter_raster(
                 _check_jpeg_density(image.size, len(data), source)
             budget.take(image.size[0] * image.size[1], source=source, page=what)
             image.load()
+            rgb = pil_to_rgb(_upright(image))
+            if index == used - 1:
+                # the last page is copied out: do not hold PIL's copy too while it is read
+                # (a 35 MP scan: 104 MB more for the whole OCR of the page)
+                image.close()
             yield Page(
-                image=pil_to_rgb(_upright(image)),
+                image=rgb,
                 source=source,
                 page=index + 1,
                 page_count=count,
