@@ -27,9 +27,8 @@ from vlocr.ocr.pipeline import PipelineConfig, PpOcrPipeline
 
 
 def page_crops(pipe: PpOcrPipeline, image: np.ndarray) -> list[np.ndarray]:
-    bgr = np.ascontiguousarray(image[:, :, ::-1])
     scale, _, small = pipe.det_scale(image)
-    return pipe._crops(bgr, pipe.detect_page(bgr, scale, small))[1]
+    return pipe._crops(image, pipe.detect_page(image, scale, small))[1]
 
 
 def padded_batches(pipe: PpOcrPipeline, crops: list[np.ndarray], batch: int = 8) -> list[str]:

@@ -174,18 +174,20 @@ class PpOcrPipeline:
         scale = min(max(scale, cfg.det_min_scale), cfg.det_max_scale)
         return min(scale, cfg.det_max_side / max(h, w))
 
-    def detect_page(self, bgr: np.ndarray, scale: float, small_scale: float | None) -> np.ndarray:
+    def detect_page(self, rgb: np.ndarray, scale: float, small_scale: float | None) -> np.ndarray:
         """Boxes at ``scale``; on a mixed-size page also at ``small_scale``, merged so each
         piece of text keeps the box of the scale that suits its size."""
-        boxes = self.detect(bgr, scale)
+        boxes = self.detect(rgb, scale)
         if small_scale is None:
             return boxes
-        return merge_scales(boxes, self.detect(bgr, small_scale))
+        return merge_scales(boxes, self.detect(rgb, small_scale))
 
-    def detect(self, bgr: np.ndarray, scale: float) -> np.ndarray:
+    def detect(self, rgb: np.ndarray, scale: float) -> np.ndarray:
+        """Boxes of an RGB page at ``scale`` (the models take BGR: only the scaled copy is
+        turned, not the page)."""
         import cv2
 
-        h, w = bgr.shape[:2]
+        h, w = rgb.shape[:2]
         pad_top = 0
         # very flat images (a single line) confuse the detector: pad them vertically like
         # rapidocr, to 1/4 of their width. The padding is added after scaling down, so a
@@ -198,8 +200,12 @@ class PpOcrPipeline:
         sy = rh / full_h
         content_h = min(rh, max(1, int(round(h * sy))))
         top = min(rh - content_h, int(round(pad_top * sy)))
-        small = cv2.resize(
-            bgr, (rw, content_h), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+        small = np.ascontiguousarray(
+            cv2.resize(
+                rgb,
+                (rw, content_h),
+                interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR,
+            )[:, :, ::-1]
         )
         if content_h < rh:
             fill = [int(v) for v in np.median(small.reshape(-1, 3), axis=0)]
@@ -217,8 +223,9 @@ class PpOcrPipeline:
     # ---- cropping + classification ----------------------------------------------------------
 
     @staticmethod
-    def crop(bgr: np.ndarray, box: np.ndarray) -> np.ndarray:
-        return crop_box(bgr, box)
+    def crop(rgb: np.ndarray, box: np.ndarray) -> np.ndarray:
+        """The box cut out of an RGB page, upright, in the models' BGR order."""
+        return np.ascontiguousarray(crop_box(rgb, box)[:, :, ::-1])
 
     def upside_down_probs(self, crops: list[np.ndarray]) -> np.ndarray:
         """The 0/180 classifier's probability that each crop is upside down."""
@@ -240,11 +247,11 @@ class PpOcrPipeline:
             out[beg : beg + len(batch)] = [float(p[1]) for p in probs]
         return out
 
-    def upside_down(self, bgr: np.ndarray, boxes: np.ndarray) -> bool:
+    def upside_down(self, rgb: np.ndarray, boxes: np.ndarray) -> bool:
         """The 0/180 classifier's vote over the widest lines (one batch): is the page upside down?"""
         wide = [b for b in boxes if box_len(b, 0) >= 2 * box_len(b, 1)]
         wide.sort(key=lambda b: -box_len(b, 0))
-        crops = [self.crop(bgr, b) for b in wide[: self.config.orient_votes]]
+        crops = [self.crop(rgb, b) for b in wide[: self.config.orient_votes]]
         if len(crops) < 3:
             return False
         probs = self.upside_down_probs(crops)
@@ -252,11 +259,11 @@ class PpOcrPipeline:
         return flipped >= 3 and flipped > 2 * upright
 
     def _crops(
-        self, bgr: np.ndarray, boxes: np.ndarray
+        self, rgb: np.ndarray, boxes: np.ndarray
     ) -> tuple[list[np.ndarray], list[np.ndarray]]:
         cfg = self.config
-        crop_boxes = [widen(b, cfg.crop_margin_left, cfg.crop_margin, bgr.shape[1]) for b in boxes]
-        return crop_boxes, [self.crop(bgr, b) for b in crop_boxes]
+        crop_boxes = [widen(b, cfg.crop_margin_left, cfg.crop_margin, rgb.shape[1]) for b in boxes]
+        return crop_boxes, [self.crop(rgb, b) for b in crop_boxes]
 
     def classify(self, crops: list[np.ndarray]) -> list[np.ndarray]:
         """Rotate crops the 0/180 classifier is sure are upside down."""
@@ -343,17 +350,18 @@ class PpOcrPipeline:
             if image.ndim == 2:
                 image = np.repeat(image[:, :, None], 3, axis=2)
             image = image[:, :, :3]
-            bgr = np.ascontiguousarray(image[:, :, ::-1])
+            # the page stays RGB (a BGR copy of a 35 MP scan was 104 MB more for the whole read)
+            page = np.ascontiguousarray(image)
             scale, text_h, small_scale = self.det_scale(image)
             self.last_scale = (scale, text_h)
-            boxes = self.detect_page(bgr, scale, small_scale)
+            boxes = self.detect_page(page, scale, small_scale)
             cfg = self.config
             turns = 0
             if cfg.auto_orient and len(boxes) >= 3 and is_sideways(boxes):
-                bgr = cv2.rotate(bgr, cv2.ROTATE_90_CLOCKWISE)
-                boxes = self.detect_page(bgr, scale, small_scale)
+                page = cv2.rotate(page, cv2.ROTATE_90_CLOCKWISE)
+                boxes = self.detect_page(page, scale, small_scale)
                 turns = 1
-            crop_boxes, crops = self._crops(bgr, boxes)
+            crop_boxes, crops = self._crops(page, boxes)
             t1 = time.perf_counter()
             timings["det"] = (t1 - t0) * 1000
             if cfg.use_cls and crops:
@@ -370,12 +378,12 @@ class PpOcrPipeline:
                 and self.cls is not None
                 and len(confs) >= 3
                 and float(np.median(confs)) < cfg.orient_max_confidence
-                and self.upside_down(bgr, boxes)
+                and self.upside_down(page, boxes)
             ):
                 t3 = time.perf_counter()
-                bgr = cv2.rotate(bgr, cv2.ROTATE_180)
-                boxes = self.detect_page(bgr, scale, small_scale)
-                crop_boxes, crops = self._crops(bgr, boxes)
+                page = cv2.rotate(page, cv2.ROTATE_180)
+                boxes = self.detect_page(page, scale, small_scale)
+                crop_boxes, crops = self._crops(page, boxes)
                 recs = self.recognize_crops(crops) if crops else []
                 turns += 2
                 timings["reread"] = (time.perf_counter() - t3) * 1000
