@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -83,3 +84,19 @@ def test_unwritable_cache_opens_the_bundled_file(
     cls = model_path("cls", "v2")
     assert optimized_graph_path(cls, ort.__version__) is None
     assert _run(_create_session(ort, cls, 1, False), _crop_batch()).shape == (2, 2)
+
+
+def test_graphs_unused_for_a_month_are_pruned_when_one_is_written(own_cache: Path) -> None:
+    det, cls = model_path("det", "v4"), model_path("cls", "v2")
+    _create_session(ort, det, 1, False)
+    det_graph = optimized_graph_path(det, ort.__version__)
+    assert det_graph is not None and det_graph.is_file()
+    stale = det_graph.with_name("PP-OCRv6_rec_small.0123456789abcdef.onnx")  # another ORT, say
+    stale.write_bytes(b"old")
+    month_ago = time.time() - 31 * 86400
+    for path in (det_graph, stale):
+        os.utime(path, (month_ago, month_ago))
+    _create_session(ort, det, 1, False)  # opens the kept graph: marks it in use
+    _create_session(ort, cls, 1, False)  # writes a new graph: prunes what nobody opened
+    assert det_graph.is_file() and not stale.exists()
+    assert optimized_graph_path(cls, ort.__version__).is_file()  # type: ignore[union-attr]

@@ -6,11 +6,13 @@ Sessions are cached per (file, threads) so every engine instance in a process sh
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
 import platform
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,6 +68,8 @@ class OnnxModel:
 
 
 _sessions: dict[tuple[str, int, bool], OnnxModel] = {}
+# a kept optimised graph that no process opened for this long is removed (see prune_...)
+OPTIMIZED_GRAPH_MAX_AGE_DAYS = 30.0
 _lock = threading.Lock()
 _shared_arena: bool | None = None  # None: not tried yet
 
@@ -155,9 +159,13 @@ def _create_session(ort: Any, path: Path, threads: int, spinning: bool) -> Any:
     if cached is not None and cached.is_file():
         try:
             opts = _session_options(ort, threads, spinning, optimize=False)
-            return ort.InferenceSession(str(cached), sess_options=opts, providers=providers)
+            session = ort.InferenceSession(str(cached), sess_options=opts, providers=providers)
         except Exception:  # noqa: BLE001 - a damaged or foreign copy: rebuild it below
             cached.unlink(missing_ok=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.utime(cached)  # in use: not pruned
+            return session
     opts = _session_options(ort, threads, spinning, optimize=True)
     if cached is None:
         return ort.InferenceSession(str(path), sess_options=opts, providers=providers)
@@ -174,7 +182,20 @@ def _create_session(ort: Any, path: Path, threads: int, spinning: bool) -> Any:
             os.replace(partial, cached)  # whole file or none, also with several processes
         except OSError:
             partial.unlink(missing_ok=True)
+        prune_optimized_graphs(cached.parent)
     return session
+
+
+def prune_optimized_graphs(
+    folder: Path, max_age_days: float = OPTIMIZED_GRAPH_MAX_AGE_DAYS
+) -> None:
+    """Remove kept graphs no process has opened for ``max_age_days`` (other ONNX Runtime versions,
+    removed virtual environments, older wheels): run whenever a new one is written."""
+    cutoff = time.time() - max_age_days * 86400
+    for path in folder.glob("*.onnx*"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
 
 
 def open_model(path: Path, threads: int, spinning: bool = False) -> OnnxModel:
