@@ -113,7 +113,7 @@ def optimized_graph_path(path: Path, ort_version: str) -> Path | None:
     """Where this process keeps ONNX Runtime's fully optimised copy of ``path`` (under vlocr's
     cache folder, named by the model file, the ORT version and the CPU), or None when the cache
     folder cannot be written. Loading that copy instead of the bundled file skips the graph
-    optimiser: a fresh process's sessions open in about half the time, and peak memory is ~20 MB
+    optimiser: a fresh process's sessions open in about half the time, and peak memory is ~17 MB
     lower because the weights are not re-laid-out at load while their originals are held."""
     try:
         from vlocr.config import cache_dir
