@@ -53,11 +53,9 @@ def end_if_output_written(code: object) -> None:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (`vlocr read ... | head`): as Python would
             status = 1
-    if code is None:
-        pass
-    elif isinstance(code, int):
+    if isinstance(code, int):
         status = code
-    else:
+    elif code is not None:  # SystemExit("message"): printed, status 1, as Python does
         print(code, file=sys.stderr, flush=True)
         status = 1
     os._exit(status)

@@ -79,10 +79,10 @@ class DBPostProcess:
         minimum-area rectangle, which then takes in background and scores under the box
         threshold, and the whole line was lost (an old book page: "FROM about 1380 ..." beside
         its two-line initial). Kept when the region itself is confidently text and the box is a
-        line, not a blob. On 62 real scans (20 receipts, 20 forms, 22 book pages), 33 regions scored under
-        the threshold while their region passed it: 31 specks, rules and marks under 10x as long
-        as high (region score 0.50-0.86), one row of asterisks at 39x scoring 0.63, and the lost
-        line, 0.88 at 41x."""
+        line, not a blob. On 62 real scans (20 receipts, 20 forms, 22 book pages), 33 regions
+        scored under the threshold while their region passed it: 31 specks, rules and marks under
+        10x as long as high (region score 0.50-0.86), one row of asterisks at 39x scoring 0.63,
+        and the lost line, 0.88 at 41x."""
         long = max(
             float(np.linalg.norm(points[0] - points[1])),
             float(np.linalg.norm(points[1] - points[2])),

@@ -7,6 +7,7 @@ Sessions are cached per (file, threads) so every engine instance in a process sh
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.util
 import os
@@ -96,6 +97,7 @@ def _use_shared_arena(ort: Any) -> bool:
     return _shared_arena
 
 
+@functools.cache
 def _cpu_signature() -> str:
     """What a fully optimised ONNX Runtime graph depends on besides ORT's version: the CPU's
     instruction set (e.g. the NCHWc block is 16 channels with AVX-512, 8 without)."""

@@ -341,23 +341,19 @@ def restore_decimals(lines: list[OcrLine]) -> list[OcrLine]:
 # ~1.0. Such a line must reach this confidence to stay.
 STRAY_MARK_MIN_CONFIDENCE = 0.95
 STRAY_MARK_MAX_LETTERS = 2
-LATIN_PAGE_MAX_CJK_SHARE = 0.05  # CJK letters / (ASCII + CJK letters) on the page
-
-
-def _cjk_letter(ch: str) -> bool:
-    return is_cjk(ch) and unicodedata.category(ch).startswith("L")
+LATIN_PAGE_MAX_CJK_SHARE = 0.05  # CJK characters / (ASCII letters + CJK characters) on the page
 
 
 def _stray_mark(text: str) -> bool:
     core = [c for c in text if not c.isspace() and not unicodedata.category(c).startswith("P")]
-    return 0 < len(core) <= STRAY_MARK_MAX_LETTERS and all(_cjk_letter(c) for c in core)
+    return 0 < len(core) <= STRAY_MARK_MAX_LETTERS and all(_is_han(c) for c in core)
 
 
 def drop_stray_marks(lines: list[OcrLine]) -> list[OcrLine]:
     """The page's lines without the low-confidence lone CJK letters of a Latin page (see
     ``STRAY_MARK_MIN_CONFIDENCE``); pages with CJK text keep every line."""
     latin = sum(c.isascii() and c.isalpha() for ln in lines for c in ln.text)
-    cjk = sum(_cjk_letter(c) for ln in lines for c in ln.text)
+    cjk = sum(_is_han(c) for ln in lines for c in ln.text)
     if latin == 0 or cjk > LATIN_PAGE_MAX_CJK_SHARE * (latin + cjk):
         return lines
     return [
