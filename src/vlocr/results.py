@@ -75,6 +75,44 @@ class ErrorInfo(BaseModel):
     source: str | None = None
 
 
+class TableCell(BaseModel):
+    """One cell of a table found on the page (ruled, unruled, or a receipt's item rows)."""
+
+    row: int = Field(ge=0)
+    col: int = Field(ge=0)
+    text: str = ""
+    row_span: int = Field(1, ge=1)
+    col_span: int = Field(1, ge=1)
+    box: Quad | None = None
+    lines: list[int] = Field(default_factory=list, description="Indexes into the page's lines")
+
+
+class Table(BaseModel):
+    """A grid of cells; ``kind`` says how it was found: ruled | unruled | items."""
+
+    kind: str = "unruled"
+    box: Quad | None = None
+    n_rows: int = 0
+    n_cols: int = 0
+    header_rows: int = 0
+    cells: list[TableCell] = Field(default_factory=list)
+
+
+class LayoutBlock(BaseModel):
+    """A region of the page in reading order: what it is, where it is, which lines it holds."""
+
+    kind: str = Field(
+        description="title | heading | paragraph | list | table | figure | caption | header | "
+        "footer | page_number | text"
+    )
+    box: Quad | None = None
+    lines: list[int] = Field(default_factory=list, description="Indexes into the page's lines")
+    text: str = ""
+    level: int | None = Field(None, description="Heading level, 1 = largest")
+    table: int | None = Field(None, description="Index into the page's tables")
+    source: str | None = Field(None, description="Engine that read it when not the page's own")
+
+
 class PageResult(BaseModel):
     """OCR of one page (an image, or one page of a PDF/TIFF)."""
 
@@ -95,6 +133,10 @@ class PageResult(BaseModel):
         None, description="x, y, w, h crop that was read"
     )
     error: ErrorInfo | None = None
+    blocks: list[LayoutBlock] = Field(
+        default_factory=list, description="Layout regions in reading order (when analysed)"
+    )
+    tables: list[Table] = Field(default_factory=list, description="Tables found on the page")
 
     @property
     def ok(self) -> bool:
