@@ -95,7 +95,7 @@ def test_word_boxes_follow_the_region_offset(text_png: Path) -> None:
 
 
 def test_ask_provenance_carries_mapped_word_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
-    import vlocr.service.questions as q
+    import vlocr.service.generation as generation
     from vlocr.config import VlmOptions
     from vlocr.results import Usage
     from vlocr.vlm import Generation
@@ -104,7 +104,7 @@ def test_ask_provenance_carries_mapped_word_boxes(monkeypatch: pytest.MonkeyPatc
         def generate(self, messages: object, **kw: object) -> Generation:
             return Generation(text="GREENLEAF MARKET", usage=Usage())
 
-    monkeypatch.setattr(q, "get_engine", lambda opts: Engine())
+    monkeypatch.setattr(generation, "get_engine", lambda opts: Engine())
     answer = vlocr.ask(RECEIPT, "Which shop?", vlm=VlmOptions())
     assert answer.provenance
     for line in answer.provenance:
@@ -161,7 +161,7 @@ def test_dir_shows_the_public_api() -> None:
 
 
 def test_ask_takes_a_model_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    import vlocr.service.questions as q
+    import vlocr.service.generation as generation
     from vlocr.results import Usage
     from vlocr.vlm import Generation
 
@@ -175,7 +175,7 @@ def test_ask_takes_a_model_name(monkeypatch: pytest.MonkeyPatch) -> None:
         seen.append(opts.model)
         return Engine()
 
-    monkeypatch.setattr(q, "get_engine", get_engine)
+    monkeypatch.setattr(generation, "get_engine", get_engine)
     answer = vlocr.ask(RECEIPT, "Total?", model="my-local-model", ocr_checks=False)
     assert seen == ["my-local-model"] and answer.model == "my-local-model"
 

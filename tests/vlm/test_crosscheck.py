@@ -9,7 +9,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+import vlocr.service.generation as generation
 import vlocr.service.questions as q
+import vlocr.service.task_page as task_page
 from vlocr.config import VlmOptions
 from vlocr.results import OcrLine, Usage
 from vlocr.vlm import Generation
@@ -55,8 +57,10 @@ class ReplayEngine:
 def replay(monkeypatch: pytest.MonkeyPatch):
     def install(replies: list[str]) -> ReplayEngine:
         engine = ReplayEngine(replies)
-        monkeypatch.setattr(q, "get_engine", lambda opts: engine)
-        monkeypatch.setattr(q, "_run_ocr", lambda page, engine, region, required: list(LINES))
+        monkeypatch.setattr(generation, "get_engine", lambda opts: engine)
+        monkeypatch.setattr(
+            task_page, "run_ocr", lambda page, engine, region, required: list(LINES)
+        )
         return engine
 
     return install

@@ -18,6 +18,7 @@ from PIL import Image
 from vlocr.config import VlmOptions
 from vlocr.errors import EngineTimeoutError, EngineUnavailableError, ModelOutputError
 from vlocr.testing.openai_stub import completion_body
+from vlocr.vlm import Generation
 from vlocr.vlm.openai_engine import OpenAIEngine
 
 ASK = [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "Total?"}]}]
@@ -175,8 +176,9 @@ def test_unreachable_server_after_retries() -> None:
 def test_streaming_yields_sse_deltas(server: tuple[str, Script]) -> None:
     url, script = server
     script.replies = [("sse", ["The ", "total ", "is 89.50"])]
-    pieces = list(engine(url).stream(ASK, images=[image()]))
+    *pieces, final = list(engine(url).stream(ASK, images=[image()]))
     assert pieces == ["The ", "total ", "is 89.50"]
+    assert isinstance(final, Generation) and final.text == "The total is 89.50"
     assert script.requests[0]["stream"] is True
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import vlocr.service.questions as q
+import vlocr.service.task_page as task_page
 from vlocr.config import VlmOptions
 from vlocr.results import ChatMessage, OcrLine
 from vlocr.vlm import Generation
@@ -41,7 +42,9 @@ def prompts(monkeypatch: pytest.MonkeyPatch) -> list[Generation]:
 
 @pytest.fixture()
 def fake_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(q, "_run_ocr", lambda page, engine, region, required: list(OCR_LINES))
+    monkeypatch.setattr(
+        task_page, "run_ocr", lambda page, engine, region, required: list(OCR_LINES)
+    )
 
 
 def test_ask_without_hints(

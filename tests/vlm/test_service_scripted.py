@@ -8,7 +8,9 @@ from typing import Any
 import numpy as np
 import pytest
 
+import vlocr.service.generation as generation
 import vlocr.service.questions as q
+import vlocr.service.task_page as task_page
 from vlocr.config import VlmOptions
 from vlocr.results import OcrLine, Usage
 from vlocr.vlm import Generation
@@ -42,8 +44,10 @@ class ScriptedEngine:
 def scripted(monkeypatch: pytest.MonkeyPatch):
     def install(replies: list[str]) -> ScriptedEngine:
         engine = ScriptedEngine(replies)
-        monkeypatch.setattr(q, "get_engine", lambda opts: engine)
-        monkeypatch.setattr(q, "_run_ocr", lambda page, engine, region, required: list(LINES))
+        monkeypatch.setattr(generation, "get_engine", lambda opts: engine)
+        monkeypatch.setattr(
+            task_page, "run_ocr", lambda page, engine, region, required: list(LINES)
+        )
         return engine
 
     return install

@@ -107,8 +107,8 @@ def test_stream_sends_each_token_without_waiting_for_a_space(
     opts = tiny_opts.model_copy(update={"max_new_tokens": 12, "prompt_lookup_tokens": 0})
     engine = get_engine(opts)
     full = engine.generate(_turns("Hi"), images=[rgb], stop_on_loop=False)
-    pieces = list(engine.stream(_turns("Hi"), images=[rgb], stop_on_loop=False))
-    assert "".join(pieces).strip() == full.text
+    *pieces, final = list(engine.stream(_turns("Hi"), images=[rgb], stop_on_loop=False))
+    assert "".join(pieces).strip() == full.text == final.text
     # the random model's bytes hold few spaces; a space-buffering streamer would send 1-2 pieces
     assert len(pieces) >= max(2, len(full.text.split()) + 1)
 

@@ -10,7 +10,7 @@ import torch
 
 from vlocr.config import VlmOptions
 from vlocr.errors import EngineUnavailableError
-from vlocr.vlm import get_engine
+from vlocr.vlm import Generation, get_engine
 from vlocr.vlm.transformers_engine import IMAGE_PAD, TransformersEngine
 
 pytestmark = pytest.mark.slow
@@ -65,9 +65,12 @@ def test_engine_and_weights_are_cached(tiny_opts: VlmOptions) -> None:
 def test_stream_yields_the_same_text_as_generate(tiny_opts: VlmOptions, rgb: np.ndarray) -> None:
     engine = get_engine(tiny_opts)
     full = engine.generate(ASK, images=[rgb], stop_on_loop=False).text
-    pieces = list(engine.stream(ASK, images=[rgb], stop_on_loop=False))
+    *pieces, final = list(engine.stream(ASK, images=[rgb], stop_on_loop=False))
     assert pieces and all(isinstance(p, str) for p in pieces)
     assert "".join(pieces).strip() == full
+    # the one final event: the whole reply with usage and the engine's notes, as generate gives
+    assert isinstance(final, Generation) and final.text == full
+    assert final.usage.image_tokens > 0 and "dtype" in final.info and "encode" in final.timings_ms
 
 
 def test_scripted_repetitive_output_is_cut(

@@ -105,47 +105,20 @@ async def ask(request: Request) -> VlmAnswer:
 )
 async def extract(request: Request) -> ExtractResult:
     body, upload = await _request(request, ExtractRequest)
+    state = get_state(request)
     if body.engine == "ocr":
-        return await _extract_ocr(body, upload, request)
-    state, data = await _vlm_state_and_image(body, upload, request)
+        require_ready(state)  # fields from OCR alone: no VLM needs to be configured
+    else:
+        require_vlm(state)
+    data = await _image(state, body, upload)
     from vlocr import service
 
     return await state.gate.run(
         service.extract,
         data,
         schema=body.schema_,
+        engine=body.engine,
         vlm=state.vlm,
         watch=request,
         **_sampling(body, state),
     )
-
-
-async def _extract_ocr(
-    body: ExtractRequest, upload: bytes | None, request: Request
-) -> ExtractResult:
-    """Fields from OCR alone: no VLM needs to be configured."""
-    from vlocr.errors import InvalidOptionError
-
-    state = get_state(request)
-    require_ready(state)
-    if not isinstance(body.schema_, str):
-        raise InvalidOptionError(
-            "engine ocr has rules for the receipt and invoice schemas only",
-            'send "schema": "receipt" or "invoice", or use "engine": "vlm" for your own schema',
-        )
-    data = await _image(state, body, upload)
-    region = tuple(body.region) if body.region else None
-    return await state.gate.run(
-        _ocr_fields, data, body.schema_, region, body.page, state.io_options, watch=request
-    )
-
-
-def _ocr_fields(
-    data: bytes, schema: str, region: tuple[int, ...] | None, page: int, io: object
-) -> ExtractResult:
-    """Decode the asked-for page (not the others) and fill the schema from OCR alone."""
-    from vlocr.fields import extract_ocr_fields
-    from vlocr.service.questions import load_task_page
-
-    image = load_task_page(data, io, page)[0]  # type: ignore[arg-type]
-    return extract_ocr_fields(image, schema, region=region)

@@ -285,35 +285,23 @@ def extract_command(
 
     try:
         _check_image(image)
-        if engine not in ("vlm", "ocr"):
-            raise InvalidOptionError(f"unknown extract engine '{engine}'", "use vlm or ocr")
-        if engine == "ocr":
-            from vlocr.fields import extract_ocr_fields
-
-            if page > 1:
-                from vlocr.service.questions import load_task_page
-
-                picked: Any = load_task_page(image, None, page)[0]
-            else:
-                picked = image
-            result = extract_ocr_fields(picked, schema, ocr_engine=ocr_engine, region=region)
-        else:
-            result = extract(
-                image,
-                schema,
-                vlm=vlm_options(vlm, model, base_url, api_key, device, dtype),
-                ocr_hints=ocr_hints,
-                ocr_engine=ocr_engine,
-                ocr_checks=check_numbers,
-                region=region,
-                page=page,
-                role=role,
-                lang=lang,
-                temperature=temperature,
-                top_p=top_p,
-                max_new_tokens=max_new_tokens,
-                max_attempts=attempts,
-            )
+        result = extract(
+            image,
+            schema,
+            engine=engine,
+            vlm=vlm_options(vlm, model, base_url, api_key, device, dtype),
+            ocr_hints=ocr_hints,
+            ocr_engine=ocr_engine,
+            ocr_checks=check_numbers,
+            region=region,
+            page=page,
+            role=role,
+            lang=lang,
+            temperature=temperature,
+            top_p=top_p,
+            max_new_tokens=max_new_tokens,
+            max_attempts=attempts,
+        )
     except VlocrError as err:
         fail(err)
     if output_format is Format.json:

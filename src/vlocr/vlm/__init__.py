@@ -5,8 +5,17 @@ Importing this package is light; torch/transformers load only when a local engin
 
 from __future__ import annotations
 
-from vlocr.vlm.base import IMAGE_PART, Generation, VlmEngine
+from vlocr.vlm.base import IMAGE_PART, Generation, StreamEvent, VlmEngine, final_generation
 from vlocr.vlm.factory import clear_engines, get_engine
 from vlocr.vlm.loop import detect_loop
 
-__all__ = ["IMAGE_PART", "Generation", "VlmEngine", "clear_engines", "detect_loop", "get_engine"]
+__all__ = [
+    "IMAGE_PART",
+    "Generation",
+    "StreamEvent",
+    "VlmEngine",
+    "clear_engines",
+    "detect_loop",
+    "final_generation",
+    "get_engine",
+]

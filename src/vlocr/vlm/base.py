@@ -6,7 +6,7 @@ the pixels travel separately in ``images`` in the order the placeholders appear.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -28,6 +28,23 @@ class Generation:
     timings_ms: dict[str, float] = field(default_factory=dict)
     prompt: str = ""  # the rendered prompt (transformers) or a JSON summary (openai), for debugging
     info: dict[str, Any] = field(default_factory=dict)  # dtype, reused prefix, draft tokens
+
+
+StreamEvent = str | Generation
+"""What every engine's ``stream`` yields: text pieces (``str``) as the model writes them, then
+exactly one ``Generation`` (the whole text, finish reason, usage). Every consumer (CLI printing,
+``/v1/ask`` and ``/v1/chat/completions`` SSE, the web page's chat) reads this one shape."""
+
+
+def final_generation(events: Iterable[StreamEvent]) -> Generation:
+    """Consume a stream of events; return its final ``Generation``."""
+    final: Generation | None = None
+    for event in events:
+        if isinstance(event, Generation):
+            final = event
+    if final is None:
+        raise RuntimeError("the stream ended without its final Generation")
+    return final
 
 
 @runtime_checkable
@@ -58,8 +75,8 @@ class VlmEngine(Protocol):
         temperature: float | None = None,
         top_p: float | None = None,
         stop_on_loop: bool = True,
-    ) -> Generator[str, None, Generation]:
-        """Text pieces as they come; returns the whole ``Generation`` (usage, finish reason)."""
+    ) -> Iterator[StreamEvent]:
+        """Text pieces as they come, then one ``Generation`` (usage, finish reason)."""
         ...
 
 

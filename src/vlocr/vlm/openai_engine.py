@@ -12,7 +12,7 @@ import base64
 import io
 import json
 import time
-from collections.abc import Generator
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,7 @@ from vlocr import cancel
 from vlocr.config import VlmOptions
 from vlocr.errors import EngineTimeoutError, EngineUnavailableError, ModelOutputError
 from vlocr.results import Usage
-from vlocr.vlm.base import Generation, check_images, is_image_part
+from vlocr.vlm.base import Generation, StreamEvent, check_images, is_image_part
 from vlocr.vlm.loop import detect_loop
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
@@ -242,8 +242,8 @@ class OpenAIEngine:
         temperature: float | None = None,
         top_p: float | None = None,
         stop_on_loop: bool = True,
-    ) -> Generator[str, None, Generation]:
-        """Yield ``delta.content`` pieces from the server's SSE stream; return the whole
+    ) -> Iterator[StreamEvent]:
+        """Yield ``delta.content`` pieces from the server's SSE stream, then the whole
         ``Generation`` (the server's finish reason and usage, when it sends them)."""
         import httpx
 
@@ -294,7 +294,7 @@ class OpenAIEngine:
             ) from None
         finally:
             resp.close()
-        return Generation(
+        yield Generation(
             text=seen.strip(), usage=usage, finish_reason=finish, loop_cut=finish == "loop"
         )
 

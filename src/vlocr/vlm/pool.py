@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Generator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,7 @@ import numpy as np
 
 from vlocr.config import VlmOptions
 from vlocr.errors import EngineTimeoutError, EngineUnavailableError, VlocrError
-from vlocr.vlm.base import Generation
+from vlocr.vlm.base import Generation, StreamEvent
 from vlocr.vlm.openai_engine import OpenAIEngine
 
 MAX_REST_S = 30.0
@@ -162,12 +162,12 @@ class EndpointPool:
         temperature: float | None = None,
         top_p: float | None = None,
         stop_on_loop: bool = True,
-    ) -> Generator[str, None, Generation]:
-        """Fails over until the first piece arrives; after that the stream stays where it is.
-        Returns the endpoint's ``Generation`` (usage, finish reason) when the stream ends."""
+    ) -> Iterator[StreamEvent]:
+        """Fails over until the first event arrives; after that the stream stays where it is.
+        The endpoint's final ``Generation`` (usage, finish reason) ends the stream as always."""
 
-        def opened(engine: OpenAIEngine) -> tuple[str | None, Any, Generation | None]:
-            pieces = engine.stream(
+        def opened(engine: OpenAIEngine) -> tuple[StreamEvent, Iterator[StreamEvent]]:
+            events = engine.stream(
                 messages,
                 images=images,
                 max_new_tokens=max_new_tokens,
@@ -175,13 +175,8 @@ class EndpointPool:
                 top_p=top_p,
                 stop_on_loop=stop_on_loop,
             )
-            try:
-                return next(pieces), pieces, None
-            except StopIteration as done:  # an empty answer: the stream ended at once
-                return None, pieces, done.value
+            return next(events), events  # an empty answer's first event is its Generation
 
-        first, rest, finished = self._call(opened)
-        if first is None:
-            return finished  # type: ignore[no-any-return]
+        first, rest = self._call(opened)
         yield first
-        return (yield from rest)
+        yield from rest

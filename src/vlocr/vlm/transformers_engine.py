@@ -18,7 +18,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from vlocr.errors import (
 )
 from vlocr.extras import TORCH_FIRST
 from vlocr.results import Usage
-from vlocr.vlm.base import Generation, check_images
+from vlocr.vlm.base import Generation, StreamEvent, check_images
 from vlocr.vlm.chat_template import QWEN_CHAT_TEMPLATE
 from vlocr.vlm.dtypes import DtypeChoice, choose_dtype
 from vlocr.vlm.loop import detect_loop, make_loop_stopping_criteria
@@ -462,12 +462,9 @@ class TransformersEngine:
         top_p: float | None = None,
         json_schema: dict[str, Any] | None = None,
         stop_on_loop: bool = True,
-        on_text: Callable[[str], None] | None = None,
     ) -> Generation:
         """Generate one reply. ``json_schema`` is not enforced locally; the task layer validates.
-
-        ``on_text`` receives each new piece of text as soon as its token is decoded.
-        """
+        (``stream`` hands the text on piece by piece.)"""
         import torch
 
         timings: dict[str, float] = {}
@@ -481,7 +478,7 @@ class TransformersEngine:
             prompt_len, stop_on_loop, lambda: token is not None and token.cancelled
         )
         cancel.check()
-        streamer = TokenStreamer(self.bundle.tokenizer, on_text=on_text)
+        streamer = TokenStreamer(self.bundle.tokenizer)
         with self.bundle.lock, torch.inference_mode():
             try:
                 out, notes, run_ms = self._run(inputs, kwargs, streamer)
@@ -524,10 +521,12 @@ class TransformersEngine:
         temperature: float | None = None,
         top_p: float | None = None,
         stop_on_loop: bool = True,
-    ) -> Generator[str, None, Generation]:
-        """Yield text as soon as each token is decoded (a worker thread runs ``generate``);
-        return the whole ``Generation`` (token usage, finish reason) when the stream ends."""
+    ) -> Iterator[StreamEvent]:
+        """Yield text as soon as each token is decoded (a worker thread runs ``generate``), then
+        the whole ``Generation`` (token usage, finish reason, timings, engine notes)."""
+        start = time.perf_counter()
         inputs, prompt, counts = self.encode(messages, images)
+        encode_ms = (time.perf_counter() - start) * 1000
         prompt_len = int(inputs["input_ids"].shape[1])
         kwargs = self._gen_kwargs(max_new_tokens, temperature, top_p)
         token = cancel.current()
@@ -547,7 +546,7 @@ class TransformersEngine:
 
             try:
                 with self.bundle.lock, torch.inference_mode():
-                    outputs.append(self._run(inputs, kwargs, streamer)[0])
+                    outputs.append(self._run(inputs, kwargs, streamer))
             except BaseException as err:  # surfaced to the consumer below
                 errors.append(err)
             finally:
@@ -581,24 +580,33 @@ class TransformersEngine:
             raise EngineUnavailableError(
                 f"generation failed: {str(err).splitlines()[0][:200]}", "see the server log"
             ) from None
+        notes: dict[str, Any] = {}
+        timings = {"encode": encode_ms}
         if outputs:
-            new_ids = outputs[0][0, prompt_len:]
+            out, notes, run_ms = outputs[0]
+            timings.update(run_ms)
+            new_ids = out[0, prompt_len:]
             eos = set(kwargs["eos_token_id"])
             finish = "stop" if len(new_ids) and int(new_ids[-1]) in eos else "length"
             completion = int(len(new_ids))
         else:  # no output handed back: count the text's tokens
             completion = len(self.bundle.tokenizer(text, add_special_tokens=False)["input_ids"])
             finish = "length" if completion >= kwargs["max_new_tokens"] else "stop"
-        if criteria is not None and criteria.fired:
-            finish = "loop"
-        return Generation(
+        if stop_on_loop:
+            cut = detect_loop(text)
+            if cut is not None or (criteria is not None and criteria.fired):
+                finish = "loop"  # the pieces are out; the final text is cut as generate cuts it
+                text = text[:cut] if cut is not None else text
+        yield Generation(
             text=text.strip(),
             usage=Usage(
                 prompt_tokens=prompt_len, completion_tokens=completion, image_tokens=sum(counts)
             ),
             finish_reason=finish,
             loop_cut=finish == "loop",
+            timings_ms=timings,
             prompt=prompt,
+            info=notes,
         )
 
 
