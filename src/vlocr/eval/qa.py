@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from vlocr.errors import InputNotFoundError, InvalidOptionError
-from vlocr.fields.values import find_dates
+from vlocr.values import find_dates, numbers_in
 
 LEVELS = ("L1", "L2", "L3")
 QA_KINDS = ("receipt", "receipt_zh", "invoice", "invoice_zh")
@@ -69,20 +69,6 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s\W_]+", "", text)
 
 
-_NUM = re.compile(r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+")
-
-
-def _numbers(text: str) -> list[float]:
-    out = []
-    for m in _NUM.finditer(unicodedata.normalize("NFKC", text)):
-        raw = m.group(0).replace(",", "")
-        try:
-            out.append(float(raw))
-        except ValueError:
-            continue
-    return out
-
-
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= max(0.01, 0.005 * abs(b))
 
@@ -113,7 +99,7 @@ def relaxed_match(reply: str, expected: Any) -> bool:
     if isinstance(expected, bool):
         expected = "yes" if expected else "no"
     if isinstance(expected, (int, float)):
-        return any(_close(n, float(expected)) for n in _numbers(reply))
+        return any(_close(n, float(expected)) for n in numbers_in(reply))
     want = str(expected).strip()
     if want.casefold() in ("yes", "no", "是", "否"):
         return _yes_no(reply) == ("yes" if want.casefold() in ("yes", "是") else "no")
@@ -289,7 +275,7 @@ def write_sroie_questions(folder: str | Path, out_dir: Path) -> Path:
             continue
         truth = json.loads(key.read_text(encoding="utf-8"))
         base = {"image": str(image.resolve()), "kind": "sroie", "lang": "en"}
-        total = _numbers(str(truth.get("total", "")))
+        total = numbers_in(str(truth.get("total", "")))
         if total:
             value = abs(total[-1])
             rows.append(

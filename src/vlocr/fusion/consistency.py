@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from vlocr.results import ConsistencyIssue
+from vlocr.values import parse_amount
 
 
 def _num(value: Any) -> float | None:
@@ -17,9 +18,7 @@ def _num(value: Any) -> float | None:
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, str):
-        from vlocr.tasks.jsonfix import parse_number
-
-        n = parse_number(value)
+        n = parse_amount(value)
         return float(n) if n is not None else None
     return None
 

@@ -13,6 +13,7 @@ import unicodedata
 from typing import Any
 
 from vlocr.results import FieldDisagreement, FieldEvidence, OcrLine, Quad
+from vlocr.values import find_dates, parse_amount
 
 
 def _text_key(value: Any) -> str:
@@ -24,15 +25,11 @@ def _as_number(value: Any) -> float | None:
         return None
     if isinstance(value, (int, float)):
         return float(value)
-    from vlocr.tasks.jsonfix import parse_number
-
-    n = parse_number(str(value))
+    n = parse_amount(str(value))
     return float(n) if n is not None else None
 
 
 def _as_dates(value: Any) -> set[str]:
-    from vlocr.fields.values import find_dates
-
     text = str(value)
     return {str(f.value) for f in find_dates(text)} | {
         str(f.value) for f in find_dates(text, month_first=True)

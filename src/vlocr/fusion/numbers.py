@@ -1,8 +1,10 @@
 """Numbers in a VLM answer, looked up in the OCR lines: a cheap guard against invented values.
 
 Amounts (``1,234.56``, ``¥89.50``, ``RM 10.50``, ``-12.00``), percentages (``12%``), dates
-(``2024-05-12``, ``2024年5月12日``, ``12/05/2024``), times and long digit strings (phone numbers, tax
-ids) are checked. Bare one- or two-digit integers are skipped: "3 items" is rarely printed as-is.
+(``2024-05-12``, ``2024年5月12日``, ``12/05/2024``, ``12 May 2024``), times and long digit strings
+(phone numbers, tax ids) are checked. Bare one- or two-digit integers are skipped: "3 items" is
+rarely printed as-is. Dates and currencies are those of the shared value grammar
+(``vlocr/values.py``), so a date the field extractor reads is the date the answer check finds.
 """
 
 from __future__ import annotations
@@ -12,12 +14,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from vlocr.results import NumberCheck, OcrLine
+from vlocr.values import CURRENCY, find_dates
 
-_DATE_YMD = re.compile(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?!\d)")
-_DATE_DMY = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
 _TIME = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])")
 _AMOUNT = re.compile(
-    r"(?P<sign>[-−]\s?)?(?P<cur>[¥￥$€£]|RMB|CNY|USD|EUR|MYR|HK\$|RM|S\$)?\s?(?P<sign2>[-−])?"
+    r"(?P<sign>[-−]\s?)?(?P<cur>" + CURRENCY + r")?\s?(?P<sign2>[-−])?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?P<pct>\s?%)?"
 )
@@ -50,18 +51,9 @@ def extract_numbers(text: str) -> list[Number]:
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
 
-    for m in _DATE_YMD.finditer(text):
-        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if 1 <= mo <= 12 and 1 <= d <= 31:
-            found.append(Number(m.group(0).strip(), "date", f"{y:04d}-{mo:02d}-{d:02d}"))
-            taken.append(m.span())
-    for m in _DATE_DMY.finditer(text):
-        if not free(*m.span()):
-            continue
-        d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if 1 <= mo <= 12 and 1 <= d <= 31:
-            found.append(Number(m.group(0), "date", f"{y:04d}-{mo:02d}-{d:02d}"))
-            taken.append(m.span())
+    for date in find_dates(text):
+        found.append(Number(date.text, "date", str(date.value)))
+        taken.append((date.start, date.end))
     for m in _TIME.finditer(text):
         if not free(*m.span()):
             continue

@@ -11,12 +11,11 @@ import json
 import re
 from typing import Any
 
+from vlocr.values import parse_amount
+
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _PY_LITERALS = {"None": "null", "True": "true", "False": "false"}
-_NUMBER_TEXT = re.compile(
-    r"^[\s(]*([-+−]?)\s*(?:[A-Za-z]{1,3}\$?|[¥￥$€£])?\s*([-+−]?)\s*(\d[\d,\s]*(?:\.\d+)?|\.\d+)\s*(%|元|[A-Za-z]{1,3})?[\s)]*$"
-)
 
 
 class JsonReplyError(ValueError):
@@ -98,19 +97,8 @@ def parse_json_reply(text: str) -> tuple[dict[str, Any], bool]:
 
 
 def parse_number(text: str) -> float | int | None:
-    """``"¥1,234.50"`` -> 1234.5, ``"-12.00"`` -> -12.0, ``"13%"`` -> 0.13, ``"RM 10.50"`` -> 10.5."""
-    m = _NUMBER_TEXT.match(text.strip())
-    if not m:
-        return None
-    sign = "-" if "-" in (m.group(1) + m.group(2)) or "−" in (m.group(1) + m.group(2)) else ""
-    digits = m.group(3).replace(",", "").replace(" ", "")
-    try:
-        value = float(sign + digits)
-    except ValueError:
-        return None
-    if m.group(4) == "%":
-        return round(value / 100, 10)
-    return int(value) if value.is_integer() and "." not in digits else value
+    """A number written as text in a JSON field: the shared value grammar's ``parse_amount``."""
+    return parse_amount(text)
 
 
 def _types(schema: dict[str, Any]) -> set[str]:
