@@ -9,6 +9,10 @@
 - ``funsd``: FUNSD style. ``images/name.png`` + ``annotations/name.json`` with
   ``{"form": [{"id", "text", "box": [x0, y0, x1, y1], "label", "linking", "words"}]}``; key
   fields are the question -> answer links.
+- ``badcases``: the results users marked wrong on the web page (``vlocr serve --bad-cases DIR``,
+  or an unzipped export). A wrong read becomes a sample whose truth is the corrected text (scored
+  by CER/WER); a wrong answer or extraction one whose key fields are the corrected values (scored
+  by whether the engine's text holds them), so any OCR engine can be compared on the failures.
 """
 
 from __future__ import annotations
@@ -197,6 +201,27 @@ def load_funsd(folder: Path) -> Iterator[Sample]:
         )
 
 
+def load_badcases(folder: Path) -> Iterator[Sample]:
+    from vlocr.badcases import iter_cases
+    from vlocr.io import load_pages
+
+    for case in iter_cases(folder):
+        pages = load_pages(folder / case.id / case.image, label=f"{case.id}/{case.image}")
+        image = pages[min(max(case.page, 1), len(pages)) - 1].image
+        text = case.correction if case.kind == "read" else ""
+        fields = case.correction_fields()
+        yield Sample(
+            image=image,
+            lines=[GtLine(t, []) for t in text.splitlines() if t.strip()],
+            text=text,
+            fields=fields,
+            sample_id=case.id,
+            lang=guess_lang(text or " ".join(fields.values())),
+            kind=f"badcase-{case.kind}",
+            meta={"source": case.source, "kind": case.kind, "note": case.note},
+        )
+
+
 def load_folder(folder: str | Path, fmt: str = "txt", limit: int | None = None) -> list[Sample]:
     """Every labelled sample in ``folder`` (images without truth are skipped), at most ``limit``."""
     path = Path(folder)
@@ -205,8 +230,6 @@ def load_folder(folder: str | Path, fmt: str = "txt", limit: int | None = None) 
             f"data folder '{folder}' does not exist",
             "pass --data with a folder of images and ground truth",
         )
-    from vlocr.eval.badcases import load_badcases
-
     loaders = {"txt": load_txt, "sroie": load_sroie, "funsd": load_funsd, "badcases": load_badcases}
     if fmt not in loaders:
         raise InvalidOptionError(

@@ -15,14 +15,11 @@ its text is dropped (:func:`drop_repeated_pieces`).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 
+from vlocr.ocr.rawline import CharSpan, RawLine
 from vlocr.ocr.spacing import blank_span
-
-if TYPE_CHECKING:  # pipeline imports this module
-    from vlocr.ocr.pipeline import CharSpan, RawLine
 
 GAP_OF_TEXT_HEIGHT = 1.2
 SHORT_REPEAT = 2  # boxes of at most this many characters may be repeats of a neighbour's

@@ -11,7 +11,7 @@ import math
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,6 +19,7 @@ from vlocr.ocr._common import default_threads
 from vlocr.ocr.dbpost import DBPostProcess, crop_box
 from vlocr.ocr.linesplit import drop_repeated_pieces, split_at_wide_gaps
 from vlocr.ocr.models import OnnxModel, model_path, open_model
+from vlocr.ocr.rawline import CharSpan, RawLine
 from vlocr.ocr.textsize import measure_text
 
 
@@ -81,35 +82,6 @@ class PipelineConfig:
     # cut a box where its ink has a blank run wider than 1.5x the text height (two pieces of text
     # the detector joined across a gutter or a wide gap; see linesplit.py)
     split_wide_gaps: bool = True
-
-
-@dataclass
-class CharSpan:
-    """One decoded character and the crop x-range (pixels) of its CTC columns."""
-
-    char: str
-    x0: float
-    x1: float
-    prob: float
-
-    @property
-    def center(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-
-@dataclass
-class RawLine:
-    """A recognised text box before post-processing."""
-
-    text: str
-    confidence: float
-    box: np.ndarray  # (4, 2) float32, original-image pixels, clockwise from top-left
-    crop_box: np.ndarray  # the box actually cropped (widened by the margin); glyph x is along it
-    crop_width: int
-    crop_height: int
-    chars: list[CharSpan] = field(default_factory=list)
-    ink: np.ndarray | None = None  # per-column dark-pixel counts of the crop, for gap checks
-    text_height: float | None = None  # height of the inked band in the crop (pixels)
 
 
 class PpOcrPipeline:
