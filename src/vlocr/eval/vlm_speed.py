@@ -1,7 +1,7 @@
 """Qwen3-VL at its real size on this CPU: load, memory and latency per stage (``--vlm-speed``).
 
 Speed and memory do not depend on the weights' values, so the benchmark builds randomly
-initialised Qwen3-VL-2B / -4B of the released shapes (vlocr.testing.real_shape_qwen), saves them
+initialised Qwen3-VL-2B / -4B of the released shapes (vlocr.eval.real_shape_qwen), saves them
 as safetensors and loads them through the product's ``from_pretrained`` path. Each dtype runs in
 its own process, so "process start -> ready" and peak RSS are that process's own. Generation
 length is fixed (random weights never stop by themselves), and the answers are noise.
@@ -207,7 +207,7 @@ def _receipt(workdir: Path) -> tuple[Path, str, dict[str, Any]]:
 
 
 def _model_dir(size: str, given: dict[str, str], workdir: Path) -> Path:
-    from vlocr.testing.real_shape_qwen import build_real_shape_qwen3_vl
+    from vlocr.eval.real_shape_qwen import build_real_shape_qwen3_vl
 
     if size in given:
         path = Path(given[size])

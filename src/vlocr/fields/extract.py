@@ -2,61 +2,18 @@
 
 ``data`` holds the typed values under the schema's own names (so tables, the page and the
 cross-checks treat both engines alike), ``fields`` the evidence per field, and ``issues`` the
-same arithmetic checks the VLM result gets.
+same arithmetic checks the VLM result gets. The rules themselves are in ``from_lines``; this
+module adds reading the page when only an image is given.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from vlocr.errors import InvalidOptionError
-from vlocr.fields.invoice import extract_invoice
-from vlocr.fields.page import PageLines
-from vlocr.fields.receipt import extract_receipt
-from vlocr.fusion.consistency import check_consistency
-from vlocr.results import ExtractResult, FieldEvidence, OcrLine
+from vlocr.fields.from_lines import OCR_SCHEMAS, fields_from_lines, result_from_fields
+from vlocr.results import ExtractResult, OcrLine
 
-OCR_SCHEMAS = ("receipt", "invoice")
-
-
-def fields_from_lines(
-    lines: list[OcrLine], schema: str, width: float = 0, height: float = 0
-) -> dict[str, FieldEvidence | None]:
-    """Evidence per field of a built-in schema, from one page's OCR lines."""
-    page = PageLines.build(lines, width, height)
-    if schema == "receipt":
-        return extract_receipt(page)
-    if schema == "invoice":
-        return extract_invoice(page)
-    raise InvalidOptionError(
-        f"the OCR extractor has no rules for schema '{schema}'",
-        f"use --schema {' or '.join(OCR_SCHEMAS)}, or --engine vlm for other schemas",
-    )
-
-
-def result_from_fields(schema: str, fields: dict[str, FieldEvidence | None]) -> ExtractResult:
-    """Typed ``data`` (validated against the schema) plus evidence and arithmetic checks."""
-    from vlocr.tasks.jsonfix import validate
-    from vlocr.tasks.schemas import load_schema
-
-    name, schema_dict = load_schema(schema)
-    data: dict[str, Any] = {key: (ev.value if ev else None) for key, ev in fields.items()}
-    props = schema_dict.get("properties", {})
-    for key, sub in props.items():
-        if key not in data:
-            data[key] = [] if sub.get("type") == "array" else None
-    data = {k: v for k, v in data.items() if k in props}
-    errors = validate(data, schema_dict)
-    return ExtractResult(
-        schema_name=name,
-        data=data,
-        valid=not errors,
-        validation_errors=errors,
-        attempts=0,
-        issues=check_consistency(name, data),
-        engine="ocr",
-        fields={k: v for k, v in fields.items() if k in props},
-    )
+__all__ = ["OCR_SCHEMAS", "extract_ocr_fields", "fields_from_lines", "result_from_fields"]
 
 
 def extract_ocr_fields(

@@ -12,7 +12,7 @@ from typing import Any
 
 from vlocr.config import IoOptions, VlmOptions
 from vlocr.errors import InvalidOptionError
-from vlocr.fields.extract import OCR_SCHEMAS, fields_from_lines, result_from_fields
+from vlocr.fields.from_lines import OCR_SCHEMAS, fields_from_lines, result_from_fields
 from vlocr.fusion import check_consistency
 from vlocr.results import ExtractResult, Usage
 from vlocr.service.answers import build_answer
