@@ -112,21 +112,6 @@ def sroie_prediction(printed: Mapping[str, Any]) -> dict[str, Any]:
     return {name: printed.get(schema) for name, schema in SROIE_TO_SCHEMA.items()}
 
 
-def markdown_table(scores: FieldScores, title: str = "") -> str:
-    """A per-field P/R/F1 table plus the mean F1 row."""
-    out = [f"**{title}**", ""] if title else []
-    out += [
-        "| field | precision | recall | F1 | correct / truth |",
-        "| --- | ---: | ---: | ---: | ---: |",
-    ]
-    for name, c in scores.fields.items():
-        out.append(
-            f"| {name} | {c.precision:.3f} | {c.recall:.3f} | {c.f1:.3f} | {c.tp} / {c.truth} |"
-        )
-    out.append(f"| **mean** | | | **{scores.mean_f1:.3f}** | |")
-    return "\n".join(out)
-
-
 # ---- the SROIE field benchmark of the OCR-only extractor ---------------------------------------
 
 

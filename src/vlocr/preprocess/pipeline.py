@@ -22,7 +22,6 @@ from vlocr.preprocess._util import apply_matrix, check_image, shrink, to_gray, t
 from vlocr.preprocess.measure import Measurements, measure, measure_with_copy
 from vlocr.results import PreprocessTrace, StepTrace
 
-NEURAL_ENGINES = frozenset({"rapidocr", "rapidocr-v4", "rapidocr-v6", "vlm"})
 # engines that scale their own detector input (vlocr's from the measured text height, plain
 # RapidOCR up to a 736 px short side): upscaling first only hurts (bench, low_res group:
 # rapidocr 0.53% untouched vs 0.67% upscaled; plain PP-OCRv6 0.4% vs 2.4%)

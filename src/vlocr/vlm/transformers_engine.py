@@ -274,12 +274,6 @@ def _load(options: VlmOptions, torch: Any, device: str, dtype: DtypeChoice) -> _
     )
 
 
-def clear_cache() -> None:
-    """Drop every loaded model (tests, or a server that switches models)."""
-    with _BUNDLES_LOCK:
-        _BUNDLES.clear()
-
-
 class TransformersEngine:
     """Local Qwen3-VL. Construct through ``vlocr.vlm.get_engine``; the weights are shared."""
 

@@ -6,9 +6,6 @@ Unlike the benchmark documents these carry no boxes: callers know the geometry t
 
 from __future__ import annotations
 
-import io
-import random
-
 import cv2
 import numpy as np
 
@@ -135,20 +132,3 @@ def render_line(
 
 
 _font = font  # render_line's keyword ``font`` shadows the module-level function
-
-
-def scan_degrade(
-    image: np.ndarray, rng: random.Random, *, blur: float = 0.6, quality: int = 70
-) -> np.ndarray:
-    """Slight blur, a little paper noise and JPEG, like a phone scan."""
-    from PIL import Image, ImageFilter
-
-    img = Image.fromarray(image)
-    if blur > 0:
-        img = img.filter(ImageFilter.GaussianBlur(blur))
-    arr = np.asarray(img).astype(np.int16)
-    noise = np.random.default_rng(rng.randrange(1 << 30)).normal(0, 4, arr.shape[:2])[..., None]
-    arr = np.clip(arr + noise, 0, 255).astype(np.uint8)
-    buf = io.BytesIO()
-    Image.fromarray(arr).save(buf, format="JPEG", quality=quality)
-    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
