@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import logging
 import os
 import time
 import uuid
@@ -11,8 +9,8 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import StreamingResponse
 
+from vlocr.api import sse
 from vlocr.api.deps import get_state, require_vlm, token_cap
 from vlocr.api.images import check_url, fetch_url, is_url
 from vlocr.api.openai_schemas import (
@@ -26,9 +24,7 @@ from vlocr.api.openai_schemas import (
 )
 from vlocr.api.schemas import ERROR_RESPONSES
 from vlocr.api.state import AppState
-from vlocr.errors import VlocrError
 
-log = logging.getLogger("vlocr.api")
 router = APIRouter(tags=["openai"])
 _STARTED = int(time.time())
 
@@ -93,10 +89,6 @@ def _answer_fields(result: Any) -> tuple[str, int, int, str]:
         completion,
         _finish(str(getattr(result, "finish_reason", "stop"))),
     )
-
-
-def _sse(data: dict[str, Any] | str) -> str:
-    return f"data: {data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)}\n\n"
 
 
 @router.post(
@@ -169,7 +161,7 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
         first = None
 
     def frame(delta: dict[str, Any], finish: str | None = None) -> str:
-        return _sse(
+        return sse.frame(
             {
                 "id": completion_id,
                 "object": "chat.completion.chunk",
@@ -192,7 +184,7 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
             _text, prompt_tokens, completion_tokens, finish = _answer_fields(started[0])
             yield frame({}, finish)
             if include_usage:
-                yield _sse(
+                yield sse.frame(
                     {
                         "id": completion_id,
                         "object": "chat.completion.chunk",
@@ -206,35 +198,10 @@ async def chat_completions(body: ChatCompletionRequest, request: Request) -> Any
                         },
                     }
                 )
-        except VlocrError as err:
-            yield _sse(
-                {
-                    "error": {
-                        "type": type(err).__name__,
-                        "code": err.code,
-                        "message": err.message,
-                        "hint": err.hint,
-                    }
-                }
-            )
-        except Exception:  # noqa: BLE001 - headers are sent; report in-band, log the details
-            log.exception("streaming chat completion failed")
-            yield _sse(
-                {
-                    "error": {
-                        "type": "InternalError",
-                        "code": "internal_error",
-                        "message": "internal server error",
-                        "hint": "",
-                    }
-                }
-            )
+        except Exception as err:  # noqa: BLE001 - headers are sent; report in-band
+            yield sse.error_frame(err, "chat completion")
         finally:
             await chunks.aclose()
-        yield _sse("[DONE]")
+        yield sse.frame("[DONE]")
 
-    return StreamingResponse(
-        events(),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    return sse.response(events())

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import TypeVar
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
+from vlocr.api import sse
 from vlocr.api.deps import get_state, parse_json_body, require_ready, require_vlm, token_cap
 from vlocr.api.images import resolve_image
 from vlocr.api.multipart import (
@@ -84,14 +86,51 @@ _FORM_HINT = (
     responses=ERROR_RESPONSES,
     openapi_extra=body_doc(AskRequest, multipart_schema(AskRequest)),
 )
-async def ask(request: Request) -> VlmAnswer:
+async def ask(request: Request) -> VlmAnswer | Response:
     body, upload = await _request(request, AskRequest)
     state, data = await _vlm_state_and_image(body, upload, request)
+    if body.stream:
+        return await _ask_stream(state, data, body)
     from vlocr import service
 
     return await state.gate.run(
         service.ask, data, body.question, vlm=state.vlm, watch=request, **_sampling(body, state)
     )
+
+
+async def _ask_stream(state: AppState, data: bytes, body: AskRequest) -> Response:
+    """The same turn as ``service.ask``, read from the service's one stream as it is written."""
+    from vlocr.service.asking import ask_stream
+
+    options = _sampling(body, state)
+    turn = state.gate.stream(
+        lambda: ask_stream(data, body.question, vlm=state.vlm, **options)  # type: ignore[arg-type]
+    )
+    # The first event is awaited before the 200: a full gate, a bad page or an engine that is
+    # down still get their own status code instead of a broken stream.
+    try:
+        first: object = await turn.__anext__()
+    except StopAsyncIteration:  # pragma: no cover - a turn always ends with its answer
+        first = None
+
+    def event(item: object) -> str:
+        if isinstance(item, VlmAnswer):
+            return sse.frame({"answer": item.model_dump(mode="json")})
+        return sse.frame({"delta": str(item)})
+
+    async def frames() -> AsyncIterator[str]:
+        try:
+            if first is not None:
+                yield event(first)
+            async for item in turn:
+                yield event(item)
+        except Exception as err:  # noqa: BLE001 - headers are sent; report in-band
+            yield sse.error_frame(err, "ask")
+        finally:
+            await turn.aclose()
+        yield sse.frame("[DONE]")
+
+    return sse.response(frames())
 
 
 @router.post(

@@ -114,6 +114,11 @@ class _VlmRequest(_Strict):
 
 class AskRequest(_VlmRequest):
     question: str = Field(..., min_length=1, max_length=8000, examples=["What is the total?"])
+    stream: bool = Field(
+        False,
+        description="Answer as server-sent events: `{delta}` frames while the model writes, "
+        "then one `{answer}` frame (the whole VlmAnswer, checks included), then `[DONE]`.",
+    )
 
     model_config = ConfigDict(
         extra="forbid",

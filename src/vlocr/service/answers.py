@@ -4,6 +4,8 @@ model was shown."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from vlocr.config import VlmOptions
 from vlocr.fusion import check_numbers, provenance
 from vlocr.results import VlmAnswer
@@ -48,3 +50,16 @@ def build_answer(
         visual_input=visual,
         engine=dict(gen.info),
     )
+
+
+def answer_of(turn: Iterable[str | VlmAnswer], on_text: Callable[[str], None] | None) -> VlmAnswer:
+    """Read a streamed turn (pieces, then its answer): pieces go to ``on_text``, the answer back."""
+    answer: VlmAnswer | None = None
+    for event in turn:
+        if isinstance(event, VlmAnswer):
+            answer = event
+        elif on_text is not None:
+            on_text(event)
+    if answer is None:
+        raise RuntimeError("the turn ended without its answer")
+    return answer

@@ -9,12 +9,11 @@ from typing import Any
 
 from vlocr.config import IoOptions, VlmOptions
 from vlocr.results import ChatMessage, VlmAnswer
-from vlocr.service.answers import build_answer
-from vlocr.service.generation import engine_for, events
+from vlocr.service.answers import answer_of, build_answer
+from vlocr.service.generation import engine_for, events, relay
 from vlocr.service.regions import Region
 from vlocr.service.task_page import budgeted, options, prepare
 from vlocr.tasks import chat_messages, resolve_lang
-from vlocr.vlm import Generation
 
 
 def chat_turn(
@@ -39,8 +38,6 @@ def chat_turn(
 ) -> Iterator[str | VlmAnswer]:
     """The reply's text pieces as the model writes them, then the finished ``VlmAnswer``
     (``stream=False``: the whole reply as one piece)."""
-    import time
-
     opts = options(vlm, model)
     first_user = next((m.content for m in history if m.role == "user"), message)
     lng = resolve_lang(lang, first_user + message)
@@ -56,28 +53,17 @@ def chat_turn(
     )
     opts = budgeted(opts, prep)
     messages = chat_messages(history, message, lang=lng, role=role, hints=prep.hints)
-    start = time.perf_counter()
-    final: Generation | None = None
-    replies = events(
-        engine_for(opts),
-        messages,
-        [prep.image],
-        stream=stream,
-        max_new_tokens=max_new_tokens,
-        temperature=temperature,
-        top_p=top_p,
+    final, ms = yield from relay(
+        events(
+            engine_for(opts),
+            messages,
+            [prep.image],
+            stream=stream,
+            max_new_tokens=max_new_tokens,
+            temperature=temperature,
+            top_p=top_p,
+        )
     )
-    try:
-        for event in replies:
-            if isinstance(event, Generation):
-                final = event
-            else:
-                yield event
-    finally:
-        replies.close()  # a reader that stops early stops the generation too
-    if final is None:
-        raise RuntimeError("the engine's stream ended without its final Generation")
-    ms = (time.perf_counter() - start) * 1000
     yield build_answer("chat", final, opts, prep, {"vlm": ms})
 
 
@@ -104,7 +90,6 @@ def chat(
     """One more turn of a conversation about an image; ``history`` holds the earlier turns.
 
     ``on_text`` streams the reply: it gets each piece as the engine (any engine) writes it."""
-    answer: VlmAnswer | None = None
     turn = chat_turn(
         image_source,
         history,
@@ -124,13 +109,7 @@ def chat(
         max_new_tokens=max_new_tokens,
         stream=on_text is not None,
     )
-    for event in turn:
-        if isinstance(event, VlmAnswer):
-            answer = event
-        elif on_text is not None:
-            on_text(event)
-    assert answer is not None  # chat_turn always ends with its answer
-    return answer
+    return answer_of(turn, on_text)
 
 
 def chat_stream(

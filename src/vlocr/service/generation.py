@@ -9,7 +9,7 @@ events are those of ``vlocr.vlm.StreamEvent``: text pieces, then one ``Generatio
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import numpy as np
@@ -52,6 +52,27 @@ def events(
     yield gen
 
 
+def relay(replies: Iterator[StreamEvent]) -> Generator[str, None, tuple[Generation, float]]:
+    """Pass a stream's text pieces on; return its final ``Generation`` and the milliseconds it
+    took (``gen, ms = yield from relay(...)``). A reader that stops early closes the stream,
+    which stops the generation."""
+    start = time.perf_counter()
+    final: Generation | None = None
+    try:
+        for event in replies:
+            if isinstance(event, Generation):
+                final = event
+            else:
+                yield event
+    finally:
+        close = getattr(replies, "close", None)
+        if close is not None:
+            close()
+    if final is None:  # an engine that breaks the protocol is a bug, not a user error
+        raise RuntimeError("the engine's stream ended without its final Generation")
+    return final, (time.perf_counter() - start) * 1000
+
+
 def generate(
     engine: Any,
     messages: list[dict[str, Any]],
@@ -62,16 +83,14 @@ def generate(
 ) -> tuple[Generation, float]:
     """The final ``Generation`` and the milliseconds it took; with ``on_text`` the reply streams
     (from every engine alike) and each piece is handed on as it arrives."""
-    start = time.perf_counter()
-    final: Generation | None = None
-    for event in events(engine, messages, images, stream=on_text is not None, **options):
-        if isinstance(event, Generation):
-            final = event
-        elif on_text is not None:
-            on_text(event)
-    if final is None:  # an engine that breaks the protocol is a bug, not a user error
-        raise RuntimeError("the engine's stream ended without its final Generation")
-    return final, (time.perf_counter() - start) * 1000
+    pieces = relay(events(engine, messages, images, stream=on_text is not None, **options))
+    while True:
+        try:
+            piece = next(pieces)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        if on_text is not None:
+            on_text(piece)
 
 
 def reasker(engine: Any, max_new_tokens: int | None) -> Callable[[list[dict[str, Any]], Any], str]:
