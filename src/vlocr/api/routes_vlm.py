@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import TypeVar
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
 
@@ -102,10 +102,12 @@ async def _ask_stream(state: AppState, data: bytes, body: AskRequest) -> Respons
     """The same turn as ``service.ask``, read from the service's one stream as it is written."""
     from vlocr.service.asking import ask_stream
 
-    options = _sampling(body, state)
-    turn = state.gate.stream(
-        lambda: ask_stream(data, body.question, vlm=state.vlm, **options)  # type: ignore[arg-type]
-    )
+    options: dict[str, Any] = _sampling(body, state)
+
+    def start() -> Iterator[Any]:  # text pieces, then the VlmAnswer
+        return ask_stream(data, body.question, vlm=state.vlm, **options)
+
+    turn = state.gate.stream(start)
     # The first event is awaited before the 200: a full gate, a bad page or an engine that is
     # down still get their own status code instead of a broken stream.
     try:
