@@ -133,3 +133,27 @@ def test_chat_reads_stdin_until_exit(
     answers = [json.loads(chunk) for chunk in result.stdout.replace("}\n{", "}\x00{").split("\x00")]
     assert len(answers) == 2 and all(a["task"] == "chat" for a in answers)
     assert answers[1]["usage"]["prompt_tokens"] > answers[0]["usage"]["prompt_tokens"]
+
+
+def test_ask_stream_prints_what_the_local_model_answers(
+    app: typer.Typer, receipt_png: Path, tiny_model_dir: Path
+) -> None:
+    common = [
+        "ask",
+        str(receipt_png),
+        "What is the total?",
+        "--model",
+        str(tiny_model_dir),
+        "--device",
+        "cpu",
+        "--dtype",
+        "float32",
+        "--max-new-tokens",
+        "6",
+        "--no-check-numbers",
+    ]
+    whole = CliRunner().invoke(app, [*common, "--format", "json"])
+    streamed = CliRunner().invoke(app, [*common, "--stream"])
+    assert whole.exit_code == 0 == streamed.exit_code, streamed.output
+    text = json.loads(whole.stdout)["text"]
+    assert text and streamed.stdout.strip() == text  # greedy: the same reply, piece by piece
