@@ -125,8 +125,8 @@ def layer_content(
     font: str,
     page_width_pt: float,
     page_height_pt: float,
-    image_width: int,
-    image_height: int,
+    image_width: float,
+    image_height: float,
 ) -> bytes:
     """The content stream that writes ``lines`` (pixel boxes of an ``image_width`` x
     ``image_height`` image) invisibly onto a page of the given size, origin bottom-left."""

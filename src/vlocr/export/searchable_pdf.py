@@ -255,8 +255,9 @@ def _layered_pdf(
             font="VlocrText",
             page_width_pt=width_pt,
             page_height_pt=height_pt,
-            image_width=result.width or 1,
-            image_height=result.height or 1,
+            # The page was read rendered at pdf_dpi (PDFium rounds its last pixel up).
+            image_width=width_pt * pdf_dpi / 72,
+            image_height=height_pt * pdf_dpi / 72,
         )
         cm = " ".join(f"{v:g}" for v in frame)
         if rendered is not None:
