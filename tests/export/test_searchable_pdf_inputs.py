@@ -161,3 +161,20 @@ def test_a_page_that_failed_to_read_is_kept_without_a_layer() -> None:
     assert pdfium.PdfDocument(out)[0].get_textpage().get_text_range().strip() == (
         "Hello vector world"
     )
+
+
+def test_a_hybrid_page_gains_only_the_text_of_its_pictures() -> None:
+    data = _vector_pdf()
+    typed = _text_layer_result("Hello vector world")
+    photo_line = OcrLine(
+        text="TOTAL 16.50",
+        box=[(60, 400), (300, 400), (300, 440), (60, 440)],
+        confidence=0.9,
+        engine="rapidocr",
+    )
+    hybrid = typed.model_copy(
+        update={"engine": "pdf-text+rapidocr", "lines": [*typed.lines, photo_line]}
+    )
+    out = searchable_pdf([data], ReadResult(pages=[hybrid]), pdf_dpi=DPI)
+    text = pdfium.PdfDocument(out)[0].get_textpage().get_text_range()
+    assert text.split() == ["Hello", "vector", "world", "TOTAL", "16.50"]  # nothing doubled
