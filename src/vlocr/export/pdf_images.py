@@ -3,7 +3,8 @@
 - a JPEG (grey or colour) is passed through byte for byte (``DCTDecode``): no second lossy pass;
 - a PNG (grey, colour or palette, any bit depth, not interlaced, no transparency) keeps its
   compressed pixel data: PDF's ``FlateDecode`` with the PNG predictor reads it as is, as img2pdf
-  does; a 1-bit scan stays 1-bit;
+  does; a 1-bit scan stays 1-bit, re-coded as CCITT Group 4 when that is smaller (lossless; a
+  third smaller on the dev data's book scans);
 - anything else (TIFF, BMP, WebP, GIF, transparent PNG, every page after a file's first) is taken
   from the decoded page and written losslessly: a black-and-white page as 1-bit CCITT Group 4
   (or 1-bit Flate when smaller or when Pillow lacks libtiff), a grey page as 8-bit grey, else RGB.
@@ -104,6 +105,11 @@ def embed_first_frame(pdf: pikepdf.Pdf, data: bytes) -> PlacedImage | None:
     elif fmt == "PNG":
         stored = _png_passthrough(pdf, data)
         how = "png"
+        if stored is not None and mode == "1":
+            # A black-and-white scan: CCITT G4 is often a third smaller than PNG's deflate.
+            g4 = _ccitt(pdf, _white(data))
+            if g4 is not None and len(g4.read_raw_bytes()) < len(stored.read_raw_bytes()):
+                stored, how = g4, "ccitt"
     if stored is None:
         return None
     stored.Type, stored.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
@@ -174,26 +180,37 @@ def embed_pixels(pdf: pikepdf.Pdf, rgb: np.ndarray, dpi: float) -> PlacedImage:
     return PlacedImage(stream, width, height, dpi, _upright_matrix(1), how)
 
 
-def _bilevel(pdf: pikepdf.Pdf, white: np.ndarray) -> tuple[pikepdf.Stream, str]:
-    """A black-and-white page: CCITT G4 or 1-bit Flate, whichever is smaller."""
-    height, width = white.shape
-    packed = zlib.compress(np.packbits(white, axis=1).tobytes(), 9)
+def _white(data: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(data)) as image:
+        return np.asarray(image.convert("L")) > 127
+
+
+def _ccitt(pdf: pikepdf.Pdf, white: np.ndarray) -> pikepdf.Stream | None:
+    """A bilevel image as CCITT Group 4 (``CCITTFaxDecode``), or None without libtiff."""
     g4 = _group4(white)
-    if g4 is not None and len(g4[0]) < len(packed):
-        data, black_is_1 = g4
-        stream = pikepdf.Stream(pdf, data)
-        stream.Filter = pikepdf.Name.CCITTFaxDecode
-        stream.DecodeParms = pikepdf.Dictionary(
-            K=-1, Columns=width, Rows=height, BlackIs1=black_is_1
-        )
-        how = "ccitt"
-    else:
-        stream = pikepdf.Stream(pdf, packed)
-        stream.Filter = pikepdf.Name.FlateDecode
-        how = "flate-1bit"
+    if g4 is None:
+        return None
+    data, black_is_1 = g4
+    height, width = white.shape
+    stream = pikepdf.Stream(pdf, data)
+    stream.Filter = pikepdf.Name.CCITTFaxDecode
+    stream.DecodeParms = pikepdf.Dictionary(K=-1, Columns=width, Rows=height, BlackIs1=black_is_1)
     stream.BitsPerComponent = 1
     stream.ColorSpace = pikepdf.Name.DeviceGray
-    return stream, how
+    return stream
+
+
+def _bilevel(pdf: pikepdf.Pdf, white: np.ndarray) -> tuple[pikepdf.Stream, str]:
+    """A black-and-white page: CCITT G4 or 1-bit Flate, whichever is smaller."""
+    packed = zlib.compress(np.packbits(white, axis=1).tobytes(), 9)
+    g4 = _ccitt(pdf, white)
+    if g4 is not None and len(g4.read_raw_bytes()) < len(packed):
+        return g4, "ccitt"
+    stream = pikepdf.Stream(pdf, packed)
+    stream.Filter = pikepdf.Name.FlateDecode
+    stream.BitsPerComponent = 1
+    stream.ColorSpace = pikepdf.Name.DeviceGray
+    return stream, "flate-1bit"
 
 
 def _group4(white: np.ndarray) -> tuple[bytes, bool] | None:

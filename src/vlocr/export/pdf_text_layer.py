@@ -25,16 +25,27 @@ _DESCENT = 0.2  # the baseline sits this share of the line height above its bott
 _REPLACEMENT = 0xFFFD  # characters outside the BMP have no 2-byte code
 
 
-def _to_unicode_cmap() -> bytes:
-    # One range per high byte (a bfrange may only vary its last byte).
-    ranges = "\n".join(f"<{hi:02X}00> <{hi:02X}FF> <{hi:02X}00>" for hi in range(256))
+def _to_unicode_cmap(codes: Iterable[int]) -> bytes:
+    """A ``ToUnicode`` CMap mapping each used code to the same UTF-16 unit: runs of consecutive
+    codes as ranges (a range may only vary its last byte), at most 100 entries a block."""
+    runs: list[list[int]] = []
+    for code in sorted(set(codes)):
+        if runs and code == runs[-1][1] + 1 and code >> 8 == runs[-1][0] >> 8:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    blocks = []
+    for at in range(0, len(runs), 100):
+        chunk = runs[at : at + 100]
+        body = "\n".join(f"<{lo:04X}> <{hi:04X}> <{lo:04X}>" for lo, hi in chunk)
+        blocks.append(f"{len(chunk)} beginbfrange\n{body}\nendbfrange\n")
     return (
         "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
         "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
         "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
         "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
-        f"256 beginbfrange\n{ranges}\nendbfrange\n"
-        "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
+        + "".join(blocks)
+        + "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n"
     ).encode()
 
 
@@ -44,8 +55,7 @@ def _flate(pdf: pikepdf.Pdf, data: bytes) -> pikepdf.Stream:
     return stream
 
 
-def make_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
-    """The layer's Type0 font, added once to ``pdf`` and shared by its pages."""
+def _make_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
     ttf = resources.files("vlocr.export").joinpath("data/glyphless.ttf").read_bytes()
     font_file = _flate(pdf, ttf)
     font_file.Length1 = len(ttf)
@@ -78,13 +88,32 @@ def make_font(pdf: pikepdf.Pdf) -> pikepdf.Object:
         BaseFont=pikepdf.Name("/" + _FONT_NAME),
         Encoding=pikepdf.Name("/Identity-H"),
         DescendantFonts=[pdf.make_indirect(cid_font)],
-        ToUnicode=_flate(pdf, _to_unicode_cmap()),
     )
     return pdf.make_indirect(font)
 
 
-def _hex(text: str) -> str:
-    return "".join(f"{ord(ch) if ord(ch) <= 0xFFFF else _REPLACEMENT:04X}" for ch in text)
+class LayerFont:
+    """The layer's Type0 font in one PDF, shared by its pages; it notes the characters shown so
+    that :meth:`finish` writes a ``ToUnicode`` map of just those (a few hundred bytes)."""
+
+    def __init__(self, pdf: pikepdf.Pdf) -> None:
+        self.pdf = pdf
+        self.obj = _make_font(pdf)
+        self.codes: set[int] = set()
+
+    def encode(self, text: str) -> str:
+        codes = [ord(ch) if ord(ch) <= 0xFFFF else _REPLACEMENT for ch in text]
+        self.codes.update(codes)
+        return "".join(f"{code:04X}" for code in codes)
+
+    def finish(self) -> None:
+        """Write the ``ToUnicode`` map; call once every page's layer is written."""
+        self.obj.ToUnicode = _flate(self.pdf, _to_unicode_cmap(self.codes or {0x20}))
+
+
+def _n(value: float, digits: int = 2) -> str:
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def _show(
@@ -92,16 +121,17 @@ def _show(
     left: tuple[float, float],
     right: tuple[float, float],
     top_left: tuple[float, float],
-    font: str,
+    font: LayerFont,
+    name: str,
     gap: float = 0.0,
 ) -> str:
     """One run of text from baseline-left ``left`` to ``right``, as tall as ``top_left`` is
     above ``left``, then a space stretched over ``gap`` points (up to the next word) when there is
-    one; points in the page's text space (y up)."""
+    one; points in the page's text space (y up). Operators for inside a ``BT``/``ET``."""
     dx, dy = right[0] - left[0], right[1] - left[1]
     width = math.hypot(dx, dy)
     height = math.hypot(top_left[0] - left[0], top_left[1] - left[1])
-    units = sum(1 for _ in text)
+    units = len(text)
     if width <= 0 or height <= 0 or units == 0:
         return ""
     cos, sin = dx / width, dy / width
@@ -111,25 +141,29 @@ def _show(
     size = height
     stretch = 100.0 * width / (units * _ADVANCE * size)
     # The space fills the gap to the next word and no more, so the words never overlap.
-    space = f" {100.0 * gap / (_ADVANCE * size):.2f} Tz <0020> Tj" if gap > 0 else ""
+    space = (
+        f" {_n(100.0 * gap / (_ADVANCE * size), 1)} Tz <{font.encode(' ')}> Tj" if gap > 0 else ""
+    )
+    c, s = _n(cos, 4), _n(sin, 4)
     return (
-        f"BT 3 Tr /{font} {size:.2f} Tf {stretch:.2f} Tz "
-        f"{cos:.5f} {sin:.5f} {-sin:.5f} {cos:.5f} {x:.2f} {y:.2f} Tm <{_hex(text)}> Tj"
-        f"{space} ET\n"
+        f"/{name} {_n(size)} Tf {_n(stretch, 1)} Tz {c} {s} {_n(-sin, 4)} {c} {_n(x)} {_n(y)} Tm "
+        f"<{font.encode(text)}> Tj{space}\n"
     )
 
 
 def layer_content(
     lines: Iterable[OcrLine],
     *,
-    font: str,
+    font: LayerFont,
+    name: str,
     page_width_pt: float,
     page_height_pt: float,
     image_width: float,
     image_height: float,
 ) -> bytes:
     """The content stream that writes ``lines`` (pixel boxes of an ``image_width`` x
-    ``image_height`` image) invisibly onto a page of the given size, origin bottom-left."""
+    ``image_height`` image) invisibly onto a page of the given size, origin bottom-left, with
+    ``font`` under the resource ``name``; empty when there is no text."""
     sx, sy = page_width_pt / image_width, page_height_pt / image_height
 
     def pt(point: tuple[float, float]) -> tuple[float, float]:
@@ -146,9 +180,12 @@ def layer_content(
                 # A space between words lets text extraction keep them apart.
                 following = words[index + 1].bbox[0] if index + 1 < len(words) else x1
                 gap = max(0.0, following - x1) * sx
-                out.append(_show(word.text, pt((x0, y1)), pt((x1, y1)), pt((x0, y0)), font, gap))
+                shown = _show(word.text, pt((x0, y1)), pt((x1, y1)), pt((x0, y0)), font, name, gap)
+                out.append(shown)
         else:
             top_left, _, bottom_right, bottom_left = line.box
             text = " ".join(w.text for w in words)
-            out.append(_show(text, pt(bottom_left), pt(bottom_right), pt(top_left), font))
-    return "".join(out).encode()
+            out.append(_show(text, pt(bottom_left), pt(bottom_right), pt(top_left), font, name))
+    shown = "".join(out)
+    # Render mode 3 (neither fill nor stroke) is text state: set once for the whole layer.
+    return f"3 Tr\nBT\n{shown}ET\n".encode() if shown else b""

@@ -30,7 +30,7 @@ from vlocr.export.pdf_images import (
     embed_first_frame,
     embed_pixels,
 )
-from vlocr.export.pdf_text_layer import layer_content, make_font
+from vlocr.export.pdf_text_layer import LayerFont, layer_content
 from vlocr.results import OcrLine, PageResult, ReadResult
 
 __all__ = ["DEFAULT_IMAGE_DPI", "searchable_pdf"]
@@ -79,7 +79,7 @@ def searchable_pdf(
 
     out: pikepdf.Pdf | None = None
     first_pdf: pikepdf.Pdf | None = None
-    image_font: pikepdf.Object | None = None
+    image_font: LayerFont | None = None
     opened: list[pikepdf.Pdf] = []
     try:
         for source, pages in zip(sources, group_pages(result, len(sources)), strict=True):
@@ -98,12 +98,14 @@ def searchable_pdf(
                     out.docinfo[pikepdf.Name.Producer] = f"vlocr {__version__} (pikepdf)"
                     out.docinfo[pikepdf.Name.Creator] = f"vlocr {__version__}"
                 if image_font is None:
-                    image_font = make_font(out)
+                    image_font = LayerFont(out)
                 _add_image_pages(out, image_font, data, pages)
         if out is None or len(out.pages) == 0:
             raise InvalidImageError(
                 "no page could be read, so there is no PDF to write", "check the inputs"
             )
+        if image_font is not None:
+            image_font.finish()
         if first_pdf is not None and first_pdf is not out:
             _copy_metadata(first_pdf, out)
         buffer = io.BytesIO()
@@ -133,7 +135,7 @@ def _copy_metadata(source: pikepdf.Pdf, out: pikepdf.Pdf) -> None:
 
 
 def _add_image_pages(
-    out: pikepdf.Pdf, font: pikepdf.Object, data: bytes, pages: list[PageResult]
+    out: pikepdf.Pdf, font: LayerFont, data: bytes, pages: list[PageResult]
 ) -> None:
     read = [p for p in pages if p.ok]
     if not read:
@@ -175,16 +177,15 @@ def _page_image(decoded: Iterator[tuple[int, np.ndarray]], number: int) -> np.nd
     raise InvalidImageError(f"page {number} could not be decoded again", "re-read the input")
 
 
-def _image_page(
-    out: pikepdf.Pdf, font: pikepdf.Object, image: PlacedImage, page: PageResult
-) -> None:
+def _image_page(out: pikepdf.Pdf, font: LayerFont, image: PlacedImage, page: PageResult) -> None:
     width_pt = image.width * 72.0 / image.dpi
     height_pt = image.height * 72.0 / image.dpi
     matrix = " ".join(f"{v:.4f}" for v in image.matrix(width_pt, height_pt))
     content = f"q {matrix} cm /Im0 Do Q\n".encode()
     content += layer_content(
         page.lines,
-        font="F0",
+        font=font,
+        name="F0",
         page_width_pt=width_pt,
         page_height_pt=height_pt,
         image_width=page.width or image.width,
@@ -195,7 +196,7 @@ def _image_page(
         MediaBox=[0, 0, round(width_pt, 3), round(height_pt, 3)],
         Resources=pikepdf.Dictionary(
             XObject=pikepdf.Dictionary(Im0=out.make_indirect(image.xobject)),
-            Font=pikepdf.Dictionary(F0=font),
+            Font=pikepdf.Dictionary(F0=font.obj),
         ),
         Contents=out.make_stream(content),
     )
@@ -242,7 +243,7 @@ def _layered_pdf(
             f"the PDF cannot be rewritten: {str(exc).splitlines()[0][:200]}",
             "re-export it (print to PDF) and try again",
         ) from None
-    font = make_font(document)
+    font = LayerFont(document)
     rendered = _rendered_pages(data, pdf_dpi) if force_ocr else None
     for result in pages:
         if not result.ok or not 1 <= result.page <= len(document.pages):
@@ -252,7 +253,8 @@ def _layered_pdf(
         lines = result.lines if force_ocr else _ocr_lines(result)
         layer = layer_content(
             lines,
-            font="VlocrText",
+            font=font,
+            name="VlocrText",
             page_width_pt=width_pt,
             page_height_pt=height_pt,
             # The page was read rendered at pdf_dpi (PDFium rounds its last pixel up).
@@ -264,7 +266,7 @@ def _layered_pdf(
             image = embed_pixels(document, _page_image(rendered, result.page), pdf_dpi)
             page.obj.Resources = pikepdf.Dictionary(
                 XObject=pikepdf.Dictionary(VlocrPage=document.make_indirect(image.xobject)),
-                Font=pikepdf.Dictionary(VlocrText=font),
+                Font=pikepdf.Dictionary(VlocrText=font.obj),
             )
             picture = f"q {width_pt:g} 0 0 {height_pt:g} 0 0 cm /VlocrPage Do Q\n".encode()
             page.obj.Contents = document.make_stream(
@@ -276,9 +278,10 @@ def _layered_pdf(
         page.contents_coalesce()
         page.contents_add(document.make_stream(b"q\n"), prepend=True)
         page.contents_add(document.make_stream(b"\nQ\n"))
-        name = page.add_resource(font, pikepdf.Name.Font, prefix="VlocrText")
+        name = page.add_resource(font.obj, pikepdf.Name.Font, prefix="VlocrText")
         layer = layer.replace(b"/VlocrText ", f"{name} ".encode())
         page.contents_add(document.make_stream(f"q {cm} cm\n".encode() + layer + b"Q\n"))
+    font.finish()
     return document
 
 
