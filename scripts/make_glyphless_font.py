@@ -36,7 +36,8 @@ def build() -> bytes:
     builder.setupNameTable({"familyName": "VlocrGlyphLess", "styleName": "Regular"})
     builder.setupOS2(sTypoAscender=800, sTypoDescender=-200, usWinAscent=800, usWinDescent=200)
     builder.setupPost()
-    builder.font["head"].created = builder.font["head"].modified = 0  # a reproducible file
+    # A fixed date (2026-01-01, seconds since 1904) keeps the file reproducible.
+    builder.font["head"].created = builder.font["head"].modified = 3850070400
     from io import BytesIO
 
     out = BytesIO()

@@ -199,3 +199,19 @@ def test_several_images_and_frames_make_one_page_each(scan) -> None:
     assert len(document) == 3
     texts = [_squash(document[i].get_textpage().get_text_range()) for i in range(3)]
     assert texts == [_squash(result.text), "Secondpage", "Secondpage"]
+
+
+def test_pdfa_is_written_validated_and_keeps_the_jpeg() -> None:
+    image, result = page_with_text(TEXT)
+    data = _saved(image, "JPEG", quality=85)
+    pdf = searchable_pdf([data], ReadResult(pages=[result]), pdf_dpi=200, pdfa=True)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        assert document.open_metadata().pdfa_status == "2B"
+        assert "/OutputIntents" in document.Root
+        (image_obj,) = document.pages[0].get_images().values()
+        assert image_obj.read_raw_bytes() == data
+    from pikepdf import pdfa
+
+    assert pdfa.validate_written(io.BytesIO(pdf), "2b").passed
+    text = pdfium.PdfDocument(pdf)[0].get_textpage().get_text_range()
+    assert text.split() == result.text.split()

@@ -178,3 +178,15 @@ def test_a_hybrid_page_gains_only_the_text_of_its_pictures() -> None:
     out = searchable_pdf([data], ReadResult(pages=[hybrid]), pdf_dpi=DPI)
     text = pdfium.PdfDocument(out)[0].get_textpage().get_text_range()
     assert text.split() == ["Hello", "vector", "world", "TOTAL", "16.50"]  # nothing doubled
+
+
+def test_pdfa_refuses_what_the_validator_does_not_approve_in_one_line() -> None:
+    """reportlab writes a page transition (/Trans) that pikepdf's PDF/A allowlist does not know."""
+    import pytest
+
+    from vlocr.errors import UnsupportedFormatError
+
+    result = ReadResult(pages=[_text_layer_result("Hello vector world")])
+    with pytest.raises(UnsupportedFormatError) as caught:
+        searchable_pdf([_vector_pdf()], result, pdf_dpi=DPI, pdfa=True)
+    assert "PDF/A-2b" in caught.value.message and "\n" not in caught.value.message

@@ -28,12 +28,13 @@ def write_searchable_pdf(
     *,
     pdf_dpi: int,
     force_ocr: bool,
+    pdfa: bool = False,
 ) -> None:
     """Build the searchable PDF of ``sources`` from their read ``result`` and write it to
     ``output`` (stdout when None or ``-``)."""
     from vlocr.export.searchable_pdf import searchable_pdf
 
-    data = searchable_pdf(sources, result, pdf_dpi=pdf_dpi, force_ocr=force_ocr)
+    data = searchable_pdf(sources, result, pdf_dpi=pdf_dpi, force_ocr=force_ocr, pdfa=pdfa)
     if output is None or output == STDIO:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -80,6 +81,12 @@ def pdf(
         "-p",
         help="Preprocessing before OCR (the page images in the PDF stay as they came): none, "
         "seed, auto, or a comma list of steps.",
+    ),
+    pdfa: bool = typer.Option(
+        False,
+        "--pdfa",
+        help="Write PDF/A-2b (archival), validated by pikepdf as it is written; an input that "
+        "cannot conform (e.g. a PDF with fonts that are not embedded) is refused.",
     ),
     pdf_dpi: int = typer.Option(
         None,
@@ -138,7 +145,7 @@ def pdf(
         force_ocr=force_ocr,
     )
     try:
-        write_searchable_pdf(sources, result, output, pdf_dpi=dpi, force_ocr=force_ocr)
+        write_searchable_pdf(sources, result, output, pdf_dpi=dpi, force_ocr=force_ocr, pdfa=pdfa)
     except VlocrError as err:
         fail(err)
     output_written()

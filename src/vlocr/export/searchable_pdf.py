@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pikepdf
 
-from vlocr.errors import InvalidImageError
+from vlocr.errors import InvalidImageError, UnsupportedFormatError
 from vlocr.export.pdf_images import (
     DEFAULT_IMAGE_DPI,
     PlacedImage,
@@ -71,9 +71,11 @@ def searchable_pdf(
     *,
     pdf_dpi: int,
     force_ocr: bool = False,
+    pdfa: bool = False,
 ) -> bytes:
     """One PDF of every input in order (pages that failed to read are left out for images and
-    kept without a layer for PDFs). ``pdf_dpi``: the resolution PDF pages were read at."""
+    kept without a layer for PDFs). ``pdf_dpi``: the resolution PDF pages were read at.
+    ``pdfa``: write PDF/A-2b (see :func:`_save_pdfa`)."""
     from vlocr import __version__
     from vlocr.io.sniff import sniff_format
 
@@ -109,18 +111,40 @@ def searchable_pdf(
         if first_pdf is not None and first_pdf is not out:
             _copy_metadata(first_pdf, out)
         buffer = io.BytesIO()
-        out.save(
-            buffer,
-            deterministic_id=True,
-            object_stream_mode=pikepdf.ObjectStreamMode.generate,
-            compress_streams=True,
-        )
+        if pdfa:
+            _save_pdfa(out, buffer)
+        else:
+            out.save(
+                buffer,
+                deterministic_id=True,
+                object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                compress_streams=True,
+            )
         return buffer.getvalue()
     finally:
         for document in opened:
             document.close()
         if out is not None and all(out is not d for d in opened):
             out.close()
+
+
+def _save_pdfa(out: pikepdf.Pdf, buffer: io.BytesIO) -> None:
+    """Write PDF/A-2b with pikepdf's own PDF/A support (``pikepdf.pdfa``, as OCRmyPDF's
+    Ghostscript-free path does): an sRGB output intent and PDF/A XMP metadata are added, the
+    bytes written are validated, and nothing is re-encoded. A file the validator does not approve
+    (an input PDF with fonts that are not embedded, or constructs it does not know) is refused
+    with its first finding; there is no Ghostscript fallback."""
+    from pikepdf import pdfa
+
+    try:
+        pdfa.save(out, buffer, "2b")
+    except pdfa.PdfaError as exc:
+        lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+        detail = lines[1] if len(lines) > 1 else (lines[0] if lines else "not approved")
+        raise UnsupportedFormatError(
+            f"the PDF cannot be written as PDF/A-2b: {detail[:300]}",
+            "drop --pdfa to write a regular searchable PDF",
+        ) from None
 
 
 def _copy_metadata(source: pikepdf.Pdf, out: pikepdf.Pdf) -> None:
