@@ -224,7 +224,7 @@ def _group4(white: np.ndarray) -> tuple[bytes, bool] | None:
     picture = Image.fromarray(white.astype(np.uint8) * 255).convert("1")
     picture.save(buffer, format="TIFF", compression="group4", strip_size=1 << 30)
     with Image.open(io.BytesIO(buffer.getvalue())) as tiff:
-        tags = tiff.tag_v2
+        tags = tiff.tag_v2  # type: ignore[attr-defined]
         offsets, counts = tags.get(273), tags.get(279)
         photometric = tags.get(262, 0)
         rows = tags.get(278, height)

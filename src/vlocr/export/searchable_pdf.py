@@ -150,7 +150,7 @@ def _save_pdfa(out: pikepdf.Pdf, buffer: io.BytesIO) -> None:
 def _copy_metadata(source: pikepdf.Pdf, out: pikepdf.Pdf) -> None:
     """The first PDF input's document information and XMP metadata (title, author, ...)."""
     if pikepdf.Name.Info in source.trailer:
-        out.docinfo = out.copy_foreign(source.trailer.Info)
+        out.docinfo = out.copy_foreign(source.trailer.Info)  # type: ignore[assignment]
     if pikepdf.Name.Metadata in source.Root:
         out.Root.Metadata = out.copy_foreign(source.Root.Metadata)
 
@@ -244,7 +244,7 @@ def _display_frame(page: pikepdf.Page) -> tuple[float, float, list[float]]:
     matrix from that upright, origin-bottom-left space to the page's own user space (the space
     PDFium renders and reads text in)."""
     box = _inherited(page, "/CropBox") or _inherited(page, "/MediaBox")
-    x0, y0, x1, y1 = (float(v) for v in box)  # type: ignore[union-attr]
+    x0, y0, x1, y1 = (float(v) for v in box)  # type: ignore[attr-defined]
     left, right, bottom, top = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
     rotate = int(_inherited(page, "/Rotate") or 0) % 360  # type: ignore[call-overload]
     width, height = right - left, top - bottom
