@@ -215,3 +215,18 @@ def test_pdfa_is_written_validated_and_keeps_the_jpeg() -> None:
     assert pdfa.validate_written(io.BytesIO(pdf), "2b").passed
     text = pdfium.PdfDocument(pdf)[0].get_textpage().get_text_range()
     assert text.split() == result.text.split()
+
+
+def test_png_data_is_passed_through_for_grey_colour_and_palette() -> None:
+    image, result = page_with_text(TEXT[:2])
+    tinted = Image.fromarray((np.asarray(image) * np.array([0.6, 0.8, 1.0])).astype(np.uint8))
+    for picture in (image.convert("L"), tinted, tinted.quantize(16)):
+        data = _saved(picture, "PNG")
+        pdf = searchable_pdf([data], ReadResult(pages=[result]), pdf_dpi=200)
+        assert len(pdf) <= len(data) + 4096, picture.mode
+        with pikepdf.open(io.BytesIO(pdf)) as document:
+            (image_obj,) = document.pages[0].get_images().values()
+            assert image_obj.Filter == pikepdf.Name.FlateDecode
+            decoded = pikepdf.PdfImage(image_obj).as_pil_image().convert("RGB")
+        expected = np.asarray(picture.convert("RGB"))
+        assert np.array_equal(np.asarray(decoded), expected), picture.mode

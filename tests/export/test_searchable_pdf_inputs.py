@@ -190,3 +190,20 @@ def test_pdfa_refuses_what_the_validator_does_not_approve_in_one_line() -> None:
     with pytest.raises(UnsupportedFormatError) as caught:
         searchable_pdf([_vector_pdf()], result, pdf_dpi=DPI, pdfa=True)
     assert "PDF/A-2b" in caught.value.message and "\n" not in caught.value.message
+
+
+def test_pdf_and_image_inputs_make_one_document_with_the_pdf_metadata() -> None:
+    image, scanned = page_with_text(TEXT[:1])
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    typed = _text_layer_result("Hello vector world")
+    for sources, pages in (
+        ([_vector_pdf(), png.getvalue()], [typed, scanned]),
+        ([png.getvalue(), _vector_pdf()], [scanned, typed]),
+    ):
+        out = searchable_pdf(sources, ReadResult(pages=pages), pdf_dpi=DPI)
+        with pikepdf.open(io.BytesIO(out)) as document:
+            assert len(document.pages) == 2
+            assert str(document.docinfo["/Title"]) == "Quarterly report"
+        texts = [p.get_textpage().get_text_range().split() for p in pdfium.PdfDocument(out)]
+        assert texts == [p.text.split() for p in pages]
