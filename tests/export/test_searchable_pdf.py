@@ -230,3 +230,15 @@ def test_png_data_is_passed_through_for_grey_colour_and_palette() -> None:
             decoded = pikepdf.PdfImage(image_obj).as_pil_image().convert("RGB")
         expected = np.asarray(picture.convert("RGB"))
         assert np.array_equal(np.asarray(decoded), expected), picture.mode
+
+
+def test_vlocr_reads_its_own_searchable_pdf_from_the_layer_without_ocr(scan) -> None:
+    """The scan under the layer is a picture the layer already writes on: not OCRed again."""
+    import vlocr
+
+    data, result, _ = scan
+    pdf = searchable_pdf([data], ReadResult(pages=[result]), pdf_dpi=200)
+    page = vlocr.read(pdf, pdf_dpi=100).pages[0]
+    assert page.engine == "pdf-text"
+    assert page.text.split() == result.text.split()
+    assert "ocr_pictures" not in page.timings_ms
