@@ -242,3 +242,13 @@ def test_vlocr_reads_its_own_searchable_pdf_from_the_layer_without_ocr(scan) -> 
     assert page.engine == "pdf-text"
     assert page.text.split() == result.text.split()
     assert "ocr_pictures" not in page.timings_ms
+
+
+def test_an_input_that_failed_entirely_is_left_out(scan) -> None:
+    data, result, _ = scan
+    failed = PageResult.model_validate(
+        {"source": "x", "error": {"type": "InvalidImageError", "code": "x", "message": "bad"}}
+    )
+    pages = [failed, result]
+    pdf = searchable_pdf([b"%PDF-1.4 truncated", data], ReadResult(pages=pages), pdf_dpi=200)
+    assert len(pdfium.PdfDocument(pdf)) == 1

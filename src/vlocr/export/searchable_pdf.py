@@ -74,7 +74,7 @@ def searchable_pdf(
     pdfa: bool = False,
 ) -> bytes:
     """One PDF of every input in order (pages that failed to read are left out for images and
-    kept without a layer for PDFs). ``pdf_dpi``: the resolution PDF pages were read at.
+    kept without a layer for PDFs; an input that cannot be opened at all is left out). ``pdf_dpi``: the resolution PDF pages were read at.
     ``pdfa``: write PDF/A-2b (see :func:`_save_pdfa`)."""
     from vlocr import __version__
     from vlocr.io.sniff import sniff_format
@@ -87,7 +87,12 @@ def searchable_pdf(
         for source, pages in zip(sources, group_pages(result, len(sources)), strict=True):
             data = _bytes(source)
             if sniff_format(data) == "pdf":
-                document = _layered_pdf(data, pages, pdf_dpi=pdf_dpi, force_ocr=force_ocr)
+                try:
+                    document = _layered_pdf(data, pages, pdf_dpi=pdf_dpi, force_ocr=force_ocr)
+                except InvalidImageError:
+                    if any(page.ok for page in pages):
+                        raise
+                    continue  # unreadable here as it was for the read, which reported it
                 opened.append(document)
                 first_pdf = first_pdf or document
                 if out is None:
