@@ -99,11 +99,12 @@ def test_read_block_runs_as_written(workdir: Path) -> None:
         assert "Traceback" not in proc.stderr
         if "--format json" in command:
             assert json.loads(proc.stdout)["pages"]
-        elif not command.startswith("vlocr batch") and " -o " not in command:
+        elif not command.startswith(("vlocr batch", "vlocr pdf")) and " -o " not in command:
             assert proc.stdout.strip(), command
     assert (workdir / "boxes.png").exists() and (workdir / "seen.png").exists()
     assert list((workdir / "ocr-out").glob("*.json"))
     assert (workdir / "searchable.pdf").read_bytes().startswith(b"%PDF-")
+    assert (workdir / "out.pdf").read_bytes().startswith(b"%PDF-")
     assert b"ocrx_word" in (workdir / "page.hocr").read_bytes()
     assert b"<alto" in (workdir / "page.xml").read_bytes()
 

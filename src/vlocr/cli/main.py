@@ -50,6 +50,7 @@ for _module in (
     "vlocr.cli.vlm_commands",
     "vlocr.cli.bench_command",
     "vlocr.cli.serve_command",
+    "vlocr.cli.pdf_command",
 ):
     try:
         importlib.import_module(_module).register(app)

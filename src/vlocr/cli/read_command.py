@@ -67,7 +67,7 @@ def read(
         OutputFormat.text,
         "--format",
         "-f",
-        help='text: the recognised text; json: {"pages": [...]} with lines, boxes, confidences, timings and preprocessing trace (the API\'s shape); markdown: a table per page; hocr / alto: hOCR 1.2 or ALTO 4 XML with line and word boxes; pdf: a searchable PDF (the page images with an invisible text layer; needs --output or a redirected stdout).',
+        help='text: the recognised text; json: {"pages": [...]} with lines, boxes, confidences, timings and preprocessing trace (the API\'s shape); markdown: a table per page; hocr / alto: hOCR 1.2 or ALTO 4 XML with line and word boxes; pdf: a searchable PDF as `vlocr pdf` writes it (images embedded as they came, PDF pages kept, an invisible text layer where text was OCRed; needs --output or a redirected stdout).',
     ),
     output: Path = typer.Option(
         None,
@@ -173,7 +173,7 @@ def read(
     except VlocrError as err:
         fail(err)
 
-    saver = _ImageSaver(annotate, save_preprocessed, keep=output_format is OutputFormat.pdf)
+    saver = _ImageSaver(annotate, save_preprocessed)
     want_images = saver.wanted
     sources = [sys.stdin.buffer.read() if path == STDIN else path for path in images]
     result = service.read(
@@ -189,7 +189,8 @@ def read(
         force_ocr=force_ocr,
     )
     _label_stdin(result, images)
-    _emit(result, output_format, output, saver.kept, pdf_dpi or get_settings().io.pdf_dpi)
+    dpi = pdf_dpi or get_settings().io.pdf_dpi
+    _emit(result, output_format, output, sources, dpi, force_ocr)
     output_written()
     if not result.ok or saver.failed:
         raise typer.Exit(EXIT_INPUT_ERROR)
@@ -258,18 +259,14 @@ class _ImageSaver:
     """Writes each page's annotated and preprocessed images (pages after the first get ``-N``);
     a write that fails is reported and the text is still printed."""
 
-    def __init__(
-        self, annotate: Path | None, save_preprocessed: Path | None, *, keep: bool = False
-    ) -> None:
+    def __init__(self, annotate: Path | None, save_preprocessed: Path | None) -> None:
         self.annotate, self.save_preprocessed = annotate, save_preprocessed
         self.count = 0
         self.failed = False
-        self.keep = keep  # a searchable PDF needs every page image
-        self.kept: list = []  # type: ignore[type-arg]
 
     @property
     def wanted(self) -> bool:
-        return self.keep or self.annotate is not None or self.save_preprocessed is not None
+        return self.annotate is not None or self.save_preprocessed is not None
 
     def __call__(self, page, page_result, seen) -> None:  # type: ignore[no-untyped-def]
         from PIL import Image
@@ -277,8 +274,6 @@ class _ImageSaver:
         from vlocr import render
 
         self.count += 1
-        if self.keep:
-            self.kept.append((page.image, page_result, page.format == "pdf"))
         try:
             if self.annotate is not None:
                 drawn = render.annotate(page.image, page_result.lines)
@@ -305,20 +300,17 @@ def _report_page(page) -> None:  # type: ignore[no-untyped-def]
         typer.echo(f"vlocr: note: {page.label}: no text found", err=True)
 
 
-def _emit(result, output_format: OutputFormat, output: Path | None, kept, pdf_dpi: int) -> None:  # type: ignore[no-untyped-def]
+def _emit(
+    result, output_format: OutputFormat, output: Path | None, sources, pdf_dpi: int, force_ocr: bool
+) -> None:  # type: ignore[no-untyped-def]
     """Render ``result`` in ``output_format`` to ``output`` or stdout."""
-    if output_format is OutputFormat.pdf:
-        from vlocr.export.searchable_pdf import DEFAULT_IMAGE_DPI, to_searchable_pdf
+    if output_format is OutputFormat.pdf:  # the same file as `vlocr pdf`
+        from vlocr.cli.pdf_command import write_searchable_pdf
 
-        data = to_searchable_pdf(
-            [(image, page) for image, page, _ in kept],
-            dpi=[pdf_dpi if from_pdf else DEFAULT_IMAGE_DPI for _, _, from_pdf in kept],
-        )
-        if output is not None:
-            output.write_bytes(data)
-        else:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+        try:
+            write_searchable_pdf(sources, result, output, pdf_dpi=pdf_dpi, force_ocr=force_ocr)
+        except VlocrError as err:
+            fail(err)
         return
     text = _render(result, output_format)
     if output is not None:

@@ -6,8 +6,9 @@ Self-contained on purpose (stdlib, numpy, pypdfium2): it is started by file path
 
 Protocol: argv = dpi max_pixels first last memory_mb cpu_s; stdin = the PDF bytes. Output lines of
 JSON on stdout: ``{"count": n, "sizes": [[w, h], ...]}`` for pages first..last, then per page
-``{"page": i, "width": w, "height": h, "text": lines-or-null}`` followed by w*h*3 RGB bytes (the
-text layer from the sibling ``pdf_text.py``); or ``{"error": ...}``.
+``{"page": i, "width": w, "height": h, "text": lines-or-null, "pictures": boxes}`` followed by
+w*h*3 RGB bytes (the text layer and, on a page that has one, its pictures' pixel boxes, from the
+sibling ``pdf_text.py``); or ``{"error": ...}``.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def main() -> int:
     import numpy as np
     import pypdfium2 as pdfium
 
-    text_layer_lines = _sibling("pdf_text").text_layer_lines
+    pdf_text = _sibling("pdf_text")
 
     scale = dpi / 72.0
     try:
@@ -69,11 +70,12 @@ def main() -> int:
         if width * height > max_pixels:
             return 0  # the parent refused this page from its size already
         page = document[index]
-        text = text_layer_lines(page, scale)
+        text = pdf_text.text_layer_lines(page, scale)
+        pictures = pdf_text.picture_regions(page, scale) if text is not None else []
         bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 255), rev_byteorder=True)
         rgb = np.ascontiguousarray(bitmap.to_numpy()[:, :, :3])
         size = {"width": int(rgb.shape[1]), "height": int(rgb.shape[0])}
-        _say(out, {"page": index + 1, **size, "text": text})
+        _say(out, {"page": index + 1, **size, "text": text, "pictures": pictures})
         out.write(rgb.data)
         out.flush()
         del rgb

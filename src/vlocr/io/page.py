@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,6 +20,8 @@ class Page:
     format: str = ""
     #: Lines of a digital PDF page's own text layer (pixel space of ``image``); None = OCR it.
     text_lines: list[OcrLine] | None = None
+    #: Pixel boxes (x0, y0, x1, y1) of the pictures on a page that has a text layer.
+    pictures: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     @property
     def width(self) -> int:

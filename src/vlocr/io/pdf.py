@@ -224,6 +224,7 @@ def _next_page(
         page_count=count,
         format="pdf",
         text_lines=to_ocr_lines(meta.get("text")),  # type: ignore[arg-type]
+        pictures=[tuple(box) for box in meta.get("pictures") or []],  # type: ignore[attr-defined,misc]
     )
 
 

@@ -102,7 +102,11 @@ def ocr_page_with_image(
     timings: dict[str, float] = {}
     image = crop_region(page.image, region)
     if page.text_lines is not None and not force_ocr:
-        return _text_layer_result(page, region), image
+        from vlocr.service.hybrid import read_pictures  # pictures on the page get OCRed too
+
+        layer = _text_layer_result(page, region)
+        options = {"preprocess": preprocess, "engine_options": engine_options}
+        return read_pictures(page, layer, engine=engine, **options), image
     trace = None
     seen = image
     mapper: PointMap | None = None
