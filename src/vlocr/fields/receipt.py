@@ -469,3 +469,23 @@ def extract_receipt(page: PageLines) -> dict[str, FieldEvidence | None]:
             disc.pieces, abs(float(disc.found.value)), disc.found.text, 0.6, "label:DISCOUNT"
         )
     return fields
+
+
+_SUMMARY_START = _tolerant(
+    r"^\W*(SUB\s*-?\s*TOTAL|TOTAL|GRAND|NETT?\b|ROUND|ITEMS?\s*(\(S\))?\s*(COUNT|:)|ITEM\(S\)|"
+    r"NO\.?\s*OF\s*ITEMS?|QTY\s*(\(S\))?\s*:|TOTAL\s*QTY|GST|SST|VAT|TAX|SERV(ICE)?\.?\s*(CHARGE|CHG|TAX)|"
+    r"CASH|CHANGE|BALANCE|PAYMENT|PAID|TENDER|VISA|MASTER|AMEX|CREDIT|DEBIT|CARD|AMOUNT\s*(DUE|PAID|PAYABLE)|"
+    r"合\s*计|小\s*计|总\s*计|实\s*付|应\s*付|找\s*零|税)",
+    re.I,
+)
+_SUMMARY_ANYWHERE = _tolerant(
+    r"(SUB\s*-?\s*TOTAL|\bTOTAL\b|"
+    r"ROUNDING|\bCHANGE\b|ITEM\s*COUNT|合计|小计|总计)",
+    re.I,
+)
+
+
+def is_summary_row(text: str) -> bool:
+    """Whether a row is part of the receipt's summary (subtotal, total, tax, rounding, payment,
+    change, item count) rather than an item: where the item rows end."""
+    return bool(_SUMMARY_START.search(text) or _SUMMARY_ANYWHERE.search(text))
