@@ -78,6 +78,7 @@ class LineItem:
     amount_pieces: list[Piece] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
     discount: bool = False
+    amount_text: str = ""  # the amount as printed ("$4.40", "-2.78")
 
     @property
     def lines(self) -> list[int]:
@@ -337,11 +338,17 @@ def find_items(page: PageLines) -> ItemBlock:
                 amount_pieces=row.pieces_in(amount.start, amount.end),
                 rows=[r.index for r in name_rows] + [row.index],
                 discount=is_discount,
+                amount_text=amount.text,
             )
         )
     if pending and items:  # the last item's name wraps onto the row under it
         _continue_name(items[-1], pending[:1])
     items = [it for it in items if it.name]  # numbers with no name anywhere near: not items
+    if header is None and end_row is None:
+        items = []  # rows of numbers with neither an item header nor a total: a plain table
+    per_row = sorted(len(tail_amounts(page.rows[it.rows[-1]].text)) for it in items)
+    if header is None and per_row and per_row[len(per_row) // 2] >= 3:
+        items = []  # three amounts a row and more, no item header: a table of figures
     return ItemBlock(items, header if items else None, end_row if items else None)
 
 
