@@ -110,12 +110,15 @@ def line_item_bench(
     from vlocr.fields.extract import extract_ocr_fields
 
     truth_items: dict[str, list[dict[str, Any]]] = {}
+    held_out: set[str] = set()
     if truth_file:
-        truth_items = json.loads(Path(truth_file).read_text(encoding="utf-8"))["receipts"]
+        truth_doc = json.loads(Path(truth_file).read_text(encoding="utf-8"))
+        truth_items, held_out = truth_doc["receipts"], set(truth_doc.get("held_out", []))
     samples = load_folder(folder, "sroie", limit)
     sources = ["truth-lines"] + (["ocr"] if use_ocr else [])
     counts: dict[str, dict[str, int]] = {s: {} for s in sources}
-    pr: dict[str, dict[str, int]] = {s: {"tp": 0, "predicted": 0, "truth": 0} for s in sources}
+    parts = ("all", "held_out")
+    pr = {(s, p): {"tp": 0, "predicted": 0, "truth": 0} for s in sources for p in parts}
     docs = []
     for sample in samples:
         total = _total(sample.fields)
@@ -134,10 +137,13 @@ def line_item_bench(
             doc[source] = {"items": items, "check": verdict}
             if sample.sample_id in truth_items:
                 truth = truth_items[sample.sample_id]
-                c = pr[source]
-                c["tp"] += match_items(items, truth)
-                c["predicted"] += len(items)
-                c["truth"] += len(truth)
+                for part in parts:
+                    if part == "held_out" and sample.sample_id not in held_out:
+                        continue
+                    c = pr[(source, part)]
+                    c["tp"] += match_items(items, truth)
+                    c["predicted"] += len(items)
+                    c["truth"] += len(truth)
         docs.append(doc)
     out: dict[str, Any] = {
         "command_settings": {
@@ -145,40 +151,46 @@ def line_item_bench(
             "preset": preset,
             "n": len(samples),
             "hand_checked": sorted(k for k in truth_items if k in {s.sample_id for s in samples}),
+            "held_out": sorted(held_out),
         },
         "totals_check": {},
         "items": {},
+        "items_held_out": {},
         "documents": docs,
     }
     for source in sources:
         c = counts[source]
         adds_up = sum(v for k, v in c.items() if k not in ("no", "no-items"))
         out["totals_check"][source] = {"adds_up": adds_up, "n": len(samples), "by_kind": c}
-        p = pr[source]
-        out["items"][source] = {
-            **p,
-            "precision": round(p["tp"] / p["predicted"], 4) if p["predicted"] else 0.0,
-            "recall": round(p["tp"] / p["truth"], 4) if p["truth"] else 0.0,
-        }
+        for part in parts:
+            p = pr[(source, part)]
+            out["items" if part == "all" else "items_held_out"][source] = {
+                **p,
+                "precision": round(p["tp"] / p["predicted"], 4) if p["predicted"] else 0.0,
+                "recall": round(p["tp"] / p["truth"], 4) if p["truth"] else 0.0,
+            }
     return out
 
 
 def line_item_markdown(report: dict[str, Any]) -> str:
     s = report["command_settings"]
+    n_held = len(s.get("held_out", []))
     lines = [
         f"Line items (`extract --engine ocr`, receipt schema), {s['n']} receipts, OCR "
         f"{s['ocr_engine']}/{s['preset']}; item P/R on {len(s['hand_checked'])} hand-checked "
-        "receipts.",
+        f"receipts, of which {n_held} held out (not looked at while writing the rules).",
         "",
-        "| lines read from | items add up to the printed total | precision | recall | correct / "
-        "predicted / true |",
-        "| --- | ---: | ---: | ---: | ---: |",
+        "| lines read from | items add up to the printed total | item precision | item recall | "
+        "correct / predicted / true | held out: P / R (correct / predicted / true) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for source, tc in report["totals_check"].items():
-        it = report["items"][source]
+        it, ho = report["items"][source], report["items_held_out"][source]
         lines.append(
             f"| {source} | {tc['adds_up']} / {tc['n']} | {it['precision']:.3f} | "
-            f"{it['recall']:.3f} | {it['tp']} / {it['predicted']} / {it['truth']} |"
+            f"{it['recall']:.3f} | {it['tp']} / {it['predicted']} / {it['truth']} | "
+            f"{ho['precision']:.3f} / {ho['recall']:.3f} ({ho['tp']} / {ho['predicted']} / "
+            f"{ho['truth']}) |"
         )
     lines.append("")
     for source, tc in report["totals_check"].items():

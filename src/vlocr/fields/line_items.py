@@ -57,7 +57,7 @@ _QTY_X_ONLY = re.compile(r"(?<![\d.])(?P<q>\d{1,4})\s*[xX×]\s*$")
 _INT = re.compile(r"(?<![\d.,:/-])\d{1,3}(?![\d.,:/%])")
 _LABELLISH = re.compile(
     r"(:|\b(CASHIER|TABLE|PAX|INV|INVOICE|RECEIPT|SLIP|TRANS|DATE|TIME|TEL|FAX|GST\s*(ID|REG)|"
-    r"COUNTER|TERMINAL|MEMBER|STAFF|SERVER|OPERATOR|BILL\s*NO)\b)",
+    r"COUNTER|TERMINAL|STAFF|SERVER|OPERATOR|BILL\s*NO)\b)",
     re.I,
 )
 _TIME = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):[0-5]\d(?![\d:])")
@@ -178,26 +178,35 @@ def _is_name_text(text: str) -> bool:
     return letters >= 3 and wordy and not _LABELLISH.search(text)
 
 
+_TAX_CODE_END = re.compile(r"(\s+(\[?[*]?(SR|ZR|ZRL|S|Z|T|E|TX)\]?|\*+))+$")
+_TAX_CODE_START = re.compile(r"^(SR|ZR)[*+]?\s+(?=\S)")
+
+
 def _clean_name(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip(" -:*,")
+    """The name without the tax codes printed around it (``*S``, ``[SR]``, a leading ``SR``)."""
+    text = re.sub(r"\s+", " ", text).strip(" -:,")
+    text = _TAX_CODE_START.sub("", _TAX_CODE_END.sub("", text))
+    return text.strip(" -:*,")
 
 
 def _qty_unit(
     row: Row, amounts: list[Found], amount: Found, name_end: int
 ) -> tuple[float | None, float | None, list[Piece], list[Piece]]:
-    """Quantity and unit price printed on an amount row, only when they multiply to the amount
-    (or the quantity is the one integer of the numbers, with no unit price printed)."""
+    """Quantity and unit price printed on an amount row: ``Q x U`` as printed; else a unit
+    price and an integer (or a weight, ``U*Q``) taken only when they multiply to the amount;
+    else the one quantity-like integer, with no unit price."""
     value = float(amount.value)
-    m = _QTY_X_UNIT.search(row.text)
+    m = _QTY_X_UNIT.search(row.text, name_end)
     if m and m.end("u") <= amount.end:
+        # printed as "3 X 4.50" among the numbers: kept even when it does not give the amount,
+        # so that the consistency check can say which of them was misread
         q, u = float(m.group("q")), float(m.group("u").replace(",", ""))
-        if _close(q * u, abs(value)) or m.end("u") == amount.end:
-            return (
-                q,
-                u,
-                row.pieces_in(m.start("q"), m.end("q")),
-                row.pieces_in(m.start("u"), m.end("u")),
-            )
+        return (
+            q,
+            u,
+            row.pieces_in(m.start("q"), m.end("q")),
+            row.pieces_in(m.start("u"), m.end("u")),
+        )
     for m in _UNIT_X_QTY.finditer(row.text):  # "0.95*1", "10.99*1.306" (a weight)
         u, q = float(m.group("u").replace(",", "")), float(m.group("q"))
         if m.end() <= amount.end and _close(q * u, abs(value)):

@@ -127,21 +127,21 @@ def items_table(
             for piece in row.pieces:
                 if id(piece.line) in claimed:
                     continue
-                x = (piece.line.bbox[0] + piece.line.bbox[2]) / 2
+                x = piece.line.bbox[0]
                 col = next((c for c in extra if abs(c[0][0] - x) < 2 * unit_h), None)
                 if col is None:
                     extra.append(col := [])
                 col.append((x, n, back[piece.index]))
 
-    def centre(part: str) -> float:
+    def left(part: str) -> float:  # columns sit where their text starts
         xs = [
-            (p.line.bbox[0] + p.line.bbox[2]) / 2
+            p.line.bbox[0]
             for it in items
             for p in getattr(it, f"{part}_pieces")
         ]
         return statistics.median(xs) if xs else 0.0
 
-    columns: list[tuple[float, str | int]] = [(centre(p), p) for p in parts]
+    columns: list[tuple[float, str | int]] = [(left(p), p) for p in parts]
     columns += [(statistics.median(x for x, _, _ in col), k) for k, col in enumerate(extra)]
     columns.sort(key=lambda c: c[0])  # left to right, as printed
     cells: list[TableCell] = []
@@ -149,7 +149,7 @@ def items_table(
     if block.header is not None:
         by_col: dict[int, list[int]] = {}
         for piece in block.header.pieces:
-            x = (piece.line.bbox[0] + piece.line.bbox[2]) / 2
+            x = piece.line.bbox[0]
             col = min(range(len(columns)), key=lambda c: abs(columns[c][0] - x))
             by_col.setdefault(col, []).append(back[piece.index])
         cells += [_cell(0, c, ix, lines) for c, ix in sorted(by_col.items())]

@@ -1,0 +1,154 @@
+"""Line items from OCR rows (name, qty, unit price, amount) and their arithmetic: each item's
+qty x unit price, items against subtotal / total, discount lines and cash rounding."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vlocr.eval.synth import generate
+from vlocr.fields import extract_ocr_fields
+from vlocr.fields.line_items import line_items
+from vlocr.fusion.consistency import check_invoice, check_receipt
+from vlocr.results import OcrLine
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _line(text: str, x: float, y: float, w: float = 300, h: float = 30) -> OcrLine:
+    return OcrLine(text=text, box=[(x, y), (x + w, y), (x + w, y + h), (x, y + h)], confidence=0.98)
+
+
+def _receipt(amount: str = "13.50") -> list[OcrLine]:
+    """A hardware-shop receipt printed like SROIE's: name row, code row, qty x price row."""
+    return [
+        _line("MR. HARDWARE SDN BHD", 150, 20),
+        _line("NO 8, JALAN 7/118B, KUALA LUMPUR", 80, 55, 450),
+        _line("TAX INVOICE", 220, 95, 150),
+        _line("11/02/18 19:21", 30, 130, 200),
+        _line("EPOXY PUTTY+ (2 X 50GM)", 30, 180),
+        _line("*S", 560, 180, 30),
+        _line("WA17 - 12/144", 30, 212, 160),
+        _line("9555075106825", 30, 244, 160),
+        _line("1 X 8.50", 260, 244, 100),
+        _line("8.50", 520, 244, 70),
+        _line("DOOR GUARD EC008", 30, 290),
+        _line("*S", 560, 290, 30),
+        _line("TJ12 - 10/100", 30, 322, 160),
+        _line("9002148", 30, 354, 160),
+        _line("3 X 4.50", 260, 354, 100),
+        _line(amount, 520, 354, 70),
+        _line("MEMBER DISCOUNT", 30, 400),
+        _line("-2.00", 520, 400, 70),
+        _line("ITEM(S) : 2", 30, 450, 150),
+        _line("SUB TOTAL", 30, 490, 150),
+        _line("22.00", 520, 490, 70),
+        _line("ROUNDING ADJ", 30, 530, 150),
+        _line("-0.02", 520, 530, 70),
+        _line("TOTAL", 30, 570, 150),
+        _line("19.98", 520, 570, 70),
+        _line("CASH", 30, 610, 150),
+        _line("20.00", 520, 610, 70),
+    ]
+
+
+def test_receipt_items_are_read_with_qty_unit_price_and_discount() -> None:
+    result = extract_ocr_fields(None, "receipt", lines=_receipt())
+    data = result.data or {}
+    assert data["items"] == [
+        {"name": "EPOXY PUTTY+ (2 X 50GM)", "qty": 1.0, "unit_price": 8.5, "price": 8.5},
+        {"name": "DOOR GUARD EC008", "qty": 3.0, "unit_price": 4.5, "price": 13.5},
+        {"name": "MEMBER DISCOUNT", "qty": None, "unit_price": None, "price": -2.0},
+    ]
+    assert result.valid, result.validation_errors
+    # 22.00 is the subtotal before the discount line; 19.98 is 20.00 less the rounding
+    assert result.issues == [], result.issues
+
+
+def test_a_misread_amount_is_an_arithmetic_issue() -> None:
+    result = extract_ocr_fields(None, "receipt", lines=_receipt("12.50"))
+    rules = {i.rule: i for i in result.issues}
+    item = rules["item_qty_x_unit_eq_amount"]
+    assert (item.expected, item.found) == (13.5, 12.5) and "DOOR GUARD" in item.message
+    assert rules["items_sum_eq_subtotal"].found == 22.0
+
+
+def test_invoice_items_take_the_amount_column_not_the_tax() -> None:
+    doc = generate("invoice", 3)
+    lines = [
+        OcrLine(text=g.text, box=[(float(x), float(y)) for x, y in g.box], confidence=0.99)
+        for g in doc.lines
+    ]
+    result = extract_ocr_fields(None, "invoice", lines=lines)
+    items = (result.data or {})["items"]
+    assert items[1] == {
+        "name": "Training workshop",
+        "qty": 11.0,
+        "unit_price": 839.19,
+        "amount": 9231.09,
+    }
+    assert len(items) == 4 and result.issues == []
+    zh = generate("invoice_zh", 3)
+    zh_lines = [
+        OcrLine(text=g.text, box=[(float(x), float(y)) for x, y in g.box], confidence=0.99)
+        for g in zh.lines
+    ]
+    got = line_items(zh_lines, amount_key="amount")
+    assert [(i["name"], i["qty"], i["amount"]) for i in got] == [
+        ("设备维护费", 3.0, 8001.19),
+        ("技术服务费", 7.0, 2101.25),
+        ("软件开发费", 2.0, 1639.18),
+    ]  # 金额 heads the amounts; the last column is 税额 (the tax)
+
+
+def test_a_page_without_items_has_none() -> None:
+    lines = [_line("Dear customer, thank you for your order.", 30, 30, 600)]
+    lines += [_line("Your parcel leaves our warehouse today.", 30, 70, 600)]
+    assert line_items(lines) == []
+
+
+def test_the_arithmetic_rules_on_their_own() -> None:
+    items = [
+        {"name": "A", "qty": 2, "unit_price": 1.5, "price": 3.0},
+        {"name": "B", "qty": 1, "unit_price": 4.0, "price": 4.0},
+    ]
+    assert check_receipt({"items": items, "total": 7.0}) == []
+    odd = [*items, {"name": "C", "qty": None, "unit_price": None, "price": 0.03}]
+    assert check_receipt({"items": odd, "total": 7.05}) == []  # 7.03 rounded to 5 cents
+    assert [i.rule for i in check_receipt({"items": items, "total": 7.5})] == [
+        "subtotal_minus_discount_plus_tax_eq_total"
+    ]
+    inv = [{"name": "X", "qty": 2, "unit_price": 10.0, "amount": 20.0}]
+    assert check_invoice({"items": inv, "total": 22.6, "tax": 2.6}) == []
+    issues = check_invoice({"items": inv, "total": 30.0, "tax": 2.6})
+    assert [i.rule for i in issues] == ["items_sum_eq_total"]
+
+
+def _truth_lines(path: Path) -> list[OcrLine]:
+    from vlocr.eval.loaders import parse_sroie_boxes
+
+    return [
+        OcrLine(text=g.text, box=[(float(x), float(y)) for x, y in g.box], confidence=1.0)
+        for g in parse_sroie_boxes(path.read_text(encoding="utf-8", errors="replace"))
+    ]
+
+
+def test_hand_checked_receipts_from_their_truth_transcripts() -> None:
+    """The items typed by hand from 16 dev receipts' transcripts (tests/fields/data): the rules
+    find them on the transcripts' own lines (no OCR errors)."""
+    from vlocr.eval.line_items import match_items
+
+    box = REPO / "../shared/dev-data/sroie-train/box"
+    if not box.is_dir():
+        pytest.skip("development data not found next to the checkout")
+    truth = json.loads((REPO / "tests/fields/data/sroie_items.json").read_text())["receipts"]
+    tp = predicted = expected = 0
+    for sid, items in truth.items():
+        got = line_items(_truth_lines(box / f"{sid}.txt"))
+        tp += match_items(got, items)
+        predicted += len(got)
+        expected += len(items)
+    assert expected == 47
+    assert tp / predicted >= 0.9 and tp / expected >= 0.9, (tp, predicted, expected)
