@@ -167,6 +167,12 @@ def test_a_paragraph_and_a_two_column_article_are_not_tables() -> None:
     for i, text in enumerate(PARAGRAPH):
         sheet.text(text, 40, 30 + 32 * i)
     assert find_tables(sheet.lines, 1400, 400, sheet.array) == []
+    # a notice framed by a box, with a rule under its first line, is no grid either
+    for x0, y0, x1, y1 in [(20, 15, 900, 15), (20, 200, 900, 200), (20, 15, 20, 200)]:
+        sheet.rule(x0, y0, x1, y1)
+    sheet.rule(900, 15, 900, 200)
+    sheet.rule(20, 60, 900, 60)
+    assert find_tables(sheet.lines, 1400, 400, sheet.array) == []
     two = Sheet(1400, 400, size=20)
     for i, text in enumerate(PARAGRAPH):  # the same text set in two columns side by side
         two.text(text, 40, 30 + 32 * i)
@@ -178,8 +184,16 @@ def test_a_paragraph_and_a_two_column_article_are_not_tables() -> None:
     not __import__("pathlib").Path(CJK).exists(), reason="fonts-noto-cjk not installed"
 )
 def test_a_two_column_chinese_article_is_not_a_table() -> None:
-    left = ["会议周二讨论了明年的预算安排", "多位委员要求说明新图书馆的费用", "费用比春季批准时增加了三分之一"]
-    right = ["下次会议预计在两周后进行表决", "市民可以在网站上查看全部文件", "委员会欢迎大家提出意见和建议"]
+    left = [
+        "会议周二讨论了明年的预算安排",
+        "多位委员要求说明新图书馆的费用",
+        "费用比春季批准时增加了三分之一",
+    ]
+    right = [
+        "下次会议预计在两周后进行表决",
+        "市民可以在网站上查看全部文件",
+        "委员会欢迎大家提出意见和建议",
+    ]
     sheet = Sheet(1200, 300, size=24, font=CJK)
     for i, (a, b) in enumerate(zip(left, right, strict=True)):
         sheet.text(a, 40, 30 + 40 * i)

@@ -309,6 +309,9 @@ def find_items(page: PageLines) -> ItemBlock:
         if amount_x is not None:
             amount = min(amounts, key=lambda a: abs(_x_at(row, a.start, a.end) - amount_x))
         name_end = min(_numeric_start(row.text), amount.start)
+        glued = row.pieces_in(name_end, name_end + 1)[0]
+        if glued.start < name_end < glued.end <= amount.start:
+            name_end = glued.end  # "Free Range Eggs 12": a number in the name's own OCR line
         name_text = _clean_name(row.text[:name_end])
         qty, unit, qty_pieces, unit_pieces = _qty_unit(row, amounts, amount, name_end)
         lead = re.match(r"^(\d{1,3})\s+(?=\S)", name_text)

@@ -134,11 +134,7 @@ def items_table(
                 col.append((x, n, back[piece.index]))
 
     def left(part: str) -> float:  # columns sit where their text starts
-        xs = [
-            p.line.bbox[0]
-            for it in items
-            for p in getattr(it, f"{part}_pieces")
-        ]
+        xs = [p.line.bbox[0] for it in items for p in getattr(it, f"{part}_pieces")]
         return statistics.median(xs) if xs else 0.0
 
     columns: list[tuple[float, str | int]] = [(left(p), p) for p in parts]
@@ -338,8 +334,8 @@ def ruled_tables(lines: list[OcrLine], image: np.ndarray) -> list[Table]:
         vs = vert[y : y + h, x : x + w]
         ys = _positions(hs.sum(axis=1), 0.3 * w)
         xs = _positions(vs.sum(axis=0), 0.3 * h)
-        if len(ys) < 2 or len(xs) < 2:
-            continue
+        if len(ys) < 3 or len(xs) < 3:
+            continue  # a frame, or a box with one divider: not a grid
         table = _grid(lines, hs, vs, [x + v for v in xs], [y + v for v in ys], x, y)
         if table is not None:
             tables.append(table)
@@ -394,8 +390,8 @@ def _grid(
         r = next(k for k in range(n_rows) if cy < ys[k + 1])
         c = next(k for k in range(n_cols) if cx < xs[k + 1])
         owner.setdefault(find(r * n_cols + c), []).append(i)
-    if not owner:
-        return None  # a drawn frame or a form box with no text in it
+    if len(owner) < 2 or len(groups) < 3:
+        return None  # a form box with no text, or rules that enclose a single block
     cells = []
     for root, members in groups.items():
         r0, c0 = min(m[0] for m in members), min(m[1] for m in members)
