@@ -1,11 +1,12 @@
 """Line items of `extract --engine ocr` on labelled receipts: the totals check on every receipt
-and item precision / recall on the hand-checked ones (see ``vlocr.eval.line_items``).
+and item precision / recall on the hand-checked ones (see ``vlocr.eval.line_items``); then the
+tables found on the synthetic pages (``vlocr.eval.tables``: no false table on prose pages).
 
     .venv/bin/python scripts/bench_line_items.py                      # the 100 dev receipts
     .venv/bin/python scripts/bench_line_items.py --data DIR --limit 20 --out bench-out/items
 
 OCR results are kept under ``--ocr-cache`` (default ``bench-out/ocr-cache``), so a rerun only
-re-runs the rules. Writes ``line_items.md`` and ``line_items.json`` to ``--out``.
+re-runs the rules. Writes ``line_items.md``, ``line_items.json`` and ``tables.json`` to ``--out``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--preset", default="auto")
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--no-ocr", action="store_true", help="Only the truth transcripts' lines")
+    parser.add_argument("--seeds", type=int, default=5, help="Synthetic pages per kind")
     args = parser.parse_args(argv)
 
     from vlocr.eval.line_items import line_item_bench, line_item_markdown
@@ -49,6 +51,14 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"
     )
     sys.stdout.write(text)
+
+    from vlocr.eval.tables import table_bench, table_markdown_report
+
+    tables = table_bench(args.seeds)
+    (out / "tables.json").write_text(
+        json.dumps(tables, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    sys.stdout.write("\n" + table_markdown_report(tables))
     return 0
 
 

@@ -103,6 +103,25 @@ def test_invoice_items_take_the_amount_column_not_the_tax() -> None:
     ]  # 金额 heads the amounts; the last column is 税额 (the tax)
 
 
+def _synth_lines(kind: str, seed: int) -> tuple[list[OcrLine], dict[str, str]]:
+    doc = generate(kind, seed)
+    lines = [
+        OcrLine(text=g.text, box=[(float(x), float(y)) for x, y in g.box], confidence=0.99)
+        for g in doc.lines
+    ]
+    return lines, doc.fields
+
+
+def test_two_character_chinese_names_and_unit_prices_printed_under_the_item() -> None:
+    lines, fields = _synth_lines("receipt_zh", 0)
+    items = line_items(lines)
+    assert "食盐" in [i["name"] for i in items]  # a two-character name is a name
+    assert round(sum(i["price"] for i in items), 2) == float(fields["total"])
+    caps, _ = _synth_lines("receipt_caps", 0)
+    milo = line_items(caps)[1]  # "5 X MILO DINOSAUR  50.25" over "@ RM 10.05 EACH"
+    assert milo == {"name": "MILO DINOSAUR", "qty": 5.0, "unit_price": 10.05, "price": 50.25}
+
+
 def test_a_page_without_items_has_none() -> None:
     lines = [_line("Dear customer, thank you for your order.", 30, 30, 600)]
     lines += [_line("Your parcel leaves our warehouse today.", 30, 70, 600)]

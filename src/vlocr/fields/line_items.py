@@ -61,6 +61,11 @@ _LABELLISH = re.compile(
     re.I,
 )
 _TIME = re.compile(r"(?<![\d:])([01]?\d|2[0-3]):[0-5]\d(?![\d:])")
+_CJK = re.compile(r"[\u3040-\u9fff\uac00-\ud7af]")
+# "@ RM 10.05 EACH" under an item: its unit price
+_AT_UNIT = re.compile(
+    r"^\W*@\s*(RM|\$|¥|￥)?\s*(?P<u>\d[\d,]*\.\d{2})\s*(EACH|EA|/\s*\w+)?\W*$", re.I
+)
 _DISCOUNT = re.compile(r"(DISCOUNT|\bDISC\b|\bLESS\b|VOUCHER|COUPON|PROMO|优惠|折扣)", re.I)
 
 
@@ -174,8 +179,9 @@ def _is_name_text(text: str) -> bool:
     """Text that can be (part of) an item name: some letters, not a code or a label."""
     alnum = sum(ch.isalnum() for ch in text)
     letters = _letters(text)
+    cjk = len(_CJK.findall(text))
     wordy = letters >= 0.4 * alnum or re.search(r"[^\W\d_]{3,}", text) is not None
-    return letters >= 3 and wordy and not _LABELLISH.search(text)
+    return (letters >= 3 or cjk >= 2) and (wordy or cjk >= 2) and not _LABELLISH.search(text)
 
 
 _TAX_CODE_END = re.compile(r"(\s+(\[?[*]?(SR|ZR|ZRL|S|Z|T|E|TX)\]?|\*+))+$")
@@ -286,10 +292,19 @@ def find_items(page: PageLines) -> ItemBlock:
     amount_x = _amount_column(header)
     for row in page.rows[start:stop]:
         amounts = tail_amounts(row.text)
+        at = _AT_UNIT.match(row.text)
+        if at and items and not items[-1].unit_pieces:
+            last, u = items[-1], float(at.group("u").replace(",", ""))
+            last.unit_price, last.unit_pieces = u, row.pieces_in(at.start("u"), at.end("u"))
+            last.rows.append(row.index)
+            continue
         if not amounts:
-            q = _QTY_X_ONLY.search(row.text)
-            if q:  # "1 X" printed left of a price on the row below
-                pending_qty = (float(q.group("q")), row.pieces_in(q.start("q"), q.end("q")))
+            only = _QTY_X_ONLY.search(row.text)
+            if only:  # "1 X" printed left of a price on the row below
+                pending_qty = (
+                    float(only.group("q")),
+                    row.pieces_in(only.start("q"), only.end("q")),
+                )
             if _is_name_text(row.text):
                 pending.append(row)
             continue
@@ -314,7 +329,7 @@ def find_items(page: PageLines) -> ItemBlock:
             name_end = glued.end  # "Free Range Eggs 12": a number in the name's own OCR line
         name_text = _clean_name(row.text[:name_end])
         qty, unit, qty_pieces, unit_pieces = _qty_unit(row, amounts, amount, name_end)
-        lead = re.match(r"^(\d{1,3})\s+(?=\S)", name_text)
+        lead = re.match(r"^(\d{1,3})\s*([xX×*]\s+|\s+)(?=\S)", name_text)
         if qty is not None and lead and qty_pieces and qty_pieces[0].start == 0:
             name_text = name_text[lead.end() :]  # "1 205 SUONG NON" -> qty 1, "205 SUONG NON"
         own_name = _is_name_text(name_text)

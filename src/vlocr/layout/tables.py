@@ -128,10 +128,10 @@ def items_table(
                 if id(piece.line) in claimed:
                     continue
                 x = piece.line.bbox[0]
-                col = next((c for c in extra if abs(c[0][0] - x) < 2 * unit_h), None)
-                if col is None:
-                    extra.append(col := [])
-                col.append((x, n, back[piece.index]))
+                near = next((c for c in extra if abs(c[0][0] - x) < 2 * unit_h), None)
+                if near is None:
+                    extra.append(near := [])
+                near.append((x, n, back[piece.index]))
 
     def left(part: str) -> float:  # columns sit where their text starts
         xs = [p.line.bbox[0] for it in items for p in getattr(it, f"{part}_pieces")]
@@ -227,11 +227,11 @@ def _unruled(run: list[list[_Seg]], lines: list[OcrLine]) -> Table | None:
         return None
     grid: list[list[list[int]]] = []
     for row in run:
-        cells: list[list[int]] = [[] for _ in cols]
+        slots: list[list[int]] = [[] for _ in cols]
         for seg in row:
             c = next(k for k, (a, b) in enumerate(cols) if a <= seg.x0 <= b)
-            cells[c].extend(seg.idx)
-        grid.append(cells)
+            slots[c].extend(seg.idx)
+        grid.append(slots)
     filled = [sum(1 for row in grid if row[c]) for c in range(len(cols))]
     if sum(f >= 0.5 * len(grid) for f in filled) < 2:
         return None
