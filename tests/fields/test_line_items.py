@@ -171,3 +171,39 @@ def test_hand_checked_receipts_from_their_truth_transcripts() -> None:
         expected += len(items)
     assert expected == 47
     assert tp / predicted >= 0.9 and tp / expected >= 0.9, (tp, predicted, expected)
+
+
+def _row(y: float, *cells: tuple[str, float]) -> list[OcrLine]:
+    return [_line(text, x, y, 12 * len(text) + 10) for text, x in cells]
+
+
+def test_items_after_a_part_total_and_a_dollar_read_as_five() -> None:
+    """A delivery note lists untaxed items, their part total, then the taxed items; a "$" the
+    OCR read as "5" does not turn $5.50 into 55.50."""
+    head = [(t, x) for t, x in zip(("U.P", "ISS", "D", "SALE", "AMT"), (300, 380, 440, 500, 600))]
+    lines = [_line("GARDEN BAKERIES SDN BHD", 100, 20, 400), _line("DATE: 05/08/2017", 30, 60)]
+    lines += _row(100, ("DESCRIPTION", 30), *head)
+    lines += _row(140, ("WHITE BREAD", 30), ("2.13", 300), ("5", 380), ("1", 440), ("4", 500))
+    lines += _row(140, ("8.52", 600))
+    lines += _row(180, ("WHOLEMEAL", 30), ("2.97", 300), ("3", 380), ("1", 440), ("2", 500))
+    lines += _row(180, ("5.94", 600))
+    lines += _row(220, ("TOTAL 0% SUPPLIES:", 30), ("14.46", 600))
+    lines += _row(260, ("BUTTERSCOTCH", 30), ("0.72", 300), ("10", 380), ("0", 440), ("10", 500))
+    lines += _row(260, ("7.20", 600))
+    lines += _row(300, ("TOTAL PAYABLE:", 30), ("21.66", 600))
+    assert [(i["name"], i["qty"], i["price"]) for i in line_items(lines)] == [
+        ("WHITE BREAD", 4.0, 8.52),
+        ("WHOLEMEAL", 2.0, 5.94),
+        ("BUTTERSCOTCH", 10.0, 7.2),
+    ]
+    shop = [_line("BAR RICE SDN BHD", 100, 20, 300), _line("ITEM   QTY   TOTAL", 30, 60, 400)]
+    shop += [_line("SR 100100000060- 4 Vege", 30, 100, 400)]
+    shop += _row(140, ("$5.50", 30), ("1", 300), ("55.50", 600))
+    shop += [_line("SR 100100000006- Pork", 30, 180, 400)]
+    shop += _row(220, ("$2.70", 30), ("1", 300), ("$2.70", 600))
+    shop += _row(260, ("TOTAL AMOUNT:", 30), ("$8.20", 600))
+    got = line_items(shop)
+    assert [(i["name"], i["price"]) for i in got] == [
+        ("100100000060- 4 Vege", 5.5),
+        ("100100000006- Pork", 2.7),
+    ]

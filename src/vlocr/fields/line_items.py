@@ -120,7 +120,7 @@ def _is_header(row: Row) -> bool:
         return False
     words = [m.group(0).upper() for m in _HEADER_WORD.finditer(row.text)]
     covered = sum(len(w) for w in words)
-    return (len(set(words)) >= 2 and covered >= 0.5 * max(1, _letters(row.text))) or bool(
+    return (len(set(words)) >= 2 and covered >= 0.4 * max(1, _letters(row.text))) or bool(
         _NAME_HEADER.match(row.text)
     )
 
@@ -132,7 +132,7 @@ def _numeric_start(text: str) -> int:
     start = len(text)
     if (
         len(tokens) >= 2
-        and re.fullmatch(r"[*]?[A-Z]{1,3}\d?", tokens[-1].group(0))
+        and re.fullmatch(r"[*]?[A-Z]{1,3}\d?\.?", tokens[-1].group(0))
         and _NUMERIC_TOKEN.match(tokens[-2].group(0))
         and re.search(r"\d", tokens[-2].group(0))
     ):
@@ -250,6 +250,26 @@ def _qty_unit(
     return None, None, [], []
 
 
+def _dollar_slip(text: str, amounts: list[Found], amount: Found) -> Found:
+    """``$5.50  1  55.50``: the OCR read the amount's ``$`` as a ``5``. Taken back only when the
+    unit price printed with its ``$`` times a quantity on the row gives the amount without it."""
+    if len(amounts) < 2 or not amounts[-2].text.startswith("$") or amount is not amounts[-1]:
+        return amount
+    if amount.text[:1] not in "5S" or len(amount.text) < 5:
+        return amount
+    try:
+        fixed = float(amount.text[1:].replace(",", ""))
+    except ValueError:
+        return amount
+    unit = abs(float(amounts[-2].value))
+    qtys = [int(m.group(0)) for m in _INT.finditer(text[amounts[-2].end : amount.start])] or [1]
+    if any(_close(q * unit, fixed) for q in qtys) and not any(
+        _close(q * unit, abs(float(amount.value))) for q in qtys
+    ):
+        return Found(amount.start + 1, amount.end, amount.text[1:], fixed)
+    return amount
+
+
 def _block_bounds(page: PageLines) -> tuple[int, int, Row | None, Row | None]:
     """First and last row index (exclusive) of the item block, the header row and the end row."""
     rows = page.rows
@@ -283,6 +303,38 @@ def _block_bounds(page: PageLines) -> tuple[int, int, Row | None, Row | None]:
     return start, first_summary, header, end_row
 
 
+def _numeric_count(text: str) -> int:
+    return len(text[_numeric_start(text) :].split())
+
+
+def _block_rows(page: PageLines, start: int, stop: int) -> list[Row]:
+    """The block's rows, and the item rows printed after a part total when they look like the
+    ones above it (the same run of three or more numbers: ``TOTAL 0% SUPPLIES`` and then the
+    taxed items of a delivery note)."""
+    rows = list(page.rows[start:stop])
+    counts = [_numeric_count(r.text) for r in rows if tail_amounts(r.text)]
+    if not counts:
+        return rows
+    shape = max(set(counts), key=counts.count)
+
+    def same(row: Row) -> bool:
+        text = row.text
+        return (
+            not is_summary_row(text)
+            and bool(tail_amounts(text))
+            and _numeric_count(text) == shape
+            and _is_name_text(text[: _numeric_start(text)])
+        )
+
+    k = stop
+    while shape >= 3 and k + 1 < len(page.rows) and same(page.rows[k + 1]):
+        k += 1
+        while k < len(page.rows) and same(page.rows[k]):
+            rows.append(page.rows[k])
+            k += 1
+    return rows
+
+
 def find_items(page: PageLines) -> ItemBlock:
     """The line items of a page (an empty block when it prints none)."""
     start, stop, header, end_row = _block_bounds(page)
@@ -290,7 +342,7 @@ def find_items(page: PageLines) -> ItemBlock:
     pending: list[Row] = []  # text rows not yet given to an item
     pending_qty: tuple[float, list[Piece]] | None = None
     amount_x = _amount_column(header)
-    for row in page.rows[start:stop]:
+    for row in _block_rows(page, start, stop):
         amounts = tail_amounts(row.text)
         at = _AT_UNIT.match(row.text)
         if at and items and not items[-1].unit_pieces:
@@ -323,6 +375,7 @@ def find_items(page: PageLines) -> ItemBlock:
         amount = amounts[-1]
         if amount_x is not None:
             amount = min(amounts, key=lambda a: abs(_x_at(row, a.start, a.end) - amount_x))
+        amount = _dollar_slip(row.text, amounts, amount)
         name_end = min(_numeric_start(row.text), amount.start)
         glued = row.pieces_in(name_end, name_end + 1)[0]
         if glued.start < name_end < glued.end <= amount.start:

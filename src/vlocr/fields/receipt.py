@@ -471,17 +471,23 @@ def extract_receipt(page: PageLines) -> dict[str, FieldEvidence | None]:
     return fields
 
 
-_SUMMARY_START = _tolerant(
+def _loose(pattern: str) -> re.Pattern[str]:
+    """Like :func:`_tolerant`, and also the worse slips seen on faded summary rows (``IUIAL``,
+    ``Tatal``, ``lotal``); used only to find where item rows end."""
+    pattern = pattern.replace("TOTAL", "[TIl1][O0QAU][TIl1][A4][L1I]")
+    return re.compile(pattern.replace("AMOUNT", "A[MN][O0]UNT"), re.I)
+
+
+_SUMMARY_START = _loose(
     r"^\W*(SUB\s*-?\s*TOTAL|TOTAL|GRAND|NETT?\b|ROUND|ITEMS?\s*(\(S\))?\s*(COUNT|:)|ITEM\(S\)|"
     r"NO\.?\s*OF\s*ITEMS?|QTY\s*(\(S\))?\s*:|TOTAL\s*QTY|GST|SST|VAT|TAX|SERV(ICE)?\.?\s*(CHARGE|CHG|TAX)|"
-    r"CASH|CHANGE|BALANCE|PAYMENT|PAID|TENDER|VISA|MASTER|AMEX|CREDIT|DEBIT|CARD|AMOUNT\s*(DUE|PAID|PAYABLE)|"
-    r"合\s*计|小\s*计|总\s*计|实\s*付|应\s*付|找\s*零|税)",
-    re.I,
+    r"CASH|CHANGE|BALANCE|PAYMENT|PAID|TENDER|VISA|MASTER|AMEX|CREDIT|DEBIT|CARD|"
+    r"AMOUNT\s*(DUE|PAID|PAYABLE|INCL|EXCL)|"
+    r"合\s*计|小\s*计|总\s*计|实\s*付|应\s*付|找\s*零|税)"
 )
-_SUMMARY_ANYWHERE = _tolerant(
+_SUMMARY_ANYWHERE = _loose(
     r"(SUB\s*-?\s*TOTAL|\bTOTAL\b|"
-    r"ROUNDING|\bCHANGE\b|ITEM\s*COUNT|合计|小计|总计)",
-    re.I,
+    r"ROUNDING|\bCHANGE\b|ITEM\s*COUNT|合计|小计|总计)"
 )
 
 
