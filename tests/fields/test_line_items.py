@@ -180,7 +180,7 @@ def _row(y: float, *cells: tuple[str, float]) -> list[OcrLine]:
 def test_items_after_a_part_total_and_a_dollar_read_as_five() -> None:
     """A delivery note lists untaxed items, their part total, then the taxed items; a "$" the
     OCR read as "5" does not turn $5.50 into 55.50."""
-    head = [(t, x) for t, x in zip(("U.P", "ISS", "D", "SALE", "AMT"), (300, 380, 440, 500, 600))]
+    head = list(zip(("U.P", "ISS", "D", "SALE", "AMT"), (300, 380, 440, 500, 600), strict=True))
     lines = [_line("GARDEN BAKERIES SDN BHD", 100, 20, 400), _line("DATE: 05/08/2017", 30, 60)]
     lines += _row(100, ("DESCRIPTION", 30), *head)
     lines += _row(140, ("WHITE BREAD", 30), ("2.13", 300), ("5", 380), ("1", 440), ("4", 500))
