@@ -122,6 +122,15 @@ def test_two_character_chinese_names_and_unit_prices_printed_under_the_item() ->
     assert milo == {"name": "MILO DINOSAUR", "qty": 5.0, "unit_price": 10.05, "price": 50.25}
 
 
+def test_item_names_that_begin_like_a_summary_label_are_items() -> None:
+    lines = [_line("NUT HOUSE", 100, 20), _line("DESCRIPTION   AMOUNT", 30, 60, 400)]
+    for n, name in enumerate(["CASHEW NUTS 200G", "CARDIGAN KIDS", "TAXI TOY CAR"]):
+        lines += [_line(name, 30, 100 + 40 * n), _line(f"{n + 5}.90", 520, 100 + 40 * n, 70)]
+    lines += [_line("CASH", 30, 240, 100), _line("20.70", 520, 240, 70)]
+    got = line_items(lines)
+    assert [i["name"] for i in got] == ["CASHEW NUTS 200G", "CARDIGAN KIDS", "TAXI TOY CAR"]
+
+
 def test_a_page_without_items_has_none() -> None:
     lines = [_line("Dear customer, thank you for your order.", 30, 30, 600)]
     lines += [_line("Your parcel leaves our warehouse today.", 30, 70, 600)]

@@ -483,7 +483,7 @@ _SUMMARY_START = _loose(
     r"NO\.?\s*OF\s*ITEMS?|QTY\s*(\(S\))?\s*:|TOTAL\s*QTY|GST|SST|VAT|TAX|SERV(ICE)?\.?\s*(CHARGE|CHG|TAX)|"
     r"CASH|CHANGE|BALANCE|PAYMENT|PAID|TENDER|VISA|MASTER|AMEX|CREDIT|DEBIT|CARD|"
     r"AMOUNT\s*(DUE|PAID|PAYABLE|INCL|EXCL)|"
-    r"合\s*计|小\s*计|总\s*计|实\s*付|应\s*付|找\s*零|税)"
+    r"合\s*计|小\s*计|总\s*计|实\s*付|应\s*付|找\s*零|税)(?![A-Za-z])"  # not CASHEW, CARDIGAN
 )
 _SUMMARY_ANYWHERE = _loose(
     r"(SUB\s*-?\s*TOTAL|\bTOTAL\b|"
