@@ -84,6 +84,7 @@ class LineItem:
     rows: list[int] = field(default_factory=list)
     discount: bool = False
     amount_text: str = ""  # the amount as printed ("$4.40", "-2.78")
+    amount_row: int = 0  # the row that prints the amount
 
     @property
     def lines(self) -> list[int]:
@@ -402,8 +403,6 @@ def find_items(page: PageLines) -> ItemBlock:
             value = -value
         if qty is None and pending_qty is not None:
             qty, qty_pieces = pending_qty
-            if unit is None and qty:
-                unit = None
         pending_qty = None
         items.append(
             LineItem(
@@ -419,6 +418,7 @@ def find_items(page: PageLines) -> ItemBlock:
                 rows=[r.index for r in name_rows] + [row.index],
                 discount=is_discount,
                 amount_text=amount.text,
+                amount_row=row.index,
             )
         )
     if pending and items:  # the last item's name wraps onto the row under it
@@ -426,7 +426,7 @@ def find_items(page: PageLines) -> ItemBlock:
     items = [it for it in items if it.name]  # numbers with no name anywhere near: not items
     if header is None and end_row is None:
         items = []  # rows of numbers with neither an item header nor a total: a plain table
-    per_row = sorted(len(tail_amounts(page.rows[it.rows[-1]].text)) for it in items)
+    per_row = sorted(len(tail_amounts(page.rows[it.amount_row].text)) for it in items)
     if header is None and per_row and per_row[len(per_row) // 2] >= 3:
         items = []  # three amounts a row and more, no item header: a table of figures
     return ItemBlock(items, header if items else None, end_row if items else None)
