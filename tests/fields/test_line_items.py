@@ -216,3 +216,20 @@ def test_items_after_a_part_total_and_a_dollar_read_as_five() -> None:
         ("100100000060- 4 Vege", 5.5),
         ("100100000006- Pork", 2.7),
     ]
+
+
+def test_a_header_on_two_rows_and_a_colon_inside_an_item_name() -> None:
+    lines = [_line("BORONG PINTAR SDN BHD", 100, 20, 400), _line("CASHIER: 11", 30, 60, 200)]
+    lines += _row(100, ("QTY UOM", 30), ("UNIT AMT EXC. AMT INC.", 200), ("GST", 560))
+    lines += _row(130, ("PRICE", 200), ("TAX", 330), ("TAX CODE", 480))
+    lines += [_line("POKKA COFFEE VANILLA MILK COFFEE", 30, 170, 450)]
+    lines += _row(205, ("1", 30), ("WALK", 80), ("3.20", 200), ("3.20", 330), ("3.20", 480))
+    lines += _row(205, ("ZRL", 560))
+    lines += [_line("EVA MEN SANDAL M1044/1 SIZE:6-10", 30, 245, 450)]
+    lines += _row(280, ("1 X 11.23", 200), ("11.23", 480))
+    lines += _row(320, ("TOTAL INCLUDES GST 0%", 30), ("14.43", 480))
+    got = line_items(lines)
+    assert [(i["name"][:12], i["qty"], i["price"]) for i in got] == [
+        ("POKKA COFFEE", 1.0, 3.2),
+        ("EVA MEN SAND", 1.0, 11.23),
+    ]

@@ -32,7 +32,7 @@ from vlocr.results import OcrLine
 
 _HEADER_WORD = re.compile(
     r"(\b(DESCRIPTION|DESC|ITEMS?|QTY|QUANTITY|PRICE|U/?PRICE|U\.?P|UNIT|AMOUNT|AMT|TOTAL|"
-    r"PRODUCT|ARTICLE|NO)\b|品名|名称|数量|单价|金额|商品)",
+    r"PRODUCT|ARTICLE|NO|UOM|DISC|TAX|CODE)\b|品名|名称|数量|单价|金额|商品)",
     re.I,
 )
 # a header word that heads the line amount, and one that heads a column printed right of it
@@ -55,8 +55,9 @@ _UNIT_X_QTY = re.compile(
 )
 _QTY_X_ONLY = re.compile(r"(?<![\d.])(?P<q>\d{1,4})\s*[xX×]\s*$")
 _INT = re.compile(r"(?<![\d.,:/-])\d{1,3}(?![\d.,:/%])")
+# a "Label: value" line or a header label; "SIZE:6-10" deep in an item name is not one
 _LABELLISH = re.compile(
-    r"(:|\b(CASHIER|TABLE|PAX|INV|INVOICE|RECEIPT|SLIP|TRANS|DATE|TIME|TEL|FAX|GST\s*(ID|REG)|"
+    r"(^[^:]{0,16}[:：]|\b(CASHIER|TABLE|PAX|INV|INVOICE|RECEIPT|SLIP|TRANS|DATE|TIME|TEL|FAX|GST\s*(ID|REG)|"
     r"COUNTER|TERMINAL|STAFF|SERVER|OPERATOR|BILL\s*NO)\b)",
     re.I,
 )
@@ -116,13 +117,21 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= max(0.011, 0.002 * max(abs(a), abs(b)))
 
 
-def _is_header(row: Row) -> bool:
-    if re.search(r"\d", row.text.replace("(RM)", "")):
+def _is_header(row: Row, above: Row | None = None) -> bool:
+    """A column header row (``QTY DESCRIPTION PRICE AMOUNT``); with ``above``, the second row of
+    a header printed on two rows (``QTY UOM UNIT AMT`` over ``PRICE TAX CODE``)."""
+    rows = [row] if above is None else [above, row]
+    text = " ".join(r.text for r in rows)
+    if any(
+        find_amounts(r.text) or len(re.findall(r"\d", r.text.replace("(RM)", ""))) > 2 for r in rows
+    ):
+        return False  # "ITEM(S) : 8  QTY(S) : 11" is a count, not a header ("65T" is GST)
+    if above is not None and not all(_HEADER_WORD.search(r.text) for r in rows):
         return False
-    words = [m.group(0).upper() for m in _HEADER_WORD.finditer(row.text)]
+    words = [m.group(0).upper() for m in _HEADER_WORD.finditer(text)]
     covered = sum(len(w) for w in words)
-    return (len(set(words)) >= 2 and covered >= 0.4 * max(1, _letters(row.text))) or bool(
-        _NAME_HEADER.match(row.text)
+    return (len(set(words)) >= 2 and covered >= 0.4 * max(1, _letters(text))) or bool(
+        _NAME_HEADER.match(text)
     )
 
 
@@ -290,7 +299,8 @@ def _block_bounds(page: PageLines) -> tuple[int, int, Row | None, Row | None]:
     )
     header = None
     for row in rows[: min(first_summary, first_amount)]:
-        if _is_header(row):
+        above = rows[row.index - 1] if row.index > 0 else None
+        if _is_header(row) or (above is not None and _is_header(row, above)):
             header = row
     start = header.index + 1 if header is not None else 0
     end_row = rows[first_summary] if first_summary < len(rows) else None
