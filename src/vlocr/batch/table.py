@@ -1,6 +1,7 @@
 """The extract table: one row per document page, one column per schema field, for spreadsheets and
 dataframes. Columns come from the schema's ``properties`` (then any other key a result holds), so
-whatever engine filled the fields, the table has the same shape."""
+whatever engine filled the fields, the table has the same shape. Nested values (an invoice's or
+receipt's line items) are JSON text in the CSV and stay lists of records in the Parquet file."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def _cell(value: Any) -> Any:
 
 
 def rows(schema: dict[str, Any] | None, records: list[BatchRecord]) -> tuple[list[str], list[dict]]:
-    """Header and rows; an invalid result keeps its fields and says why in ``error``."""
+    """Header and rows (values as the results hold them, lists included); an invalid result
+    keeps its fields and says why in ``error``."""
     fields = field_names(schema, records)
     out = []
     for rec in sorted(records, key=lambda r: (r.source, r.page)):
@@ -39,7 +41,7 @@ def rows(schema: dict[str, Any] | None, records: list[BatchRecord]) -> tuple[lis
         data = result.get("data") or {}
         error = rec.error.message if rec.error else "; ".join(result.get("validation_errors") or [])
         row = {"source": rec.source, "page": rec.page, "status": rec.status, "error": error}
-        row.update({name: _cell(data.get(name)) for name in fields})
+        row.update({name: data.get(name) for name in fields})
         out.append(row)
     return FIXED + fields, out
 
@@ -52,7 +54,7 @@ def write_tables(
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=header)
     writer.writeheader()
-    writer.writerows(table)
+    writer.writerows({name: _cell(value) for name, value in row.items()} for row in table)
     written = [out_dir / "extract.csv"]
     write_atomic(written[0], buf.getvalue().encode("utf-8"))
     try:
@@ -69,8 +71,9 @@ def write_tables(
 
 
 def _arrow_column(pa: Any, values: list[Any]) -> Any:
-    """Typed when the values agree (numbers stay numbers), text when they do not."""
+    """Typed when the values agree (numbers stay numbers, line items a list of records), text
+    when they do not (nested values as JSON, like the CSV)."""
     try:
         return pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return pa.array([None if v is None else str(v) for v in values])
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return pa.array([None if v is None else str(_cell(v)) for v in values])

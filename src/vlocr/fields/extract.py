@@ -10,10 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from vlocr.fields.from_lines import OCR_SCHEMAS, fields_from_lines, result_from_fields
+from vlocr.fields.from_lines import (
+    OCR_SCHEMAS,
+    fields_from_lines,
+    items_from_lines,
+    result_from_fields,
+)
 from vlocr.results import ExtractResult, OcrLine
 
-__all__ = ["OCR_SCHEMAS", "extract_ocr_fields", "fields_from_lines", "result_from_fields"]
+__all__ = [
+    "OCR_SCHEMAS",
+    "extract_ocr_fields",
+    "fields_from_lines",
+    "items_from_lines",
+    "result_from_fields",
+]
 
 
 def extract_ocr_fields(
@@ -38,4 +49,8 @@ def extract_ocr_fields(
             page, engine=ocr_engine, preprocess=preprocess, region=parse_region(region)
         )
         lines, width, height = list(result.lines), result.width, result.height
-    return result_from_fields(schema, fields_from_lines(lines, schema, width, height))
+    return result_from_fields(
+        schema,
+        fields_from_lines(lines, schema, width, height),
+        items_from_lines(lines, schema, width, height),
+    )

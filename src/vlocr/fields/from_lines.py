@@ -31,8 +31,28 @@ def fields_from_lines(
     )
 
 
-def result_from_fields(schema: str, fields: dict[str, FieldEvidence | None]) -> ExtractResult:
-    """Typed ``data`` (validated against the schema) plus evidence and arithmetic checks."""
+# the schema's list of line items and what it calls an item's amount
+ITEM_KEYS = {"receipt": ("items", "price"), "invoice": ("items", "amount")}
+
+
+def items_from_lines(
+    lines: list[OcrLine], schema: str, width: float = 0, height: float = 0
+) -> list[dict[str, Any]]:
+    """The line items of a built-in schema, from one page's OCR lines."""
+    from vlocr.fields.line_items import line_items
+
+    if schema not in ITEM_KEYS:
+        return []
+    return line_items(lines, width, height, amount_key=ITEM_KEYS[schema][1])
+
+
+def result_from_fields(
+    schema: str,
+    fields: dict[str, FieldEvidence | None],
+    items: list[dict[str, Any]] | None = None,
+) -> ExtractResult:
+    """Typed ``data`` (validated against the schema) plus evidence and arithmetic checks;
+    ``items`` fills the schema's line items."""
     from vlocr.tasks.jsonfix import validate
     from vlocr.tasks.schemas import load_schema
 
@@ -42,6 +62,8 @@ def result_from_fields(schema: str, fields: dict[str, FieldEvidence | None]) -> 
     for key, sub in props.items():
         if key not in data:
             data[key] = [] if sub.get("type") == "array" else None
+    if items and schema in ITEM_KEYS and ITEM_KEYS[schema][0] in props:
+        data[ITEM_KEYS[schema][0]] = items
     data = {k: v for k, v in data.items() if k in props}
     errors = validate(data, schema_dict)
     return ExtractResult(

@@ -469,3 +469,29 @@ def extract_receipt(page: PageLines) -> dict[str, FieldEvidence | None]:
             disc.pieces, abs(float(disc.found.value)), disc.found.text, 0.6, "label:DISCOUNT"
         )
     return fields
+
+
+def _loose(pattern: str) -> re.Pattern[str]:
+    """Like :func:`_tolerant`, and also the worse slips seen on faded summary rows (``IUIAL``,
+    ``Tatal``, ``lotal``); used only to find where item rows end."""
+    pattern = pattern.replace("TOTAL", "[TIl1][O0QAU][TIl1][A4][L1I]")
+    return re.compile(pattern.replace("AMOUNT", "A[MN][O0]UNT"), re.I)
+
+
+_SUMMARY_START = _loose(
+    r"^\W*(SUB\s*-?\s*TOTAL|TOTAL|GRAND|NETT?\b|ROUND|ITEMS?\s*(\(S\))?\s*(COUNT|:)|ITEM\(S\)|"
+    r"NO\.?\s*OF\s*ITEMS?|QTY\s*(\(S\))?\s*:|TOTAL\s*QTY|GST|SST|VAT|TAX|SERV(ICE)?\.?\s*(CHARGE|CHG|TAX)|"
+    r"CASH|CHANGE|BALANCE|PAYMENT|PAID|TENDER|VISA|MASTER|AMEX|CREDIT|DEBIT|CARD|"
+    r"AMOUNT\s*(DUE|PAID|PAYABLE|INCL|EXCL)|"
+    r"合\s*计|小\s*计|总\s*计|实\s*付|应\s*付|找\s*零|税)(?![A-Za-z])"  # not CASHEW, CARDIGAN
+)
+_SUMMARY_ANYWHERE = _loose(
+    r"(SUB\s*-?\s*TOTAL|\bTOTAL\b|"
+    r"ROUNDING|\bCHANGE\b|ITEM\s*COUNT|合计|小计|总计)"
+)
+
+
+def is_summary_row(text: str) -> bool:
+    """Whether a row is part of the receipt's summary (subtotal, total, tax, rounding, payment,
+    change, item count) rather than an item: where the item rows end."""
+    return bool(_SUMMARY_START.search(text) or _SUMMARY_ANYWHERE.search(text))

@@ -51,9 +51,62 @@ def _items_sum(items: Any, amount_key: str, unit_key: str = "unit_price") -> flo
     return round(total, 2)
 
 
-def check_invoice(data: dict[str, Any]) -> list[ConsistencyIssue]:
-    """amount x tax_rate = tax, items add up to amount, amount + tax = total."""
+def _rounded(expected: float, total: float) -> bool:
+    """``total`` is ``expected`` rounded to 5 cents (cash rounding, printed as a rounding line)."""
+    return abs(expected - total) <= 0.025 + 1e-9 and abs(total * 20 - round(total * 20)) < 1e-6
+
+
+def _positive_sum(items: Any, amount_key: str) -> float | None:
+    """The items without their discount lines (negative amounts), for a subtotal printed before
+    the discounts."""
+    if not isinstance(items, list):
+        return None
+    kept = [i for i in items if isinstance(i, dict) and (_num(i.get(amount_key)) or 0.0) >= 0]
+    return _items_sum(kept, amount_key) if len(kept) < len(items) else None
+
+
+def check_items(items: Any, amount_key: str) -> list[ConsistencyIssue]:
+    """Each item's quantity x unit price = its amount, where all three are given."""
     issues: list[ConsistencyIssue] = []
+    if not isinstance(items, list):
+        return issues
+    for n, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        qty, unit, amount = (
+            _num(item.get("qty")),
+            _num(item.get("unit_price")),
+            _num(item.get(amount_key)),
+        )
+        if qty is None or unit is None or amount is None:
+            continue
+        expected = round(qty * unit, 2)
+        if not _close(expected, abs(amount)):
+            name = str(item.get("name") or f"item {n + 1}")
+            issues.append(
+                ConsistencyIssue(
+                    rule="item_qty_x_unit_eq_amount",
+                    message=f"{name}: qty {qty:g} x unit price {unit:.2f} = {expected:.2f}, "
+                    f"but the amount is {amount:.2f}",
+                    expected=expected,
+                    found=amount,
+                )
+            )
+    return issues
+
+
+def _sums_to(items: Any, amount_key: str, target: float) -> bool:
+    """The items add up to ``target``, with or without their discount lines."""
+    full = _items_sum(items, amount_key)
+    positive = _positive_sum(items, amount_key)
+    return any(s is not None and _close(s, target) for s in (full, positive))
+
+
+def check_invoice(data: dict[str, Any]) -> list[ConsistencyIssue]:
+    """amount x tax_rate = tax, each item's qty x unit price = its amount, items add up to
+    amount (to the total, or the total less tax, when no amount before tax is given), amount +
+    tax = total."""
+    issues: list[ConsistencyIssue] = check_items(data.get("items"), "amount")
     amount, tax, total, rate = (
         _num(data.get("amount")),
         _num(data.get("tax")),
@@ -72,15 +125,28 @@ def check_invoice(data: dict[str, Any]) -> list[ConsistencyIssue]:
                 )
             )
     items = _items_sum(data.get("items"), "amount")
-    if items is not None and amount is not None and not _close(items, amount):
-        issues.append(
-            ConsistencyIssue(
-                rule="items_sum_eq_amount",
-                message=f"items add up to {items:.2f}, but amount is {amount:.2f}",
-                expected=items,
-                found=amount,
+    if items is not None and amount is not None:
+        if not _sums_to(data.get("items"), "amount", amount):
+            issues.append(
+                ConsistencyIssue(
+                    rule="items_sum_eq_amount",
+                    message=f"items add up to {items:.2f}, but amount is {amount:.2f}",
+                    expected=items,
+                    found=amount,
+                )
             )
-        )
+    elif items is not None and total is not None:
+        targets = [total] + ([round(total - tax, 2)] if tax is not None else [])
+        if not any(_sums_to(data.get("items"), "amount", t) for t in targets):
+            issues.append(
+                ConsistencyIssue(
+                    rule="items_sum_eq_total",
+                    message=f"items add up to {items:.2f}, but total is {total:.2f}"
+                    + (f" ({total - tax:.2f} before tax)" if tax is not None else ""),
+                    expected=items,
+                    found=total,
+                )
+            )
     if amount is not None and tax is not None and total is not None:
         expected = round(amount + tax, 2)
         if not _close(expected, total):
@@ -96,11 +162,17 @@ def check_invoice(data: dict[str, Any]) -> list[ConsistencyIssue]:
 
 
 def check_receipt(data: dict[str, Any]) -> list[ConsistencyIssue]:
-    """items add up to subtotal; subtotal - discount (+ tax, unless tax is included) = total."""
-    issues: list[ConsistencyIssue] = []
+    """Each item's qty x unit price = its price; items add up to subtotal (with or without
+    their discount lines); subtotal (or the items) - discount (+ tax, unless tax is included) =
+    total, give or take a 5-cent rounding."""
+    issues: list[ConsistencyIssue] = check_items(data.get("items"), "price")
     items = _items_sum(data.get("items"), "price")
     subtotal = _num(data.get("subtotal"))
-    if items is not None and subtotal is not None and not _close(items, subtotal):
+    if (
+        items is not None
+        and subtotal is not None
+        and not _sums_to(data.get("items"), "price", subtotal)
+    ):
         issues.append(
             ConsistencyIssue(
                 rule="items_sum_eq_subtotal",
@@ -113,10 +185,12 @@ def check_receipt(data: dict[str, Any]) -> list[ConsistencyIssue]:
     total = _num(data.get("total"))
     if base is not None and total is not None:
         discount = abs(_num(data.get("discount")) or 0.0)
+        if subtotal is None and _positive_sum(data.get("items"), "price") is not None:
+            discount = 0.0  # the items' own discount lines already took it off
         tax = _num(data.get("tax")) or 0.0
         with_tax = round(base - discount + tax, 2)
         tax_included = round(base - discount, 2)
-        if not (_close(with_tax, total) or _close(tax_included, total)):
+        if not any(_close(x, total) or _rounded(x, total) for x in (with_tax, tax_included)):
             what = "subtotal" if subtotal is not None else "items"
             issues.append(
                 ConsistencyIssue(

@@ -12,7 +12,12 @@ from typing import Any
 
 from vlocr.config import IoOptions, VlmOptions
 from vlocr.errors import InvalidOptionError
-from vlocr.fields.from_lines import OCR_SCHEMAS, fields_from_lines, result_from_fields
+from vlocr.fields.from_lines import (
+    OCR_SCHEMAS,
+    fields_from_lines,
+    items_from_lines,
+    result_from_fields,
+)
 from vlocr.fusion import check_consistency
 from vlocr.results import ExtractResult, Usage
 from vlocr.service.answers import build_answer
@@ -103,8 +108,12 @@ def extract_with_ocr(
         )
     page_obj = load_task_page(image_source, io_options, page)[4]
     result = read_page(page_obj, ocr_engine, parse_region(region))
-    fields = fields_from_lines(list(result.lines), schema, result.width, result.height)
-    return result_from_fields(schema, fields)
+    lines, width, height = list(result.lines), result.width, result.height
+    return result_from_fields(
+        schema,
+        fields_from_lines(lines, schema, width, height),
+        items_from_lines(lines, schema, width, height),
+    )
 
 
 def _extract_with_vlm(

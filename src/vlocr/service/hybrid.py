@@ -13,6 +13,7 @@ dropped, the layer's copy kept.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from vlocr.io.page import Page
@@ -76,14 +77,12 @@ def read_pictures(
     page: Page,
     result: PageResult,
     *,
-    engine: str,
-    preprocess: str | list[str] = "auto",
-    engine_options: dict[str, Any] | None = None,
+    read_region: Callable[[Page, tuple[int, int, int, int]], PageResult],
 ) -> PageResult:
     """``result`` (a page read from its text layer) with the text of its pictures OCRed and merged
-    in; unchanged when the page has no picture left to read."""
-    from vlocr.service.reading import ocr_page_with_image
-
+    in; unchanged when the page has no picture left to read. ``read_region(page, box)`` OCRs one
+    x, y, w, h box of the page with the page's engine and preprocessing (the page loop's own
+    reader, passed in so this module stays below it)."""
     layer = result.lines
     pictures = pictures_to_read(page, layer, result.region)
     if not pictures:
@@ -99,9 +98,7 @@ def read_pictures(
     blocks = []
     for x0, y0, x1, y1 in pictures:
         box = (round(x0), round(y0), max(1, round(x1 - x0)), max(1, round(y1 - y0)))
-        read, _ = ocr_page_with_image(
-            bare, engine=engine, preprocess=preprocess, region=box, engine_options=engine_options
-        )
+        read = read_region(bare, box)
         lines = [
             ln.model_copy(update={"engine": ln.engine or read.engine})
             for ln in read.lines

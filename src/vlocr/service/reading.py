@@ -104,9 +104,12 @@ def ocr_page_with_image(
     if page.text_lines is not None and not force_ocr:
         from vlocr.service.hybrid import read_pictures  # pictures on the page get OCRed too
 
+        def read_region(picture: Page, box: Region) -> PageResult:
+            options = {"preprocess": preprocess, "engine_options": engine_options}
+            return ocr_page_with_image(picture, engine=engine, region=box, **options)[0]
+
         layer = _text_layer_result(page, region)
-        options = {"preprocess": preprocess, "engine_options": engine_options}
-        return read_pictures(page, layer, engine=engine, **options), image
+        return read_pictures(page, layer, read_region=read_region), image
     trace = None
     seen = image
     mapper: PointMap | None = None
