@@ -11,8 +11,9 @@ decides the page's quarter turn from two signals that were trained on many scrip
 2. Tesseract's orientation and script detection (``--psm 0``, ``osd.traineddata``).
 
 The page is turned only when the classifier's vote is decisive and Tesseract's OSD reports the
-same turn (without Tesseract, when the classifier's vote is unanimous). Any disagreement, too
-few lines, or OSD failing leaves the page as it is: a wrong turn costs the whole page, a missed
+same turn (without Tesseract, when the classifier's vote is unanimous), or, on a page whose
+detector boxes stand upright (sideways) while the classifier cannot tell 90 from 270, when OSD
+says 90 or 270. Any other disagreement, too few lines, or OSD failing leaves the page as it is: a wrong turn costs the whole page, a missed
 one is no worse than not preprocessing. The classifier runs first and OSD only when it asks for
 a turn, so an upright page costs one detector pass and one classifier batch.
 """
@@ -48,6 +49,7 @@ class ClassifierVote:
     clockwise: int | None  # clockwise quarter turns the classifier would apply; None: no vote
     sure: bool  # unanimous among the decisive votes
     detail: str
+    sideways: bool = False  # most detector boxes stand upright (the page lies on its side)
 
 
 def classifier_vote(image: np.ndarray) -> ClassifierVote:
@@ -71,16 +73,19 @@ def classifier_vote(image: np.ndarray) -> ClassifierVote:
     wide = sorted(
         (b for b in boxes if box_len(b, 0) >= 2 * box_len(b, 1)), key=lambda b: -box_len(b, 0)
     )[:VOTES]
+    side = bool(turns)
     if len(wide) < MIN_VOTES:
-        return ClassifierVote(None, False, f"{len(wide)} wide text lines, too few to judge")
+        return ClassifierVote(None, False, f"{len(wide)} wide text lines, too few to judge", side)
     probs = pipe.upside_down_probs([pipe.crop(rgb, b) for b in wide])
     flipped, upright = int((probs > FLIP_PROB).sum()), int((probs < UPRIGHT_PROB).sum())
-    detail = f"{flipped} of {len(wide)} lines upside down, {upright} upright"
+    detail = f"{flipped} of {len(wide)} lines upside down, {upright} upright" + (
+        ", page sideways" if side else ""
+    )
     if flipped >= MIN_VOTES and flipped > 2 * upright:
-        return ClassifierVote(turns + 2, upright == 0, detail + (", sideways" if turns else ""))
+        return ClassifierVote(turns + 2, upright == 0, detail, side)
     if upright >= MIN_VOTES and upright > 2 * flipped:
-        return ClassifierVote(turns, flipped == 0, detail + (", sideways" if turns else ""))
-    return ClassifierVote(None, False, detail + ": undecided")
+        return ClassifierVote(turns, flipped == 0, detail, side)
+    return ClassifierVote(None, False, detail + ": undecided", side)
 
 
 @functools.cache
@@ -125,6 +130,15 @@ def detect(
 ) -> Orientation:
     """Decide the page's turn from the classifier and OSD (see the module docstring)."""
     vote = classifier(image)
+    if vote.clockwise is None and vote.sideways:
+        # the boxes say sideways, the classifier cannot say which way: OSD picks 90 or 270 (a
+        # page left on its side is lost anyway, so only a sideways answer is taken)
+        osd_cw, osd_detail = osd(image)
+        if osd_cw in (1, 3):
+            return Orientation(
+                (4 - osd_cw) % 4, f"line detector: page sideways ({vote.detail}); {osd_detail}"
+            )
+        return Orientation(0, f"left as is: line classifier {vote.detail}; {osd_detail}")
     if vote.clockwise is None:
         return Orientation(0, f"left as is: line classifier {vote.detail}")
     if vote.clockwise == 0:
