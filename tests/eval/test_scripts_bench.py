@@ -29,6 +29,18 @@ def test_korean_page_upright_and_turned_vlocr_vs_plain_tesseract(tmp_path) -> No
     assert by["vlocr", 0].cer <= by["tesseract", 0].cer
     assert by["vlocr", 180].cer < sb.UPRIGHT_CER < by["tesseract", 180].cer
     table = sb.markdown(rows)
-    assert "| Korean (Hangul) (1) | vlocr |" in table and "0 of 1 | 2 of 2 |" in table
+    assert "| Korean (Hangul) (1) | vlocr (tesseract kor+eng) |" in table
+    assert "0 of 1 | 2 of 2 |" in table
     paths = sb.write(rows, tmp_path, "vlocr bench --scripts")
     assert "vlocr bench --scripts" in paths["report"].read_text(encoding="utf-8")
+
+
+def test_the_orientation_signals_table_counts_each_signal() -> None:
+    results = [
+        {"rotation": 0, "need": 0, "geometry": 2, "classifier": 0, "osd": 0, "auto": 0},
+        {"rotation": 180, "need": 2, "geometry": 0, "classifier": 2, "osd": 1, "auto": 2},
+    ]
+    table = sb.signals_markdown(results)
+    assert "| glyph-box geometry (auto's old rule) | 0 of 1 | 0 of 1 | 1 |" in table
+    assert "| Tesseract OSD alone | 1 of 1 | 0 of 1 | 1 |" in table
+    assert "| auto now (classifier + OSD) | 1 of 1 | 1 of 1 | 0 |" in table

@@ -31,6 +31,7 @@ import numpy as np
 
 from vlocr.eval.metrics import char_errors
 from vlocr.eval.script_pages import PAGE_TEXT, SCRIPT_NAMES, render_page, rotate_page
+from vlocr.preprocess.pipeline import SELF_ORIENTING_ENGINES
 
 READERS = ("vlocr", "tesseract", "pp-ocr")
 ROTATIONS = (0, 90, 180, 270)
@@ -189,13 +190,25 @@ def summary(rows: Sequence[ScriptRow]) -> list[dict[str, Any]]:
                 if tess_s
                 else None,
             }
-            if reader == "vlocr":
+            if reader == "vlocr" and sel:
+                engine, packs = _vlocr_engine(sel[0].lang)
+                entry["reader"] = f"vlocr ({engine}{' ' + packs if packs else ''})"
                 entry["upright_turned"] = sum(1 for r in upright if r.turn_applied not in (None, 0))
-                entry["turn_right"] = sum(
-                    1 for r in sel if r.turn_applied is not None and r.turn_applied == r.rotation
+                entry["turn_right"] = (
+                    None  # the engine turns pages itself; auto leaves them to it
+                    if engine in SELF_ORIENTING_ENGINES
+                    else sum(1 for r in sel if r.turn_applied == r.rotation)
                 )
             out.append(entry)
     return out
+
+
+def _vlocr_engine(lang: str) -> tuple[str, str]:
+    """The engine (and Tesseract packs) ``vlocr read --lang LANG`` uses."""
+    from vlocr.ocr.languages import choose_engine
+
+    choice = choose_engine([lang], None)
+    return choice.engine, choice.options.get("lang", "")
 
 
 def markdown(rows: Sequence[ScriptRow]) -> str:
@@ -206,7 +219,9 @@ def markdown(rows: Sequence[ScriptRow]) -> str:
     ]
     for e in summary(rows):
         turned = f"{e['upright_turned']} of {e['pages']}" if "upright_turned" in e else ""
-        right = f"{e['turn_right']} of {e['read']}" if "turn_right" in e else ""
+        right = f"{e['turn_right']} of {e['read']}" if e.get("turn_right") is not None else ""
+        if "turn_right" in e and e["turn_right"] is None:
+            right = "left to the engine"
         ratio = f"{e['time_vs_tesseract']:.2f}x" if e["time_vs_tesseract"] else ""
         lines.append(
             f"| {e['group']} ({e['pages']}) | {e['reader']} | {100 * e['cer_upright']:.1f} % | "
@@ -226,10 +241,110 @@ def write(rows: Sequence[ScriptRow], out: Path, command: str = "") -> dict[str, 
     paths["report"].write_text(text, encoding="utf-8")
     paths["results"].write_text(
         json.dumps(
-            {"summary": summary(rows), "rows": [asdict(r) for r in rows]},
+            {"command": command, "summary": summary(rows), "rows": [asdict(r) for r in rows]},
             ensure_ascii=False,
             indent=1,
         ),
         encoding="utf-8",
     )
     return paths
+
+
+# ---- the orientation signals, one by one ------------------------------------------------------
+
+
+def _geometry_turn(image: np.ndarray) -> int:
+    """Counter-clockwise quarter turns the glyph-geometry rule (auto's rule before the line
+    classifier and OSD) applied: sideways at a vertical/horizontal ratio >= 2 (one turn), then
+    180 degrees at an upright score <= -0.16 on >= 60 glyphs."""
+    from vlocr.preprocess import geometry as geo
+    from vlocr.preprocess.measure import measure
+
+    turns = 0
+    m = measure(image)
+    if m.glyphs >= 30 and m.orientation_ratio >= 2.0:
+        image = geo.rotate90(image, 1)[0]
+        turns = 1
+        m = measure(image)
+    if m.upright_glyphs >= 60 and m.upright_score <= -0.16:
+        turns += 2
+    return turns % 4
+
+
+def orientation_signals(items: Sequence[ScriptItem]) -> list[dict[str, Any]]:
+    """Each signal's answer on every item x rotation, as counter-clockwise quarter turns
+    (0 = leave as is); ``need`` is the right answer."""
+    from vlocr.preprocess.orientation import classifier_vote, detect, osd_clockwise
+
+    out = []
+    for item in items:
+        for rotation in ROTATIONS:
+            image = rotate_page(item.image, rotation)
+            vote = classifier_vote(image)
+            osd_cw, _ = osd_clockwise(image)
+            out.append(
+                {
+                    "name": item.name,
+                    "rotation": rotation,
+                    "need": rotation // 90,
+                    "geometry": _geometry_turn(image),
+                    "classifier": 0 if vote.clockwise is None else (4 - vote.clockwise) % 4,
+                    "osd": 0 if osd_cw is None else (4 - osd_cw) % 4,
+                    "auto": detect(image).turns,
+                }
+            )
+    return out
+
+
+def signals_markdown(results: Sequence[dict[str, Any]]) -> str:
+    upright = [r for r in results if r["rotation"] == 0]
+    turned = [r for r in results if r["rotation"] != 0]
+    names = {
+        "geometry": "glyph-box geometry (auto's old rule)",
+        "classifier": "PP-OCR line classifier alone (decisive vote)",
+        "osd": "Tesseract OSD alone",
+        "auto": "auto now (classifier + OSD)",
+    }
+    lines = [
+        "| signal | upright pages left upright | turned pages turned right | pages turned wrong |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for key, label in names.items():
+        kept = sum(r[key] == 0 for r in upright)
+        right = sum(r[key] == r["need"] for r in turned)
+        wrong = sum(r[key] not in (0, r["need"]) for r in results)
+        lines.append(f"| {label} | {kept} of {len(upright)} | {right} of {len(turned)} | {wrong} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m vlocr.eval.scripts_bench --signals``: the orientation signals table on the
+    rendered pages (the full bench is ``vlocr bench --scripts``)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m vlocr.eval.scripts_bench")
+    parser.add_argument("--signals", action="store_true", help="orientation signals table")
+    parser.add_argument(
+        "--report", metavar="DIR", help="write scripts.md again from DIR/scripts.json"
+    )
+    args = parser.parse_args(argv)
+    if args.report:
+        folder = Path(args.report)
+        data = json.loads((folder / "scripts.json").read_text(encoding="utf-8"))
+        rows = [ScriptRow(**r) for r in data["rows"]]
+        write(rows, folder, data.get("command", ""))
+        print(markdown(rows))
+        return 0
+    if not args.signals:
+        parser.print_help()
+        return 2
+    results = orientation_signals(rendered_items())
+    print(signals_markdown(results))
+    for r in results:
+        if len({r["need"], r["auto"], r["classifier"], r["osd"], r["geometry"]}) > 1:
+            print(r)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
