@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from vlocr.eval.script_pages import render_page
-from vlocr.ocr.tesseract import join_words, own_line_text
+from vlocr.ocr.tesseract import join_words, own_line_text, yen_signs
 
 
 def test_han_and_kana_words_are_joined_without_spaces() -> None:
@@ -58,3 +58,10 @@ def test_ko_reads_latin_too() -> None:
     """``--lang ko`` is kor+eng: the Korean pack alone reads ``Exit 3`` as ``61 3``."""
     text = _read("ko", ["Exit 3 출구"], size=56)
     assert "Exit 3 출구" in text, text
+
+
+def test_japanese_yen_sign_is_not_a_backslash() -> None:
+    assert yen_signs("コーヒー 2点 \\900") == "コーヒー 2点 ¥900"
+    assert yen_signs("C:\\temp a\\b") == "C:\\temp a\\b"
+    text = _read("ja", ["合計金額 ¥1,250"])
+    assert "¥1" in text and "\\" not in text, text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import time
 from collections import defaultdict
@@ -38,6 +39,16 @@ def _no_space_script(ch: str) -> bool:
 def _is_hangul(ch: str) -> bool:
     code = ord(ch)
     return 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F
+
+
+_YEN = re.compile(r"\\(?=\s?[0-9])")
+
+
+def yen_signs(text: str) -> str:
+    """``\\900`` -> ``¥900``: Tesseract's jpn model reads the yen sign as a backslash (``¥900``
+    read ``\\900`` on every rendered Japanese page; in Shift JIS the two share a code). Only a
+    backslash before a number changes; the engine applies this for the jpn pack."""
+    return _YEN.sub("¥", text)
 
 
 def join_words(words: list[str]) -> str:
@@ -114,6 +125,7 @@ class TesseractEngine:
             )
         self.lang = "+".join(usable)
         self.psm = self.options.psm
+        self.yen = "jpn" in usable or "jpn_vert" in usable
         if self.psm == 3 and CJK_PACKS & set(usable):
             self.psm = CJK_PSM
 
@@ -158,6 +170,10 @@ class TesseractEngine:
             text, cursor = own_line_text([w.text for w in words], text_lines, cursor)
             if text is None:
                 text = join_words([w.text for w in words])
+            if self.yen:
+                text = yen_signs(text)
+                for w in words:
+                    w.text = yen_signs(w.text)
             lines.append(make_line(text, [(x0, y0), (x1, y0), (x1, y1), (x0, y1)], conf, words))
         return OcrOutput(lines=sort_reading_order(lines), timings_ms={"total": total})
 
