@@ -57,3 +57,20 @@ def test_osd_is_not_asked_about_an_upright_page() -> None:
     asked: list[int] = []
     found = detect(np.zeros((4, 4), np.uint8), _vote(0), lambda i: (asked.append(1), (2, ""))[1])
     assert found.turns == 0 and not asked
+
+
+def test_auto_applies_the_detectors_turn_and_survives_its_failure() -> None:
+    from vlocr.errors import EngineUnavailableError
+    from vlocr.preprocess.orientation import Orientation
+
+    page = render_page("ko", ["영업시간 09:00", "감사합니다"] * 3, size=24, width=500).image
+    turned = rotate_page(page, 90)
+    r = run(turned, "auto", engine="tesseract", orientation_detector=lambda i: Orientation(1, "x"))
+    assert names(r)[:1] == ["orient"] and np.array_equal(r.image, page)
+
+    def broken(image):  # type: ignore[no-untyped-def]
+        raise EngineUnavailableError("no models", "reinstall")
+
+    r = run(page, "auto", engine="tesseract", orientation_detector=broken)
+    assert not {"orient", "rotate180"} & set(names(r))
+    assert "no orientation check" in next(s.reason for s in r.trace.skipped if s.name == "orient")

@@ -15,7 +15,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from vlocr.errors import InvalidOptionError
+from vlocr.errors import InvalidOptionError, VlocrError
 from vlocr.preprocess import geometry as geo
 from vlocr.preprocess import steps as px
 from vlocr.preprocess._util import apply_matrix, check_image, shrink, to_gray, to_rgb
@@ -360,7 +360,12 @@ def _orient_by_readers(
     detector = o["orientation_detector"]
     if detector is None:
         from vlocr.preprocess.orientation import detect as detector
-    found = detector(runner.image)
+    try:
+        found = detector(runner.image)
+    except VlocrError as err:  # the bundled models or Tesseract unusable: leave the page
+        runner.skip("orient", f"left as is: no orientation check ({err.message})")
+        runner.skip("rotate180", f"left as is: no orientation check ({err.message})")
+        return m
     turns = int(found.turns) % 4
     if turns in (1, 3):
         runner.apply("orient", p("orient", quarter_turns=turns), found.reason)
