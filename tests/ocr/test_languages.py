@@ -86,3 +86,51 @@ def test_tesseract_is_asked_for_its_packs_once(korean_png: Path, monkeypatch) ->
     vlocr.read(korean_png, lang="ko")
     vlocr.read(korean_png, lang="ko")
     assert sum("--list-langs" in c for c in calls) == 1
+
+
+def test_cjk_languages_read_latin_too() -> None:
+    """ko means kor+eng, ja jpn+eng: their documents carry Latin text."""
+    packs = {"eng", "kor", "jpn", "chi_sim"}
+    assert choose_engine(parse_langs("ko"), None, installed=packs).options == {"lang": "kor+eng"}
+    assert choose_engine(parse_langs("ja"), None, installed=packs).options == {"lang": "jpn+eng"}
+    # the user's order first; English is not added twice, and its absence is no error
+    assert choose_engine(parse_langs("en,ko"), None, installed=packs).options == {"lang": "eng+kor"}
+    assert choose_engine(parse_langs("ko"), None, installed={"kor"}).options == {"lang": "kor"}
+
+
+def test_several_languages_in_one_flag() -> None:
+    packs = {"eng", "kor", "jpn", "chi_sim"}
+    assert choose_engine(parse_langs("ko,en"), None, installed=packs).options == {"lang": "kor+eng"}
+    choice = choose_engine(parse_langs("zh,ja"), None, installed=packs)
+    assert (choice.engine, choice.options) == ("tesseract", {"lang": "chi_sim+jpn+eng"})
+    assert choose_engine(parse_langs("zh,en"), None, installed=packs).engine == "rapidocr"
+
+
+def test_the_registry_declarations_drive_the_choice(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Declaring Korean for the default engine is enough for --lang ko to stay on it."""
+    from dataclasses import replace
+
+    from vlocr.ocr import registry
+
+    packs = {"eng", "kor"}
+    assert choose_engine(["ko"], None, installed=packs).engine == "tesseract"
+    reads = registry.READS["rapidocr"]
+    monkeypatch.setitem(
+        registry.READS, "rapidocr", replace(reads, languages=reads.languages | {"ko"})
+    )
+    assert choose_engine(["ko"], None, installed=packs).engine == "rapidocr"
+    assert choose_engine(["ko"], "rapidocr", installed=packs).engine == "rapidocr"
+    monkeypatch.setitem(
+        registry.READS, "rapidocr", replace(reads, languages=reads.languages - {"fr"})
+    )
+    choice = choose_engine(["fr"], None, installed={"eng", "fra"})
+    assert (choice.engine, choice.options) == ("tesseract", {"lang": "fra"})
+
+
+def test_every_declared_language_has_a_pack_and_script() -> None:
+    from vlocr.ocr.languages import TESSERACT_PACKS, scripts_of
+    from vlocr.ocr.registry import READS
+
+    for name, reads in READS.items():
+        assert reads.languages <= set(TESSERACT_PACKS), name
+        assert scripts_of(sorted(reads.languages)) <= reads.scripts, name

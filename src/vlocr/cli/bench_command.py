@@ -144,6 +144,14 @@ def bench(
         "--ocr-cache",
         help="Keep OCR results (field section, OCR answerer) here as JSON and reuse them.",
     ),
+    scripts: bool = typer.Option(
+        False,
+        "--scripts",
+        help="Instead: the script bench. Rendered pages in Latin, Korean, Japanese, Chinese "
+        "simplified and traditional (plus the --data pages, --limit each, default 2), upright and "
+        "turned 90/180/270, read by vlocr, plain Tesseract and plain PP-OCR; CER and pages read "
+        "the right way up; writes scripts.md/json into --out.",
+    ),
     vlm_speed: bool = typer.Option(
         False,
         "--vlm-speed",
@@ -154,6 +162,9 @@ def bench(
 ) -> None:
     """Measure accuracy (CER, WER, word F1, key fields) and speed of every engine x preset on
     degraded synthetic documents and on your own data, in one run so the ratios hold."""
+    if scripts:
+        _scripts(data, data_format, limit or 2, out, progress)
+        return
     if vlm_speed:
         from vlocr.eval.vlm_speed import main as vlm_speed_main
 
@@ -229,6 +240,30 @@ def bench(
             typer.echo(f"wrote {path}")
     for folder in sroie:
         _fields(folder, out if len(sroie) == 1 else out / folder.name, holdout, progress, ocr_cache)
+
+
+def _scripts(
+    data: list[Path] | None, formats: list[str] | None, limit: int, out: Path, progress: bool
+) -> None:
+    """The script bench (``eval/scripts_bench.py``)."""
+    import sys
+
+    from vlocr.eval import scripts_bench as sb
+
+    folders = [str(d) for d in data or []]
+    fmts = list(formats or ["txt"])
+    if len(fmts) == 1:
+        fmts *= len(folders)
+    try:
+        items = sb.rendered_items() + sb.real_items(list(zip(folders, fmts, strict=False)), limit)
+        rows = sb.run_scripts_bench(items, progress=progress)
+    except VlocrError as err:
+        fail(err)
+    command = "vlocr bench " + " ".join(sys.argv[2:]) if len(sys.argv) > 2 else ""
+    paths = sb.write(rows, out, command)
+    typer.echo(sb.markdown(rows))
+    for path in paths.values():
+        typer.echo(f"wrote {path}")
 
 
 def _sroie_folders(data: list[Path] | None, formats: list[str] | None) -> list[Path]:

@@ -86,7 +86,7 @@ def read(
         None,
         "--lang",
         "-l",
-        help="Languages on the page, comma-separated ISO codes (en, zh, zh-Hant, fr, de, ja, ko, ru, ...). The bundled models read Chinese, English and Latin-script languages; others (ja, ko, ru, ar, ...) go to Tesseract, whose Debian pack must be installed.",
+        help="Languages on the page, comma-separated ISO codes (en, zh, zh-Hant, fr, de, ja, ko, ru, ...; several at once: ko,en or zh,ja). The engine is the first whose declared languages cover them all: the bundled models read Chinese, English and Latin-script languages; others (ja, ko, ru, ar, ...) go to Tesseract, whose Debian pack must be installed. zh, ja and ko also read the Latin text their documents carry (ko = Tesseract kor+eng). See docs/languages.md.",
     ),
     force_ocr: bool = typer.Option(
         False,

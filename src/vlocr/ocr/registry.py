@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from vlocr.errors import EngineUnavailableError, InvalidOptionError
@@ -62,6 +63,53 @@ ENGINES: dict[str, tuple[Callable[..., OcrEngine], str]] = {
     ),
 }
 
+
+@dataclass(frozen=True)
+class Reads:
+    """What an engine declares it reads: languages (ISO 639-1, ``zh-hant``) and their scripts.
+
+    ``packs`` names the engine's per-language data (Tesseract's ``<pack>.traineddata``): such an
+    engine reads a language only when its pack is installed, which ``choose_engine`` checks.
+    ``auto``: ``--lang`` without ``--engine`` may pick it (not the plain peer engines, which
+    are there to compare against).
+    """
+
+    languages: frozenset[str]
+    scripts: frozenset[str]
+    packs: bool = False
+    auto: bool = True
+
+
+# The PP-OCR models in the rapidocr wheel: a Chinese + Latin alphabet (Hangul comes out empty,
+# kana garbled, Cyrillic and other scripts are not in it).
+_PPOCR = Reads(
+    languages=frozenset(
+        {"en", "zh", "zh-hans", "zh-hant", "fr", "de", "es", "it", "pt", "nl", "sv", "da", "no",
+         "fi", "pl", "cs", "sk", "ro", "hu", "id", "ms"}
+    ),
+    scripts=frozenset({"Latin", "Han"}),
+)  # fmt: skip
+
+#: engine name -> what it reads; ``choose_engine`` routes ``--lang`` from these declarations.
+READS: dict[str, Reads] = {
+    "rapidocr": _PPOCR,
+    "rapidocr-v6": replace(_PPOCR, auto=False),
+    "rapidocr-v4": replace(_PPOCR, auto=False),
+    # every language with a Tesseract pack (see languages.TESSERACT_PACKS), when installed
+    "tesseract": Reads(
+        languages=frozenset(
+            {"en", "zh", "zh-hans", "zh-hant", "ja", "ko", "fr", "de", "es", "it", "pt", "nl",
+             "sv", "da", "no", "fi", "pl", "cs", "sk", "ro", "hu", "tr", "id", "ms", "vi", "ru",
+             "uk", "bg", "sr", "el", "ar", "fa", "he", "hi", "bn", "ta", "th"}
+        ),
+        scripts=frozenset(
+            {"Latin", "Han", "Hangul", "Kana", "Cyrillic", "Greek", "Arabic", "Hebrew",
+             "Devanagari", "Bengali", "Tamil", "Thai"}
+        ),
+        packs=True,
+    ),
+}  # fmt: skip
+
 _cache: dict[tuple[str, tuple[tuple[str, Any], ...]], OcrEngine] = {}
 _lock = threading.Lock()
 
@@ -83,6 +131,12 @@ def get_engine(name: str = DEFAULT_ENGINE, **options: Any) -> OcrEngine:
             engine = ENGINES[name][0](**options)
             _cache[key] = engine
     return engine
+
+
+def reads(name: str) -> Reads | None:
+    """What ``name`` declares it reads; None for an engine without a declaration (it is only
+    used when asked for by name)."""
+    return READS.get(name)
 
 
 def engine_available(name: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import time
 from collections import defaultdict
@@ -15,24 +16,68 @@ from vlocr.errors import EngineUnavailableError
 from vlocr.ocr._common import make_line
 from vlocr.ocr.base import OcrOutput
 from vlocr.ocr.layout import sort_reading_order
+from vlocr.ocr.spacing import is_cjk
 from vlocr.results import OcrWord
 
-_CJK_RANGES = ((0x3400, 0x9FFF), (0xF900, 0xFAFF), (0x3000, 0x303F), (0xFF00, 0xFFEF))
+#: Packs of scripts written without spaces between letters (or, for Korean, in syllable blocks).
+CJK_PACKS = frozenset(
+    {"chi_sim", "chi_tra", "jpn", "kor", "chi_sim_vert", "chi_tra_vert", "jpn_vert"}
+)
+#: Page segmentation for those packs when the default (3, fully automatic) is set: automatic
+#: layout analysis drops or garbles whole CJK lines (a Korean page lost its first three lines
+#: under psm 3 and read them all under psm 4). 4 reads the page as one column of lines of
+#: varying size. Measured in ``vlocr bench --scripts`` (docs/benchmarks.md).
+CJK_PSM = 4
 
 
-def _is_cjk(ch: str) -> bool:
+def _no_space_script(ch: str) -> bool:
+    """Han, kana, CJK punctuation and full-width forms: written without spaces between letters.
+    Hangul is not among them: Korean separates words (not syllables) by spaces."""
+    return is_cjk(ch) and not _is_hangul(ch)
+
+
+def _is_hangul(ch: str) -> bool:
     code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
+    return 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F
+
+
+_YEN = re.compile(r"\\(?=\s?[0-9])")
+
+
+def yen_signs(text: str) -> str:
+    """``\\900`` -> ``¥900``: Tesseract's jpn model reads the yen sign as a backslash (``¥900``
+    read ``\\900`` on every rendered Japanese page; in Shift JIS the two share a code). Only a
+    backslash before a number changes; the engine applies this for the jpn pack."""
+    return _YEN.sub("¥", text)
 
 
 def join_words(words: list[str]) -> str:
-    """Join Tesseract words with spaces, except between two CJK characters (chi_sim splits them)."""
+    """Join Tesseract's words of one line the way the script is written: nothing between two
+    Han/kana characters (chi_sim and jpn report single characters as words), a space elsewhere.
+    Used only where Tesseract's own text line (see :func:`own_line_text`) cannot be matched."""
     out = ""
     for word in words:
-        if out and not (_is_cjk(out[-1]) and _is_cjk(word[0])):
+        if out and not (_no_space_script(out[-1]) and _no_space_script(word[0])):
             out += " "
         out += word
     return out
+
+
+def own_line_text(words: list[str], text_lines: list[str], start: int) -> tuple[str | None, int]:
+    """Tesseract's own text for the line made of ``words``, from its plain-text output.
+
+    Tesseract decides the spaces of its text output from the blanks it measured (Korean
+    ``영업시간`` stays one word although its TSV may list ``영``, ``업``, ``시간``), which the
+    TSV's word list does not say. The text lines come in the TSV's line order, so the search
+    starts at ``start`` (the index after the last match) and looks a few lines ahead; returns
+    (text or None, the next start).
+    """
+    key = "".join("".join(words).split())
+    for j in range(start, min(start + 4, len(text_lines))):
+        line = text_lines[j]
+        if "".join(line.split()) == key:
+            return " ".join(line.split()), j + 1
+    return None, start
 
 
 def available_languages(binary: str = "tesseract") -> set[str]:
@@ -79,18 +124,17 @@ class TesseractEngine:
                 "apt-get install tesseract-ocr-eng tesseract-ocr-chi-sim",
             )
         self.lang = "+".join(usable)
+        self.psm = self.options.psm
+        self.yen = "jpn" in usable or "jpn_vert" in usable
+        if self.psm == 3 and CJK_PACKS & set(usable):
+            self.psm = CJK_PSM
 
     def recognize(self, image: np.ndarray) -> OcrOutput:
         import pytesseract
 
         pytesseract.pytesseract.tesseract_cmd = self.options.binary
         start = time.perf_counter()
-        data = pytesseract.image_to_data(
-            image,
-            lang=self.lang,
-            config=f"--psm {self.options.psm}",
-            output_type=pytesseract.Output.DICT,
-        )
+        data, text_lines = self._tsv_and_text(image)
         total = (time.perf_counter() - start) * 1000
         groups: dict[tuple[int, int, int, int], list[int]] = defaultdict(list)
         for i, text in enumerate(data["text"]):
@@ -103,6 +147,7 @@ class TesseractEngine:
                 )
                 groups[key].append(i)
         lines = []
+        cursor = 0
         for idx in groups.values():
             x0 = min(data["left"][i] for i in idx)
             y0 = min(data["top"][i] for i in idx)
@@ -122,6 +167,34 @@ class TesseractEngine:
                 for i in idx
             ]
             conf = sum(w.confidence or 0.0 for w in words) / len(words)
-            text = join_words([w.text for w in words])
+            text, cursor = own_line_text([w.text for w in words], text_lines, cursor)
+            if text is None:
+                text = join_words([w.text for w in words])
+            if self.yen:
+                text = yen_signs(text)
+                for w in words:
+                    w.text = yen_signs(w.text)
             lines.append(make_line(text, [(x0, y0), (x1, y0), (x1, y1), (x0, y1)], conf, words))
         return OcrOutput(lines=sort_reading_order(lines), timings_ms={"total": total})
+
+    def _tsv_and_text(self, image: np.ndarray) -> tuple[dict[str, list], list[str]]:
+        """One Tesseract run writing both its TSV (words and boxes) and its plain text (lines
+        spaced as the script is written)."""
+        from pytesseract import pytesseract as pt
+
+        with pt.save(image) as (base, input_file):
+            pt.run_tesseract(
+                input_file,
+                base,
+                "tsv txt",
+                self.lang,
+                f"--psm {self.psm} -c tessedit_create_tsv=1",
+            )
+            with open(f"{base}.tsv", encoding="utf-8") as f:
+                tsv = f.read()
+            with open(f"{base}.txt", encoding="utf-8") as f:
+                text = f.read()
+        data = pt.file_to_dict(tsv, "\t", -1) if tsv.strip() else {}
+        if not data:
+            data = {"text": []}
+        return data, [ln for ln in text.splitlines() if ln.strip()]

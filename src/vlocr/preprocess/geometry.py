@@ -238,6 +238,11 @@ def upright_score(stats: np.ndarray, skew: float = 0.0, min_per_line: int = 6) -
     used). ``stats`` are connected-component rows (x, y, w, h, area) of glyph-like components;
     ``skew`` (degrees, as from ``estimate_skew``) straightens the lines first. About 0 when
     there is nothing to tell (symmetric glyphs, merged blobs, too few lines).
+
+    Latin only: Hangul syllable blocks and Han characters line up at the top as well, and a
+    clean upright Korean page scores about -0.2 (upside down). ``auto`` therefore decides the
+    turn from ``preprocess.orientation`` (line classifier + Tesseract OSD); this score stays in
+    the measurements as evidence.
     """
     if len(stats) < 2 * min_per_line:
         return 0.0, 0
@@ -338,14 +343,20 @@ def orient(
     image: np.ndarray,
     orientation_scorer: Callable[[np.ndarray], float] | None = None,
     min_ratio: float = 2.0,
+    quarter_turns: int | None = None,
 ) -> Step:
     """Turn vertical text lines horizontal; with a scorer, also choose between 0/180 (or 90/270).
+
+    ``quarter_turns`` (counter-clockwise) skips the estimate: ``auto`` passes the turn it decided
+    from the line classifier and Tesseract's OSD (``preprocess.orientation``).
 
     Without ``orientation_scorer`` a sideways page is turned by 90 degrees counter-clockwise,
     which can leave it upside down: RapidOCR's line classifier fixes 180-degree lines, other
     engines may not. The scorer gets an RGB/gray candidate and returns higher-is-better (for
     example the mean OCR confidence on a crop).
     """
+    if quarter_turns is not None:
+        return rotate90(image, quarter_turns)
     small, _ = shrink(to_gray(image), 1000)
     stats, keep, labels = _components(text_mask(small))
     pts = text_points(small, components=(stats, keep, labels))

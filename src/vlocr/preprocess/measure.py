@@ -33,7 +33,9 @@ class Measurements:
     skew_deg: float = 0.0
     skew_confidence: float = 0.0
     orientation_ratio: float = 1.0  # vertical / horizontal line evidence; > ~2 means sideways
-    upright_score: float = 0.0  # > 0 upright, < 0 upside down (geometry.upright_score)
+    # > 0 upright, < 0 upside down (geometry.upright_score); Latin only: Hangul and Han line up
+    # at the top as well, so auto turns pages from preprocess/orientation.py, not from this
+    upright_score: float = 0.0
     upright_glyphs: int = 0  # glyphs on lines that the upright score used
     page_quad: list[list[float]] | None = None  # tl, tr, br, bl in full-resolution pixels
     page_area_frac: float | None = None

@@ -15,7 +15,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from vlocr.errors import InvalidOptionError
+from vlocr.errors import InvalidOptionError, VlocrError
 from vlocr.preprocess import geometry as geo
 from vlocr.preprocess import steps as px
 from vlocr.preprocess._util import apply_matrix, check_image, shrink, to_gray, to_rgb
@@ -115,9 +115,10 @@ AUTO_DEFAULTS: dict[str, Any] = {
     # neural recognisers read noisy pages better untouched (bench noise group, sigma up to 30 +
     # 1% salt and pepper: a median filter raised CER 0.26% -> 0.79%); only extreme noise counts
     "noise_max_neural": 40.0,
-    "upright_min_score": 0.16,  # turn 180 deg when the upright score is below minus this
-    "upright_min_glyphs": 60,  # ... measured on at least this many glyphs in lines
     "orientation_scorer": None,  # optional callable(image) -> score, picks 0 vs 180
+    # callable(image) -> orientation.Orientation; None: the line classifier + Tesseract OSD
+    # (preprocess/orientation.py), used for engines that do not turn pages themselves
+    "orientation_detector": None,
     "warp_page": True,  # False: never warp to a page outline (the service's check without it)
 }
 
@@ -346,37 +347,85 @@ def _rotated_rectangle(
     ) <= side_tol * max(lengths[1], lengths[3])
 
 
-def _upright(runner: _Runner, m: Measurements, o: dict[str, Any], enough_text: bool) -> None:
-    """Turn the page by 180 degrees when it reads upside down.
+def _orient_by_readers(
+    runner: _Runner,
+    m: Measurements,
+    o: dict[str, Any],
+    p: Callable[..., dict[str, Any]],
+    remeasure: Callable[[str], Measurements],
+) -> Measurements:
+    """Turn the page as the line classifier and Tesseract's OSD agree (any script; see
+    ``preprocess/orientation.py``); glyph geometry only knows Latin and is not asked."""
+    detector = o["orientation_detector"]
+    if detector is None:
+        from vlocr.preprocess.orientation import detect as detector
+    try:
+        found = detector(runner.image)
+    except VlocrError as err:  # the bundled models or Tesseract unusable: leave the page
+        runner.skip("orient", f"left as is: no orientation check ({err.message})")
+        runner.skip("rotate180", f"left as is: no orientation check ({err.message})")
+        return m
+    turns = int(found.turns) % 4
+    if turns in (1, 3):
+        runner.apply("orient", p("orient", quarter_turns=turns), found.reason)
+        runner.skip("rotate180", "turned with the sideways step")
+        return remeasure("orient")
+    runner.skip("orient", found.reason)
+    if turns == 2:
+        runner.apply("rotate180", {}, found.reason)
+        return remeasure("rotate180")
+    runner.skip("rotate180", found.reason)
+    return m
 
-    With an ``orientation_scorer`` the scorer compares the page and its 180-degree turn (on the
-    measurement copy); otherwise the glyph-alignment score of ``geometry.upright_score`` decides,
-    only when it is clearly negative (on 460 synthetic pages upright and turned: no upright page
-    below -0.14, about half of the turned ones below -0.16).
-    """
+
+def _orient_by_geometry(
+    runner: _Runner,
+    m: Measurements,
+    o: dict[str, Any],
+    p: Callable[..., dict[str, Any]],
+    enough_text: bool,
+    remeasure: Callable[[str], Measurements],
+) -> Measurements:
+    """With an ``orientation_scorer``: glyph geometry finds sideways lines, the scorer picks
+    between a turn and its 180-degree opposite."""
+    if enough_text and m.orientation_ratio >= o["orientation_min_ratio"]:
+        runner.apply(
+            "orient",
+            p(
+                "orient",
+                min_ratio=o["orientation_min_ratio"],
+                orientation_scorer=o["orientation_scorer"],
+            ),
+            f"text lines run vertically (vertical/horizontal score {m.orientation_ratio:.2f})",
+        )
+        m = remeasure("orient")
+    else:
+        runner.skip(
+            "orient",
+            f"text lines are horizontal (vertical/horizontal score {m.orientation_ratio:.2f})"
+            if enough_text
+            else f"too little text to judge ({m.glyphs} glyphs)",
+        )
+    _upright(runner, m, o, enough_text)
+    if runner.trace.steps and runner.trace.steps[-1].name == "rotate180":
+        m = remeasure("rotate180")
+    return m
+
+
+def _upright(runner: _Runner, m: Measurements, o: dict[str, Any], enough_text: bool) -> None:
+    """Turn the page by 180 degrees when the ``orientation_scorer`` prefers it turned (it
+    compares the page and its 180-degree turn on the measurement copy)."""
     scorer = o["orientation_scorer"]
     if not enough_text:
         runner.skip("rotate180", f"too little text to judge ({m.glyphs} glyphs)")
         return
-    if scorer is not None:
-        small, _ = shrink(to_gray(runner.image), o["work_side"])
-        turned = np.ascontiguousarray(small[::-1, ::-1])
-        keep, flip = float(scorer(small)), float(scorer(turned))
-        if flip > keep:
-            runner.apply("rotate180", {}, f"orientation scorer: {flip:.3f} turned vs {keep:.3f}")
-        else:
-            runner.skip("rotate180", f"orientation scorer: {keep:.3f} as is vs {flip:.3f} turned")
-        return
-    score, n = m.upright_score, m.upright_glyphs
-    if n >= o["upright_min_glyphs"] and score <= -o["upright_min_score"]:
-        runner.apply(
-            "rotate180",
-            {},
-            f"glyph tops line up better than bottoms (upright score {score:+.3f} on {n} glyphs): "
-            "upside down",
-        )
+    small, _ = shrink(to_gray(runner.image), o["work_side"])
+    turned = np.ascontiguousarray(small[::-1, ::-1])
+    keep, flip = float(scorer(small)), float(scorer(turned))
+    if flip > keep:
+        runner.apply("rotate180", {}, f"orientation scorer: {flip:.3f} turned vs {keep:.3f}")
     else:
-        runner.skip("rotate180", f"upright score {score:+.3f} on {n} glyphs")
+        runner.skip("rotate180", f"orientation scorer: {keep:.3f} as is vs {flip:.3f} turned")
 
 
 def _auto(
@@ -480,37 +529,19 @@ def _auto(
     if cap and not warped:
         runner.apply("cap_size", p("cap_size", max_side=max_side), cap_reason)
 
-    # 3. sideways text
+    # 3. sideways and upside-down pages
     enough_text = m.glyphs >= 30
     if eng in SELF_ORIENTING_ENGINES and o["orientation_scorer"] is None:
         reason = f"the {eng} engine turns sideways and upside-down pages itself"
         runner.skip("orient", reason)
         runner.skip("rotate180", reason)
-    elif enough_text and m.orientation_ratio >= o["orientation_min_ratio"]:
-        runner.apply(
-            "orient",
-            p(
-                "orient",
-                min_ratio=o["orientation_min_ratio"],
-                orientation_scorer=o["orientation_scorer"],
-            ),
-            f"text lines run vertically (vertical/horizontal score {m.orientation_ratio:.2f})",
-        )
-        m = remeasure("orient")
+    elif o["orientation_scorer"] is not None:
+        m = _orient_by_geometry(runner, m, o, p, enough_text, remeasure)
+    elif not enough_text:
+        runner.skip("orient", f"too little text to judge ({m.glyphs} glyphs)")
+        runner.skip("rotate180", f"too little text to judge ({m.glyphs} glyphs)")
     else:
-        runner.skip(
-            "orient",
-            f"text lines are horizontal (vertical/horizontal score {m.orientation_ratio:.2f})"
-            if enough_text
-            else f"too little text to judge ({m.glyphs} glyphs)",
-        )
-
-    # 3b. upside down
-    if eng not in SELF_ORIENTING_ENGINES or o["orientation_scorer"] is not None:
-        _upright(runner, m, o, enough_text)
-    m_flipped = runner.trace.steps and runner.trace.steps[-1].name == "rotate180"
-    if m_flipped:
-        m = remeasure("rotate180")
+        m = _orient_by_readers(runner, m, o, p, remeasure)
 
     # 4. skew
     a = m.skew_deg
