@@ -11,7 +11,7 @@ import pytest
 
 from vlocr import cancel
 from vlocr.api.errors import ApiError
-from vlocr.api.gate import Gate
+from vlocr.service.gate import Gate
 from vlocr.errors import EngineTimeoutError
 
 

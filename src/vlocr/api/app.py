@@ -17,7 +17,7 @@ from vlocr.api.auth import ApiKeyCheck, FailureLimiter, exposure_warning, key_ma
 from vlocr.api.docs import install_offline_docs
 from vlocr.api.errors import CatchAll, install_error_handlers
 from vlocr.api.failed_samples import FailedSampleStore
-from vlocr.api.gate import Gate
+from vlocr.service.gate import Gate
 from vlocr.api.limits import BodySizeLimit
 from vlocr.api.metrics import Metrics, MetricsMiddleware
 from vlocr.api.state import AppState

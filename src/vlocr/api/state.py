@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from vlocr.api.failed_samples import FailedSampleStore
-from vlocr.api.gate import Gate
+from vlocr.service.gate import Gate
 from vlocr.api.metrics import Metrics
 from vlocr.badcases import BadCaseStore
 from vlocr.config import Settings, VlmOptions

@@ -145,7 +145,7 @@ def build_page(
     ``gate`` is the API's ``Gate``; without one (the page alone) a private gate with the
     settings' workers and queue is made.
     """
-    from vlocr.api.gate import Gate
+    from vlocr.service.gate import Gate
     from vlocr.ocr.registry import engine_names
 
     settings = settings or Settings()
