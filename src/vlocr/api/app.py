@@ -17,12 +17,12 @@ from vlocr.api.auth import ApiKeyCheck, FailureLimiter, exposure_warning, key_ma
 from vlocr.api.docs import install_offline_docs
 from vlocr.api.errors import CatchAll, install_error_handlers
 from vlocr.api.failed_samples import FailedSampleStore
-from vlocr.service.gate import Gate
 from vlocr.api.limits import BodySizeLimit
 from vlocr.api.metrics import Metrics, MetricsMiddleware
 from vlocr.api.state import AppState
 from vlocr.badcases import BadCaseStore
 from vlocr.config import Settings, VlmOptions
+from vlocr.service.gate import Gate
 
 log = logging.getLogger("vlocr.api")
 

@@ -375,9 +375,10 @@ def read_page(
     on_image: Callable[[Page, PageResult, np.ndarray], None] | None = None,
     engine_options: dict[str, Any] | None = None,
     load_ms: float | None = None,
+    raise_errors: bool = False,
 ) -> PageResult:
     """One decoded page read as ``plan`` says (OCR, the text layer or the VLM); an engine error
-    becomes the page's ``error``."""
+    becomes the page's ``error`` (or is raised, with ``raise_errors``: one request, one error)."""
     request = plan.request
     try:
         if plan.uses_vlm:
@@ -394,6 +395,8 @@ def read_page(
         if load_ms is not None:
             page_result.timings_ms = {"load": round(load_ms, 2), **page_result.timings_ms}
     except VlocrError as err:
+        if raise_errors:
+            raise
         err.source = err.source or page.label
         page_result = _error_page(page.source, err)
         page_result.page, page_result.page_count = page.page, page.page_count

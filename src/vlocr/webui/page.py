@@ -145,8 +145,8 @@ def build_page(
     ``gate`` is the API's ``Gate``; without one (the page alone) a private gate with the
     settings' workers and queue is made.
     """
-    from vlocr.service.gate import Gate
     from vlocr.ocr.registry import engine_names
+    from vlocr.service.gate import Gate
 
     settings = settings or Settings()
     io = settings.io
