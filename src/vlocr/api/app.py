@@ -21,7 +21,7 @@ from vlocr.api.limits import BodySizeLimit
 from vlocr.api.metrics import Metrics, MetricsMiddleware
 from vlocr.api.state import AppState
 from vlocr.badcases import BadCaseStore
-from vlocr.config import Settings, VlmOptions
+from vlocr.config import Settings, VlmOptions, load_settings
 from vlocr.service.gate import Gate
 
 log = logging.getLogger("vlocr.api")
@@ -58,7 +58,7 @@ def create_app(
     ``ui=False`` leaves out the Gradio page (faster start, no gradio import).
     """
     _offline_by_default()
-    settings = settings or Settings()
+    settings = settings or load_settings()
     server = settings.server
     keys = settings.server_api_keys()
     metrics = Metrics()

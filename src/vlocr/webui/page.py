@@ -18,7 +18,7 @@ from typing import Any
 import gradio as gr  # this module is the page itself; it is imported only when the UI is built
 
 from vlocr.badcases import BadCaseStore
-from vlocr.config import Settings, VlmOptions
+from vlocr.config import Settings, VlmOptions, load_settings
 from vlocr.errors import InvalidOptionError, VlocrError
 from vlocr.results import VlmAnswer
 from vlocr.webui import handlers
@@ -148,7 +148,7 @@ def build_page(
     from vlocr.ocr.registry import engine_names
     from vlocr.service.gate import Gate
 
-    settings = settings or Settings()
+    settings = settings or load_settings()
     io = settings.io
     server = settings.server
     gate = gate or Gate(server.workers, server.queue, server.request_timeout_s)
