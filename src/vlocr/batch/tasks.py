@@ -150,25 +150,35 @@ class TaskSpec(BaseModel):
     def _source(path: str) -> Path | bytes:
         """A local path as it is; a URI's bytes, fetched through pyarrow's file systems."""
         from vlocr.batch.inputs import is_uri, read_input
-        from vlocr.config import IoOptions
+        from vlocr.config import get_settings
 
-        return read_input(path, IoOptions().max_bytes) if is_uri(path) else Path(path)
+        return read_input(path, get_settings().io.max_bytes) if is_uri(path) else Path(path)
 
     def _ask_or_extract(self, path: str, key: str) -> list[BatchRecord]:
-        """Each page of a PDF/TIFF is asked on its own (the single-file commands use page 1)."""
-        from vlocr.io import load_pages
+        """Each page of a PDF/TIFF is asked on its own (the single-file commands use page 1),
+        through the service's page loop: one page decoded at a time, under ``VLOCR_IO__*``."""
+        from vlocr.config import get_settings
+        from vlocr.service.pages import iter_pages
 
-        pages = load_pages(self._source(path), label=path, pdf_dpi=self.pdf_dpi)
         records = []
-        for page in pages:
-            base = {"key": key, "source": path, "page": page.page, "page_count": page.page_count}
+        slots = iter_pages(
+            self._source(path), io=get_settings().io, label=path, pdf_dpi=self.pdf_dpi
+        )
+        for slot in slots:
+            page = slot.page
+            count = page.page_count if page is not None else max(slot.number, 1)
+            base = {"key": key, "source": path, "page": slot.number, "page_count": count}
             try:
+                if slot.error is not None:
+                    raise slot.error
+                assert page is not None
                 result, status = self._ask_page(page.image, page.label)
                 records.append(BatchRecord(**base, task=self.kind, status=status, result=result))
             except VlocrError as err:
                 records.append(
                     BatchRecord(**base, task=self.kind, status="error", error=error_info(err, path))
                 )
+            slot.page = page = None
         return records
 
     def _ask_page(self, image: Any, label: str) -> tuple[dict[str, Any], Status]:
