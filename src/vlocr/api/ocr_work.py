@@ -58,6 +58,7 @@ def run_ocr(state: AppState, job: OcrJob) -> OcrResponse | Response:
             plan,
             vlm=state.vlm,
             on_image=keep if plan.keeps_images else None,
+            load_ms=slot.load_ms,
             raise_errors=True,
         )
         slot.page = None
