@@ -39,8 +39,8 @@ class AskTab:
 def build_ask_tab(ctx: PageContext) -> AskTab:
     vlm = ctx.vlm
     chats = ctx.widgets["chats"]
-    last_answer = gr.State(None)
     with gr.Tab("问答 Ask", id="ask", elem_id="tab-ask"):
+        last_answer = gr.State(None)
         if vlm is None:
             gr.Markdown(NO_VLM, elem_id="no-vlm")
         with gr.Row():

@@ -28,8 +28,8 @@ class ExtractTab:
 
 def build_extract_tab(ctx: PageContext, ask: AskTab) -> ExtractTab:
     vlm = ctx.vlm
-    last_extract = gr.State(None)
     with gr.Tab("提取 Extract", id="extract", elem_id="tab-extract"):
+        last_extract = gr.State(None)
         if vlm is None:
             gr.Markdown(NO_VLM_EXTRACT, elem_id="extract-no-vlm")
         with gr.Row():

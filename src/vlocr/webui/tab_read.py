@@ -32,8 +32,8 @@ class ReadTab:
 
 def build_read_tab(ctx: PageContext) -> ReadTab:
     """The widgets and the Recognize event; call inside the page's ``gr.Tabs``."""
-    last = gr.State(None)
     with gr.Tab("识别 Read", id="read", elem_id="tab-read"):
+        last = gr.State(None)
         with gr.Row():
             run = gr.Button(
                 "识别 / Recognize", variant="primary", elem_id="recognize", scale=0, min_width=200
