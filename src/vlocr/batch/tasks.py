@@ -7,13 +7,16 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from vlocr.config import VlmOptions
 from vlocr.errors import VlocrError
 from vlocr.results import ErrorInfo
+
+if TYPE_CHECKING:
+    from vlocr.service.requests import ReadRequest
 
 TaskKind = Literal["read", "ask", "extract"]
 Status = Literal["ok", "invalid", "error"]
@@ -115,17 +118,25 @@ class TaskSpec(BaseModel):
         except Exception as err:  # a bug or a library crash on this input, not the whole run
             return [error_record(key, path, self.kind, internal_error(err, path))]
 
-    def _read(self, path: str, key: str) -> list[BatchRecord]:
-        from vlocr.service import read
+    def read_request(self) -> ReadRequest:
+        """The read options as the request every interface builds (validated there)."""
+        from vlocr.service.requests import ReadRequest
 
-        result = read(
-            [self._source(path)],
+        return ReadRequest(
             engine=self.engine,
             lang=self.lang,
             force_ocr=self.force_ocr,
             preprocess=self.preprocess,
             region=self.region,
             pdf_dpi=self.pdf_dpi,
+        )
+
+    def _read(self, path: str, key: str) -> list[BatchRecord]:
+        from vlocr.service import read
+
+        result = read(
+            [self._source(path)],
+            request=self.read_request(),
             engine_options={"threads": self.threads} if self.threads else None,
         )
         for page in result.pages:  # bytes from a URI come back as "<input 1>"

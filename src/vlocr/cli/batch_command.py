@@ -227,11 +227,18 @@ def _task_spec(task: Task, **kw: Any) -> Any:
 
     schema_name, schema = None, None
     if task is Task.read:
-        from vlocr.config import get_settings
-        from vlocr.service.reading import check_options
+        from vlocr.service.requests import ReadRequest
 
-        # Once, up front, not once per file.
-        check_options(kw["engine"] or get_settings().ocr_engine, kw["preprocess"])
+        # Once, up front, not once per file: the checks every interface's read request runs
+        # (engine, languages and their Tesseract packs, preprocessing, region).
+        ReadRequest(
+            engine=kw["engine"],
+            lang=kw["lang"],
+            preprocess=kw["preprocess"],
+            region=kw["region"],
+            force_ocr=kw["force_ocr"],
+            pdf_dpi=kw["pdf_dpi"],
+        ).plan()
     if task is Task.extract:
         from vlocr.tasks import load_schema
 
