@@ -13,12 +13,15 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vlocr.config import IoOptions, get_settings
 from vlocr.errors import InvalidOptionError, VlocrError
 from vlocr.io.page import Page
 from vlocr.results import ErrorInfo, PageResult
+
+if TYPE_CHECKING:
+    from vlocr.service.requests import ReadRequest
 
 
 @dataclass
@@ -42,6 +45,7 @@ class PageSlot:
 
 def iter_pages(
     source: Any,
+    request: ReadRequest | None = None,
     *,
     io: IoOptions | None = None,
     label: str | None = None,
@@ -53,7 +57,11 @@ def iter_pages(
     ``page`` (1-based) yields that page alone; asking for a page past the end yields an error
     slot that names the page count. Errors never escape: the caller decides whether a failed
     page fails the whole request (REST) or is recorded and the next input read (batch, CLI).
+    ``request`` (a ``ReadRequest``) supplies ``page`` and ``pdf_dpi`` where they are not given.
     """
+    if request is not None:
+        page = page if page is not None else request.page
+        pdf_dpi = pdf_dpi if pdf_dpi is not None else request.pdf_dpi
     from vlocr import cancel
     from vlocr.io import iter_pages as decode_pages
 
