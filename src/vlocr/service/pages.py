@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vlocr.config import IoOptions, get_settings
-from vlocr.errors import InvalidOptionError, VlocrError
+from vlocr.errors import VlocrError
 from vlocr.io.page import Page
 from vlocr.results import ErrorInfo, PageResult
 
@@ -64,12 +64,15 @@ def iter_pages(
         pdf_dpi = pdf_dpi if pdf_dpi is not None else request.pdf_dpi
     from vlocr import cancel
     from vlocr.io import iter_pages as decode_pages
+    from vlocr.io.pdf import page_out_of_range
 
     io = io or get_settings().io
     name = label or "<input>"
     number = 0
     found = False
-    pages = decode_pages(source, options=io, label=label, pdf_dpi=pdf_dpi, first_pages=page)
+    pages = decode_pages(
+        source, options=io, label=label, pdf_dpi=pdf_dpi, first_pages=page, only_page=page
+    )
     try:
         while True:
             cancel.check()
@@ -79,7 +82,9 @@ def iter_pages(
             except StopIteration:
                 break
             except VlocrError as err:
-                yield PageSlot(label=name, number=number + 1, error=err)
+                # with ``page``, a PDF renders page N first: a failure before any page is N's
+                failed = number + 1 if number else (page or 1)
+                yield PageSlot(label=name, number=failed, error=err)
                 return
             number = current.page
             if page is not None and current.page < page:
@@ -96,13 +101,4 @@ def iter_pages(
     finally:
         pages.close()
     if page is not None and not found:
-        count = number
-        yield PageSlot(
-            label=name,
-            number=page,
-            error=InvalidOptionError(
-                f"page {page} asked for, but the input has {count} page(s)",
-                f"pick a page from 1 to {count}",
-                source=name,
-            ),
-        )
+        yield PageSlot(label=name, number=page, error=page_out_of_range(page, number, name))
