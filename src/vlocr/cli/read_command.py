@@ -97,7 +97,7 @@ def read(
         "--page",
         min=1,
         max=10000,
-        help="Read only this page of a PDF/TIFF (1-based); the pages after it are not decoded.",
+        help="Read only this page of a PDF/TIFF (1-based); a PDF renders that page alone.",
         show_default=False,
     ),
     annotate: Path = typer.Option(

@@ -82,8 +82,8 @@ class ReadRequest(BaseModel):
         None,
         ge=1,
         le=10000,
-        description="Read only this page of a PDF/TIFF (1-based); the pages after it are never "
-        "decoded. Left out: every page.",
+        description="Read only this page of a PDF/TIFF (1-based); a PDF renders that page alone. "
+        "Left out: every page.",
     )
     format: OutputFormat = Field(
         OutputFormat.text,

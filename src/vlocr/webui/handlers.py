@@ -147,7 +147,7 @@ def load_page(
     pdf_dpi: int | None = None,
 ) -> Page:
     """Page ``page_no`` (1-based, clamped to the upload's pages) through the service's page loop:
-    the pages after it are never decoded, and a digital PDF page keeps its text layer."""
+    a PDF renders that page alone, and a digital PDF page keeps its text layer."""
     from vlocr.service.pages import iter_pages
 
     data = upload_bytes(upload, io, upload_root)
