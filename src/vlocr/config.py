@@ -143,9 +143,30 @@ class Settings(BaseSettings):
         return keys + list(self.server.api_keys)
 
 
+def load_settings() -> Settings:
+    """The settings from the environment; a bad ``VLOCR_*`` value is one ``SettingsError`` that
+    names the variable (every command prints it as one line, exit code 2), not a traceback."""
+    from pydantic import ValidationError
+
+    from vlocr.errors import SettingsError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        name = "VLOCR_" + "__".join(str(p) for p in first.get("loc", ())).upper()
+        value = os.environ.get(name)
+        shown = f"={value!r}" if value is not None and len(value) < 80 else ""
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise SettingsError(
+            f"setting {name}{shown} is invalid: {first.get('msg', 'invalid value')}{more}",
+            f"fix or unset {name}",
+        ) from None
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()
 
 
 def cache_dir() -> Path:

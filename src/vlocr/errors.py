@@ -84,3 +84,28 @@ class ModelOutputError(VlocrError):
 
     http_status = 502
     code = "model_output_invalid"
+
+
+class StatusError(VlocrError):
+    """A refusal with its own status and headers (busy, shutting down, not configured): raised
+    by the concurrency gate and the server, answered as JSON with those headers."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        hint: str = "",
+        *,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message, hint)
+        self.http_status = status
+        self.code = code
+        self.headers = headers or {}
+
+
+class SettingsError(VlocrError):
+    """A ``VLOCR_*`` environment variable holds a value the settings cannot take."""
+
+    code = "invalid_setting"

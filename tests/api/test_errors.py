@@ -79,7 +79,11 @@ def test_415_for_bytes_that_are_no_image(main_server) -> None:
         ({"image": "%%% not base64 %%%"}, "invalid_image", "base64"),
         ({"image": b64(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)}, "invalid_image", ""),
         ({"image": "http://example.com/receipt.png"}, "invalid_option", "url_allowlist"),
-        ({"image": "AAAA", "region": [0, 0, -5, 10]}, "invalid_request", "region"),
+        (
+            {"image": "AAAA", "region": [0, 0, -5, 10]},
+            "invalid_option",
+            "region",
+        ),  # as the CLI says it
         ({"image": "AAAA", "pdf_dpi": 5}, "invalid_request", "pdf_dpi"),
         ({"image": "AAAA", "bogus": 1}, "invalid_request", "bogus"),
         ({}, "invalid_request", "image"),
@@ -135,8 +139,8 @@ def test_404_and_vlm_not_configured(main_server) -> None:
     _error(httpx.get(f"{main_server.url}/v1/nothing-here"), 404, "not_found")
     err = _error(
         httpx.post(f"{main_server.url}/v1/ask", json={"image": "AAAA", "question": "total?"}),
-        503,
-        "engine_unavailable",
+        501,
+        "vlm_not_configured",
     )
     assert "--vlm" in err["hint"]
 

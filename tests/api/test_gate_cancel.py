@@ -11,8 +11,8 @@ import pytest
 
 from vlocr import cancel
 from vlocr.api.errors import ApiError
-from vlocr.api.gate import Gate
 from vlocr.errors import EngineTimeoutError
+from vlocr.service.gate import Gate
 
 
 def _busy_until_cancelled(seen: list[str]) -> str:

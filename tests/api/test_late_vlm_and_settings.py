@@ -67,12 +67,25 @@ def no_vlm_server() -> Iterator[BackgroundServer]:
     srv.stop()
 
 
-def test_no_vlm_configured_is_503_with_retry_after(
+def test_no_vlm_configured_is_a_permanent_501_that_says_how(
     no_vlm_server: BackgroundServer, receipt_png: bytes
 ) -> None:
-    for response in (_ask(no_vlm_server.url, receipt_png), _chat(no_vlm_server.url, receipt_png)):
-        assert response.status_code == 503 and response.headers["Retry-After"]
-        assert "--vlm" in response.json()["error"]["hint"]
+    """Issue 20: 503 + Retry-After made clients retry forever; nothing changes until restart."""
+    extract = httpx.post(
+        f"{no_vlm_server.url}/v1/extract", json={"image": b64(receipt_png)}, timeout=30
+    )
+    for response in (
+        _ask(no_vlm_server.url, receipt_png),
+        _chat(no_vlm_server.url, receipt_png),
+        extract,
+    ):
+        assert response.status_code == 501, response.text
+        assert "Retry-After" not in response.headers
+        error = response.json()["error"]
+        assert error["code"] == "vlm_not_configured"
+        assert "--vlm" in error["hint"] and "VLOCR_VLM__" in error["hint"]
+    ready = httpx.get(f"{no_vlm_server.url}/readyz", timeout=10)
+    assert ready.status_code == 200 and "vlm" not in ready.json()["engines"]
 
 
 @pytest.fixture(scope="module")

@@ -130,7 +130,9 @@ def test_page_does_not_fetch_urls(server: BackgroundServer, secret_png: Path) ->
 
 def test_recognize_takes_no_file_reference(server: BackgroundServer, secret_png: Path) -> None:
     """The read event works on the session's accepted upload only; a fresh session has none."""
-    event, data = call(server, "recognize", [1, "rapidocr", "none", 0, 0, 0, 0])
+    event, data = call(
+        server, "recognize", [1, "rapidocr", [], "none", False, 200, 0, 0, 0, 0, "text"]
+    )
     assert event == "error" and "Upload" in data
 
 

@@ -17,12 +17,12 @@ from vlocr.api.auth import ApiKeyCheck, FailureLimiter, exposure_warning, key_ma
 from vlocr.api.docs import install_offline_docs
 from vlocr.api.errors import CatchAll, install_error_handlers
 from vlocr.api.failed_samples import FailedSampleStore
-from vlocr.api.gate import Gate
 from vlocr.api.limits import BodySizeLimit
 from vlocr.api.metrics import Metrics, MetricsMiddleware
 from vlocr.api.state import AppState
 from vlocr.badcases import BadCaseStore
-from vlocr.config import Settings, VlmOptions
+from vlocr.config import Settings, VlmOptions, load_settings
+from vlocr.service.gate import Gate
 
 log = logging.getLogger("vlocr.api")
 
@@ -58,7 +58,7 @@ def create_app(
     ``ui=False`` leaves out the Gradio page (faster start, no gradio import).
     """
     _offline_by_default()
-    settings = settings or Settings()
+    settings = settings or load_settings()
     server = settings.server
     keys = settings.server_api_keys()
     metrics = Metrics()

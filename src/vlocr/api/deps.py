@@ -41,15 +41,16 @@ def require_ready(state: AppState, engine: str = "ocr") -> None:
 
 
 def require_vlm(state: AppState) -> None:
-    """No VLM configured: 503 with Retry-After as documented (an admin may restart with one)."""
+    """No VLM configured: a permanent 501 ``vlm_not_configured`` without Retry-After (retrying
+    cannot help until an admin restarts the server with a model), saying how to configure one."""
     if state.vlm is None:
         raise ApiError(
-            503,
-            "engine_unavailable",
+            501,
+            "vlm_not_configured",
             "no vision-language model is configured on this server",
-            "start it with 'vlocr serve --vlm transformers --model <dir or hub id>' "
-            "(or --vlm openai --base-url ...)",
-            headers={"Retry-After": "60"},
+            "restart it with one: 'vlocr serve --vlm transformers --model <dir or hub id>' or "
+            "'--vlm openai --base-url URL --model NAME' (or set VLOCR_VLM__BACKEND, "
+            "VLOCR_VLM__MODEL, VLOCR_VLM__BASE_URL); /v1/ocr works without one",
         )
     require_ready(state, "vlm")
 

@@ -11,27 +11,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from vlocr.errors import VlocrError
+from vlocr.errors import StatusError, VlocrError
 
 log = logging.getLogger("vlocr.api")
 
 
-class ApiError(VlocrError):
-    """An HTTP-level failure (auth, gate, body size) with its own status and optional headers."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        hint: str = "",
-        *,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message, hint)
-        self.http_status = status
-        self.code = code
-        self.headers = headers or {}
+ApiError = StatusError  # HTTP-level failures (auth, body size, readiness)
 
 
 def error_body(err_type: str, code: str, message: str, hint: str = "") -> dict[str, Any]:

@@ -23,7 +23,7 @@ from vlocr.errors import (
 )
 
 if TYPE_CHECKING:
-    from vlocr.api.gate import Gate
+    from vlocr.service.gate import Gate
 
 _WS = re.compile(r"\s+")
 FETCH_TIMEOUT_S = 20.0

@@ -4,39 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
-from vlocr.api.deps import get_state, parse_json_body, require_ready
+from vlocr.api.deps import get_state, parse_json_body, require_ready, require_vlm
 from vlocr.api.images import resolve_image
-from vlocr.api.multipart import content_type, form_model, read_form, unsupported
+from vlocr.api.multipart import (
+    body_doc,
+    content_type,
+    form_model,
+    multipart_schema,
+    read_form,
+    unsupported,
+)
 from vlocr.api.ocr_work import OcrJob, run_ocr
 from vlocr.api.schemas import ERROR_RESPONSES, OcrOptionsModel, OcrRequest, OcrResponse
+from vlocr.service.requests import MEDIA_TYPES, OutputFormat
 
 router = APIRouter(tags=["ocr"])
 
-_MULTIPART_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["file"],
-    "properties": {
-        "file": {"type": "string", "format": "binary", "description": "Image or PDF file"},
-        "preprocess": {"type": "string", "default": "none"},
-        "engine": {"type": "string", "default": "rapidocr"},
-        "region": {"type": "string", "description": "x,y,w,h in pixels", "example": "0,0,400,300"},
-        "return_preprocessed": {"type": "boolean", "default": False},
-        "return_annotated": {"type": "boolean", "default": False},
-        "pdf_dpi": {"type": "integer", "minimum": 36, "maximum": 600, "default": 200},
-    },
-}
-
-OPENAPI_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
+# The 200 answer's other media types, one per ``format`` (JSON is the response model).
+OTHER_FORMATS: dict[int | str, dict[str, Any]] = {
+    200: {
         "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/OcrRequest"}},
-            "multipart/form-data": {"schema": _MULTIPART_SCHEMA},
-        },
+            media.split(";")[0]: {}
+            for fmt, media in MEDIA_TYPES.items()
+            if fmt is not OutputFormat.json
+        }
     }
 }
+OPENAPI_BODY: dict[str, Any] = body_doc(OcrRequest, multipart_schema(OcrRequest))
 
 
 async def _from_multipart(request: Request) -> tuple[bytes, str, OcrOptionsModel]:
@@ -49,12 +45,15 @@ async def _from_multipart(request: Request) -> tuple[bytes, str, OcrOptionsModel
     response_model=OcrResponse,
     summary="Read the text in an image or PDF",
     description="Send JSON `{image: <base64 or data URL>, ...options}` or a multipart upload with a `file` field "
-    "and the same options as form fields. Returns one PageResult per page (the CLI's JSON model), "
-    "optionally with the preprocessed and annotated images as PNG base64.",
-    responses=ERROR_RESPONSES,
+    "and the same options as form fields: every option of `vlocr read` (engine, lang, preprocess, "
+    "region, force_ocr, pdf_dpi, page, format). Returns one PageResult per page (the CLI's JSON "
+    "model), optionally with the preprocessed and annotated images as PNG base64; with `format` "
+    "text, markdown, hocr, alto or pdf the body is what `vlocr read --format F` writes, with its "
+    "media type.",
+    responses={**ERROR_RESPONSES, **OTHER_FORMATS},
     openapi_extra=OPENAPI_BODY,
 )
-async def ocr(request: Request) -> OcrResponse:
+async def ocr(request: Request) -> OcrResponse | Response:
     state = get_state(request)
     require_ready(state)
     max_bytes = state.io_options.max_bytes
@@ -73,5 +72,8 @@ async def ocr(request: Request) -> OcrResponse:
         options = OcrOptionsModel.model_validate(body.model_dump(exclude={"image"}))
     else:
         raise unsupported(kind)
+    plan = options.plan(state.settings, io=state.io_options)  # a missing language pack: now
+    if plan.uses_vlm:
+        require_vlm(state)
     job = OcrJob(data=data, label=label, options=options)
     return await state.gate.run(run_ocr, state, job, watch=request)

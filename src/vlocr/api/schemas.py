@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from vlocr.results import PageResult
+from vlocr.service.requests import OutputFormat, ReadRequest
 
 _TINY_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAFUlEQVR4nGP8//8/AzbAhFV00EoAAFbUAw037MyjAAAAAElFTkSuQmCC"
 
@@ -37,29 +38,15 @@ class _Strict(BaseModel):
         return value
 
 
-class OcrOptionsModel(_Strict):
-    preprocess: str = Field(
-        "auto", description="none | seed | auto | a comma list of steps", examples=["none", "auto"]
-    )
-    engine: str | None = Field(
-        None,
-        description="rapidocr | rapidocr-v6 | rapidocr-v4 | tesseract (default: the server's "
-        "VLOCR_OCR_ENGINE, rapidocr)",
-        examples=["rapidocr"],
-    )
-    region: Region | None = REGION_FIELD
-    return_preprocessed: bool = Field(
-        False, description="Add the image the engine saw, as PNG base64, per page."
-    )
-    return_annotated: bool = Field(
-        False, description="Add the page with numbered line boxes drawn, as PNG base64, per page."
-    )
-    pdf_dpi: int | None = Field(
-        None,
-        ge=36,
-        le=600,
-        description="Resolution PDF pages are rendered at (default: the "
-        "server's VLOCR_IO__PDF_DPI, 200).",
+class OcrOptionsModel(ReadRequest):
+    """Every option of ``vlocr read`` (``vlocr.service.requests.ReadRequest``); only the default
+    format differs: JSON, the API's shape."""
+
+    format: OutputFormat = Field(
+        OutputFormat.json,
+        description="json (default): {pages: [...]}, the shape below; text | markdown | hocr | "
+        "alto: the body `vlocr read --format F` prints, as text/plain, text/markdown, text/html "
+        "(hOCR) or application/xml (ALTO); pdf: a searchable PDF, application/pdf.",
     )
 
 
@@ -73,6 +60,7 @@ class OcrRequest(OcrOptionsModel):
                 {
                     "image": f"data:image/png;base64,{_TINY_PNG}",
                     "preprocess": "auto",
+                    "lang": "en",
                     "return_annotated": True,
                 }
             ]
@@ -209,6 +197,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         413: "Body or image too large",
         415: "Unsupported file format",
         422: "Invalid input or option",
+        501: "No vision-language model is configured (permanent: restart with --vlm)",
         503: "Server busy or not ready (see Retry-After)",
         504: "Timed out",
     }.items()

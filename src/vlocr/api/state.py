@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 
 from vlocr.api.failed_samples import FailedSampleStore
-from vlocr.api.gate import Gate
 from vlocr.api.metrics import Metrics
 from vlocr.badcases import BadCaseStore
 from vlocr.config import Settings, VlmOptions
+from vlocr.service.gate import Gate
 
 log = logging.getLogger("vlocr.api")
 

@@ -35,6 +35,21 @@ class BatchSummary:
     backend: str = "local"
     out: str = ""  # where the results are: the --out folder or bucket URI
     local_copy: Path | None = None  # a bucket output's working copy
+    to_run: int = 0  # inputs this call set out to run (the rest were done already)
+
+    @property
+    def left(self) -> int:
+        """Inputs not run yet (after an interruption): the next run with the same options
+        picks them up."""
+        return max(0, self.to_run - self.processed)
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a batch: carries what was done so far (every finished input is saved)."""
+
+    def __init__(self, summary: BatchSummary) -> None:
+        super().__init__("interrupted")
+        self.summary = summary
 
 
 OnInput = Callable[[str, list[BatchRecord]], None]
@@ -93,8 +108,9 @@ def run_job(
         for item in todo:
             same_key.setdefault(item.key, []).append(item)
         unique = [group[0] for group in same_key.values()]
+        summary.to_run = len(todo) + len(unreadable)
         if on_plan:
-            on_plan(len(todo) + len(unreadable), summary.skipped)
+            on_plan(summary.to_run, summary.skipped)
 
         def finish(item: Item, records: list[BatchRecord]) -> None:
             # same bytes under several names run once; a block Ray re-ran may come back twice
@@ -122,10 +138,12 @@ def run_job(
                 if workers > 1 and not task.threads and not task.uses_remote_vlm:
                     job = task.model_copy(update={"threads": default_workers_threads(workers)})
                 run_local(job, unique, workers, finish)
-        except BaseException:
+        except BaseException as exc:
             if mirror:  # what finished is uploaded whatever stopped the run
                 with contextlib.suppress(Exception):
                     mirror.finish()
+            if isinstance(exc, KeyboardInterrupt) and not isinstance(exc, BatchInterrupted):
+                raise BatchInterrupted(summary) from None
             raise
         tables = (
             write_tables(local_out, task.schema_, store.read_results())

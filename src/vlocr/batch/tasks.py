@@ -7,13 +7,16 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from vlocr.config import VlmOptions
 from vlocr.errors import VlocrError
 from vlocr.results import ErrorInfo
+
+if TYPE_CHECKING:
+    from vlocr.service.requests import ReadRequest
 
 TaskKind = Literal["read", "ask", "extract"]
 Status = Literal["ok", "invalid", "error"]
@@ -115,17 +118,25 @@ class TaskSpec(BaseModel):
         except Exception as err:  # a bug or a library crash on this input, not the whole run
             return [error_record(key, path, self.kind, internal_error(err, path))]
 
-    def _read(self, path: str, key: str) -> list[BatchRecord]:
-        from vlocr.service import read
+    def read_request(self) -> ReadRequest:
+        """The read options as the request every interface builds (validated there)."""
+        from vlocr.service.requests import ReadRequest
 
-        result = read(
-            [self._source(path)],
+        return ReadRequest(
             engine=self.engine,
             lang=self.lang,
             force_ocr=self.force_ocr,
             preprocess=self.preprocess,
             region=self.region,
             pdf_dpi=self.pdf_dpi,
+        )
+
+    def _read(self, path: str, key: str) -> list[BatchRecord]:
+        from vlocr.service import read
+
+        result = read(
+            [self._source(path)],
+            request=self.read_request(),
             engine_options={"threads": self.threads} if self.threads else None,
         )
         for page in result.pages:  # bytes from a URI come back as "<input 1>"
@@ -150,25 +161,35 @@ class TaskSpec(BaseModel):
     def _source(path: str) -> Path | bytes:
         """A local path as it is; a URI's bytes, fetched through pyarrow's file systems."""
         from vlocr.batch.inputs import is_uri, read_input
-        from vlocr.config import IoOptions
+        from vlocr.config import get_settings
 
-        return read_input(path, IoOptions().max_bytes) if is_uri(path) else Path(path)
+        return read_input(path, get_settings().io.max_bytes) if is_uri(path) else Path(path)
 
     def _ask_or_extract(self, path: str, key: str) -> list[BatchRecord]:
-        """Each page of a PDF/TIFF is asked on its own (the single-file commands use page 1)."""
-        from vlocr.io import load_pages
+        """Each page of a PDF/TIFF is asked on its own (the single-file commands use page 1),
+        through the service's page loop: one page decoded at a time, under ``VLOCR_IO__*``."""
+        from vlocr.config import get_settings
+        from vlocr.service.pages import iter_pages
 
-        pages = load_pages(self._source(path), label=path, pdf_dpi=self.pdf_dpi)
         records = []
-        for page in pages:
-            base = {"key": key, "source": path, "page": page.page, "page_count": page.page_count}
+        slots = iter_pages(
+            self._source(path), io=get_settings().io, label=path, pdf_dpi=self.pdf_dpi
+        )
+        for slot in slots:
+            page = slot.page
+            count = page.page_count if page is not None else max(slot.number, 1)
+            base = {"key": key, "source": path, "page": slot.number, "page_count": count}
             try:
+                if slot.error is not None:
+                    raise slot.error
+                assert page is not None
                 result, status = self._ask_page(page.image, page.label)
                 records.append(BatchRecord(**base, task=self.kind, status=status, result=result))
             except VlocrError as err:
                 records.append(
                     BatchRecord(**base, task=self.kind, status="error", error=error_info(err, path))
                 )
+            slot.page = page = None
         return records
 
     def _ask_page(self, image: Any, label: str) -> tuple[dict[str, Any], Status]:

@@ -75,7 +75,12 @@ def batch(
     ),
     region: str = typer.Option(None, "--region", help="Only this rectangle: x,y,w,h in pixels."),
     pdf_dpi: int = typer.Option(
-        200, "--pdf-dpi", min=36, max=600, help="Resolution for rendering PDF pages."
+        None,
+        "--pdf-dpi",
+        min=36,
+        max=600,
+        help="Resolution for rendering PDF pages (default: VLOCR_IO__PDF_DPI, 200).",
+        show_default=False,
     ),
     workers: int = typer.Option(
         None,
@@ -130,8 +135,10 @@ def batch(
 ) -> None:
     """Run a task over many files. Each result is saved as soon as it is ready; a rerun skips
     inputs already done (by content, so a renamed file is not read again) and retries failures.
-    Exit code 2 if any input failed (the others are still written)."""
-    from vlocr.batch import run_job
+    Exit code 2 if any input failed (the others are still written); 1 if extract validated no
+    page at all (as 'vlocr extract'); 130 on Ctrl-C, after a summary (rerun to resume)."""
+    from vlocr.batch import BatchInterrupted, run_job
+    from vlocr.config import get_settings
 
     try:
         spec = _task_spec(
@@ -143,7 +150,7 @@ def batch(
             force_ocr=force_ocr,
             preprocess=preprocess,
             region=region,
-            pdf_dpi=pdf_dpi,
+            pdf_dpi=pdf_dpi or get_settings().io.pdf_dpi,
             vlm=vlm_options(vlm, model, base_url[0] if base_url else None, api_key, device, dtype),
             base_urls=base_url or [],
             max_concurrency=max_concurrency,
@@ -179,10 +186,38 @@ def batch(
     except VlocrError as err:
         progress.close()
         fail(err)
+    except BatchInterrupted as stop:
+        progress.close()
+        _report_interrupted(stop.summary)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except KeyboardInterrupt:  # before any input ran: nothing to count
+        progress.close()
+        warn("interrupted before any input ran; rerun the same command to start")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     progress.close()
     _report(summary)
     if summary.pages_failed:
         raise typer.Exit(EXIT_INPUT_ERROR)
+    if spec.kind == "extract" and summary.pages_invalid and not summary.pages_ok:
+        warn(
+            f"no page validated against the schema ({summary.pages_invalid} invalid): exit 1, "
+            "as 'vlocr extract'"
+        )
+        raise typer.Exit(EXIT_INVALID)
+
+
+EXIT_INVALID = 1  # as `vlocr extract` when the fields do not validate
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
+
+
+def _report_interrupted(summary: Any) -> None:
+    """What Ctrl-C left: the finished inputs are saved and a rerun skips them."""
+    failed = f", {summary.pages_failed} page(s) failed" if summary.pages_failed else ""
+    warn(
+        f"interrupted: {summary.processed} input(s) done{failed}, {summary.left} left "
+        f"(and {summary.skipped} done by earlier runs); results so far in {summary.out}"
+    )
+    warn("rerun the same command to resume: finished inputs are skipped")
 
 
 def _task_spec(task: Task, **kw: Any) -> Any:
@@ -192,11 +227,18 @@ def _task_spec(task: Task, **kw: Any) -> Any:
 
     schema_name, schema = None, None
     if task is Task.read:
-        from vlocr.config import get_settings
-        from vlocr.service.reading import check_options
+        from vlocr.service.requests import ReadRequest
 
-        # Once, up front, not once per file.
-        check_options(kw["engine"] or get_settings().ocr_engine, kw["preprocess"])
+        # Once, up front, not once per file: the checks every interface's read request runs
+        # (engine, languages and their Tesseract packs, preprocessing, region).
+        ReadRequest(
+            engine=kw["engine"],
+            lang=kw["lang"],
+            preprocess=kw["preprocess"],
+            region=kw["region"],
+            force_ocr=kw["force_ocr"],
+            pdf_dpi=kw["pdf_dpi"],
+        ).plan()
     if task is Task.extract:
         from vlocr.tasks import load_schema
 

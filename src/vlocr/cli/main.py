@@ -61,8 +61,15 @@ for _module in (
 
 def main() -> None:
     """Run the CLI; a command whose optional extra is not installed gets one line naming it."""
+    from vlocr.errors import VlocrError
+
     try:
         app()
+    except VlocrError as err:  # e.g. a bad VLOCR_* setting met outside a command's own checks
+        from vlocr.cli.common import EXIT_INPUT_ERROR, report_error
+
+        report_error(err)
+        raise SystemExit(EXIT_INPUT_ERROR) from None
     except SystemExit as done:
         from vlocr.cli.common import end_if_output_written
 

@@ -4,13 +4,12 @@
 invisible text layer only where a page has no text of its own (or over the pictures of a page
 that has both); ``vlocr pdf scan.png out.pdf`` embeds the image as it came with the text layer
 over it. ``vlocr read X --format pdf -o out.pdf`` writes the same file through
-:func:`write_searchable_pdf`.
+:func:`vlocr.service.output.render`.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import typer
@@ -19,27 +18,6 @@ from vlocr.cli.common import EXIT_INPUT_ERROR, fail, output_written
 from vlocr.errors import InvalidOptionError, VlocrError
 
 STDIO = Path("-")
-
-
-def write_searchable_pdf(
-    sources: Sequence[Path | bytes],
-    result,  # type: ignore[no-untyped-def]
-    output: Path | None,
-    *,
-    pdf_dpi: int,
-    force_ocr: bool,
-    pdfa: bool = False,
-) -> None:
-    """Build the searchable PDF of ``sources`` from their read ``result`` and write it to
-    ``output`` (stdout when None or ``-``)."""
-    from vlocr.export.searchable_pdf import searchable_pdf
-
-    data = searchable_pdf(sources, result, pdf_dpi=pdf_dpi, force_ocr=force_ocr, pdfa=pdfa)
-    if output is None or output == STDIO:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        output.write_bytes(data)
 
 
 def pdf(
@@ -107,8 +85,8 @@ def pdf(
     """
     from vlocr import service
     from vlocr.cli.read_command import _check_output, _report_page
-    from vlocr.config import get_settings
-    from vlocr.service.reading import check_options
+    from vlocr.service.output import render
+    from vlocr.service.requests import OutputFormat, ReadRequest
 
     try:
         if len(paths) < 2:
@@ -120,34 +98,33 @@ def pdf(
             raise InvalidOptionError(
                 "--force-ocr and --skip-text contradict each other", "pass one of them"
             )
-        if lang:
-            from vlocr.ocr.languages import choose_engine, parse_langs
-
-            engine = choose_engine(parse_langs(lang), engine).engine
-        engine = engine or get_settings().ocr_engine
-        check_options(engine, preprocess)
-        from vlocr.cli.read_command import OutputFormat
-
-        _check_output(None if output == STDIO else output, OutputFormat.pdf, engine)
+        request = ReadRequest(
+            engine=engine,
+            lang=lang,
+            preprocess=preprocess,
+            force_ocr=force_ocr,
+            pdf_dpi=pdf_dpi,
+            format=OutputFormat.pdf,
+        )
+        plan = request.plan()
+        _check_output(None if output == STDIO else output, OutputFormat.pdf, plan.engine)
     except VlocrError as err:
         fail(err)
     sources: list[Path | bytes] = [
         sys.stdin.buffer.read() if path == STDIO else path for path in inputs
     ]
-    dpi = pdf_dpi or get_settings().io.pdf_dpi
-    result = service.read(
-        sources,
-        engine=engine,
-        lang=lang,
-        preprocess=preprocess,
-        pdf_dpi=dpi,
-        on_page=_report_page,
-        force_ocr=force_ocr,
-    )
+    result = service.read(sources, request=request, on_page=_report_page)
     try:
-        write_searchable_pdf(sources, result, output, pdf_dpi=dpi, force_ocr=force_ocr, pdfa=pdfa)
+        data = render(
+            result, OutputFormat.pdf, sources, pdf_dpi=plan.pdf_dpi, force_ocr=force_ocr, pdfa=pdfa
+        )
     except VlocrError as err:
         fail(err)
+    if output == STDIO:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(data)
     output_written()
     if not result.ok:
         raise typer.Exit(EXIT_INPUT_ERROR)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import os
 import sys
 from pathlib import Path
@@ -11,16 +10,7 @@ import typer
 
 from vlocr.cli.common import EXIT_INPUT_ERROR, fail, output_written, report_error
 from vlocr.errors import InvalidOptionError, VlocrError
-
-
-class OutputFormat(str, enum.Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    hocr = "hocr"
-    alto = "alto"
-    pdf = "pdf"
-
+from vlocr.service.requests import OutputFormat
 
 STDIN = Path("-")
 
@@ -102,6 +92,14 @@ def read(
     region: str = typer.Option(
         None, "--region", help="Read only this rectangle: x,y,w,h in pixels of the original image."
     ),
+    page: int = typer.Option(
+        None,
+        "--page",
+        min=1,
+        max=10000,
+        help="Read only this page of a PDF/TIFF (1-based); a PDF renders that page alone.",
+        show_default=False,
+    ),
     annotate: Path = typer.Option(
         None,
         "--annotate",
@@ -149,48 +147,52 @@ def read(
     unless --force-ocr.
     """
     from vlocr import service
-    from vlocr.config import get_settings
-    from vlocr.service.reading import VLM_ENGINE, check_options, parse_region
+    from vlocr.service.requests import ReadRequest
 
     try:
-        if lang and engine != VLM_ENGINE:
-            from vlocr.ocr.languages import choose_engine, parse_langs
-
-            engine = choose_engine(parse_langs(lang), engine).engine
-        engine = engine or get_settings().ocr_engine
-        check_options(engine, preprocess)
-        region_box = parse_region(region)
-        _check_output(output, output_format, engine)
-        for path, option in ((annotate, "--annotate"), (save_preprocessed, "--save-preprocessed")):
-            if path is not None:
-                if engine == VLM_ENGINE:
+        if engine == "vlm":  # said in the CLI's words before the request says it in its own
+            _check_output(output, output_format, engine)
+            for path, option in (
+                (annotate, "--annotate"),
+                (save_preprocessed, "--save-preprocessed"),
+            ):
+                if path is not None:
                     raise InvalidOptionError(
                         f"{option} needs line boxes; --engine vlm returns text only",
                         "drop the option, or read with an OCR engine (e.g. --engine rapidocr)",
                     )
+        request = ReadRequest(
+            engine=engine,
+            lang=lang,
+            preprocess=preprocess,
+            region=region,
+            force_ocr=force_ocr,
+            pdf_dpi=pdf_dpi,
+            page=page,
+            format=output_format,
+            return_annotated=annotate is not None,
+            return_preprocessed=save_preprocessed is not None,
+        )
+        plan = request.plan()
+        _check_output(output, output_format, plan.engine)
+        for path, option in ((annotate, "--annotate"), (save_preprocessed, "--save-preprocessed")):
+            if path is not None:
                 check_output_path(path, option)
-        vlm_options = _vlm_options(engine, vlm, model, base_url, api_key)
+        vlm_options = _vlm_options(plan.engine, vlm, model, base_url, api_key)
     except VlocrError as err:
         fail(err)
 
     saver = _ImageSaver(annotate, save_preprocessed)
-    want_images = saver.wanted
     sources = [sys.stdin.buffer.read() if path == STDIN else path for path in images]
     result = service.read(
         sources,
-        engine=engine,
-        lang=lang if engine != VLM_ENGINE else None,
-        preprocess=preprocess,
-        region=region_box,
-        pdf_dpi=pdf_dpi,
+        request=request,
         vlm=vlm_options,
         on_page=_report_page,
-        on_image=saver if want_images else None,
-        force_ocr=force_ocr,
+        on_image=saver if saver.wanted else None,
     )
     _label_stdin(result, images)
-    dpi = pdf_dpi or get_settings().io.pdf_dpi
-    _emit(result, output_format, output, sources, dpi, force_ocr)
+    _emit(result, output_format, output, sources, plan.pdf_dpi, request.force_ocr)
     output_written()
     if not result.ok or saver.failed:
         raise typer.Exit(EXIT_INPUT_ERROR)
@@ -303,36 +305,17 @@ def _report_page(page) -> None:  # type: ignore[no-untyped-def]
 def _emit(
     result, output_format: OutputFormat, output: Path | None, sources, pdf_dpi: int, force_ocr: bool
 ) -> None:  # type: ignore[no-untyped-def]
-    """Render ``result`` in ``output_format`` to ``output`` or stdout."""
-    if output_format is OutputFormat.pdf:  # the same file as `vlocr pdf`
-        from vlocr.cli.pdf_command import write_searchable_pdf
+    """Render ``result`` in ``output_format`` to ``output`` or stdout (the bytes REST answers;
+    a PDF is the file `vlocr pdf` writes)."""
+    from vlocr.service.output import render
 
-        try:
-            write_searchable_pdf(sources, result, output, pdf_dpi=pdf_dpi, force_ocr=force_ocr)
-        except VlocrError as err:
-            fail(err)
-        return
-    text = _render(result, output_format)
+    try:
+        data = render(result, output_format, sources, pdf_dpi=pdf_dpi, force_ocr=force_ocr)
+    except VlocrError as err:
+        fail(err)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
-    elif text:
-        sys.stdout.write(text)
-
-
-def _render(result, output_format: OutputFormat) -> str:  # type: ignore[no-untyped-def]
-    from vlocr import render
-
-    if output_format is OutputFormat.json:
-        return result.model_dump_json(indent=2) + "\n"
-    if output_format is OutputFormat.markdown:
-        return render.to_markdown(result)
-    if output_format is OutputFormat.hocr:
-        from vlocr.export.hocr import to_hocr
-
-        return to_hocr(result)
-    if output_format is OutputFormat.alto:
-        from vlocr.export.alto import to_alto
-
-        return to_alto(result)
-    text = render.to_text(result)
-    return text + "\n" if text else ""
+        output.write_bytes(data)
+    elif data:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()

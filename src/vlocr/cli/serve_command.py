@@ -77,7 +77,7 @@ def serve(
     import logging
 
     from vlocr.cli.common import fail, warn
-    from vlocr.config import Settings, VlmOptions
+    from vlocr.config import VlmOptions, load_settings
     from vlocr.errors import InvalidOptionError, VlocrError
 
     levels = ("critical", "error", "warning", "info", "debug", "trace")
@@ -93,7 +93,10 @@ def serve(
     from vlocr.api.app import create_app
     from vlocr.api.auth import check_exposure
 
-    settings = Settings()
+    try:
+        settings = load_settings()
+    except VlocrError as err:
+        fail(err)
     server = settings.server.model_copy(
         update={
             "host": host,

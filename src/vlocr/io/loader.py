@@ -78,11 +78,13 @@ def iter_pages(
     pdf_dpi: int | None = None,
     budget: PixelBudget | None = None,
     first_pages: int | None = None,
+    only_page: int | None = None,
 ) -> Generator[Page, None, None]:
     """Like ``load_pages`` but lazy: each page is decoded when asked for, under a pixel budget.
 
     ``budget`` defaults to ``options.max_total_pixels`` for this input; pass one shared budget to
-    bound a whole request. ``first_pages`` stops after that many pages.
+    bound a whole request. ``first_pages`` stops after that many pages. ``only_page`` lets a PDF
+    render that page alone (other formats still yield the pages before it: skip them).
     """
     opts = options or IoOptions()
     dpi = _resolve_dpi(pdf_dpi, opts, label)
@@ -106,6 +108,7 @@ def iter_pages(
         pdf_dpi=dpi,
         budget=budget,
         first_pages=first_pages,
+        only_page=only_page,
     )
 
 
@@ -123,6 +126,7 @@ def _iter_bytes(
     pdf_dpi: int,
     budget: PixelBudget,
     first_pages: int | None = None,
+    only_page: int | None = None,
 ) -> Iterator[Page]:
     if not data:
         raise InvalidImageError(
@@ -140,6 +144,7 @@ def _iter_bytes(
             max_pages=options.max_pages,
             budget=budget,
             first_pages=first_pages,
+            only_page=only_page,
             timeout_s=options.pdf_timeout_s,
             memory_mb=options.pdf_memory_mb,
         )

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from vlocr import cancel
-from vlocr.errors import ImageTooLargeError, InvalidImageError, VlocrError
+from vlocr.errors import ImageTooLargeError, InvalidImageError, InvalidOptionError, VlocrError
 from vlocr.io.budget import PixelBudget
 from vlocr.io.page import Page
 from vlocr.io.pdf_text import to_ocr_lines
@@ -133,12 +133,17 @@ def iter_pdf(
     first_pages: int | None = None,
     timeout_s: float = 60.0,
     memory_mb: int = 1024,
+    only_page: int | None = None,
 ) -> Iterator[Page]:
-    """Yield the PDF's pages (or its first ``first_pages``) as RGB pages, rendering lazily."""
+    """Yield the PDF's pages (or its first ``first_pages``) as RGB pages, rendering lazily.
+    ``only_page`` (1-based) renders that page alone; the pages before it are not rendered."""
+    first = only_page or 1
     last = max_pages if first_pages is None else min(first_pages, max_pages)
+    if only_page is not None:
+        last = min(only_page, max_pages)
     memory = max(memory_mb, _BASE_MEMORY_MB + max_pixels * 8 // (1 << 20))
-    cpu_s = int(timeout_s * (last + 1)) + 5
-    child = _Child(data, [dpi, max_pixels, 1, last, memory, cpu_s])
+    cpu_s = int(timeout_s * (last - first + 2)) + 5
+    child = _Child(data, [dpi, max_pixels, first, last, memory, cpu_s])
     try:
         deadline = time.monotonic() + timeout_s
         try:
@@ -159,17 +164,28 @@ def iter_pdf(
                 "split the document or raise VLOCR_IO__MAX_PAGES",
                 source=source,
             )
+        if only_page is not None and only_page > count:
+            raise page_out_of_range(only_page, count, source)
         for index, (width, height) in enumerate(sizes):
-            _check_page(width, height, index + 1, dpi, max_pixels, source)
+            _check_page(width, height, first + index, dpi, max_pixels, source)
         budget.check_total(
             sum(w * h for w, h in sizes), source=source, what=f"{len(sizes)} PDF page(s)"
         )
-        for index in range(len(sizes)):
+        for index in range(first - 1, first - 1 + len(sizes)):
             yield _next_page(
                 child, index, count, sizes, dpi, max_pixels, budget, source, timeout_s, memory
             )
     finally:
         child.close()
+
+
+def page_out_of_range(page: int, count: int, source: str | None) -> InvalidOptionError:
+    """Page ``page`` of an input with ``count`` pages was asked for."""
+    return InvalidOptionError(
+        f"page {page} asked for, but the input has {count} page(s)",
+        f"pick a page from 1 to {count}",
+        source=source,
+    )
 
 
 def pdf_page_count(data: bytes, *, source: str, timeout_s: float = 60.0) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,45 +11,13 @@ import numpy as np
 from pydantic import BaseModel
 
 from vlocr.config import IoOptions, get_settings
-from vlocr.errors import InvalidOptionError, VlocrError
+from vlocr.errors import VlocrError
 from vlocr.io.page import Page
 from vlocr.ocr.registry import get_engine
 from vlocr.results import ErrorInfo, OcrLine, PageResult, ReadResult
-
-Region = tuple[int, int, int, int]
-
-
-def parse_region(text: str | Sequence[int] | None) -> Region | None:
-    """Accept ``"x,y,w,h"`` or a 4-sequence; reject anything else with a clear message."""
-    if text is None or text == "":
-        return None
-    parts: Sequence[Any] = text.replace(" ", "").split(",") if isinstance(text, str) else text
-    try:
-        x, y, w, h = (int(float(p)) for p in parts)
-    except (TypeError, ValueError, OverflowError):  # OverflowError: inf, 1e309
-        raise InvalidOptionError(
-            f"region '{text}' is not four finite numbers",
-            "write it as x,y,w,h in pixels, e.g. 0,0,400,300",
-        ) from None
-    if w <= 0 or h <= 0 or x < 0 or y < 0:
-        raise InvalidOptionError(
-            f"region '{text}' has a negative origin or an empty size", "use x,y >= 0 and w,h > 0"
-        )
-    return x, y, w, h
-
-
-def crop_region(image: np.ndarray, region: Region | None) -> np.ndarray:
-    if region is None:
-        return image
-    x, y, w, h = region
-    height, width = image.shape[:2]
-    if x >= width or y >= height:
-        raise InvalidOptionError(
-            f"region {region} lies outside the {width}x{height} image",
-            "pick x < width and y < height",
-        )
-    return image[y : min(y + h, height), x : min(x + w, width)]
-
+from vlocr.service.regions import Region, crop_region
+from vlocr.service.regions import parse_region as parse_region  # callers import it from here
+from vlocr.service.requests import VLM_ENGINE, ReadPlan, ReadRequest
 
 PointMap = Callable[[list[tuple[float, float]]], list[tuple[float, float]]]
 
@@ -229,18 +197,12 @@ def _error_page(source: str, err: VlocrError) -> PageResult:
     )
 
 
-VLM_ENGINE = "vlm"
-
-
 def check_options(engine: str, preprocess: str | list[str]) -> None:
-    """Refuse an unknown engine or preprocessing spec once, before any input is read."""
-    from vlocr.ocr.registry import ENGINES
+    """Refuse an unknown engine or preprocessing spec once, before any input is read (the
+    checks ``ReadRequest`` runs, for callers that hold loose values)."""
+    from vlocr.service.requests import check_engine
 
-    if engine != VLM_ENGINE and engine not in ENGINES:
-        raise InvalidOptionError(
-            f"unknown OCR engine '{engine}'",
-            f"choose one of: {', '.join([*ENGINES, VLM_ENGINE])}",
-        )
+    check_engine(engine)
     if preprocess not in ("none", [], None):
         from vlocr.preprocess import check_pipeline
 
@@ -301,82 +263,118 @@ def read(
     on_image: Callable[[Page, PageResult, np.ndarray], None] | None = None,
     force_ocr: bool = False,
     engine_options: dict[str, Any] | None = None,
+    page: int | None = None,
+    request: ReadRequest | None = None,
 ) -> ReadResult:
     """OCR every page of every source. A bad source becomes a page with ``error`` set; the rest are
     still read, so a batch never loses work because of one file. Pages are decoded one at a time
     under the per-input pixel budget. Digital PDF pages are read from their text layer unless
     ``force_ocr`` is set. ``lang`` (e.g. ``"en,ko"``) routes languages the bundled models cannot
-    read to Tesseract; ``engine=None`` lets that choice happen. ``engine_options`` (e.g.
-    ``{"threads": 1}``) let parallel workers split the cores instead of each taking all of them.
+    read to Tesseract; ``engine=None`` lets that choice happen. ``page`` reads only that page of
+    a PDF/TIFF. ``engine_options`` (e.g. ``{"threads": 1}``) let parallel workers split the cores
+    instead of each taking all of them.
 
     A numpy array (H x W gray, H x W x 3 RGB, H x W x 4 RGBA) or a PIL image is one image; pass a
     list for several. Defaults come from the settings (``VLOCR_IO__*``, ``VLOCR_OCR_ENGINE``,
     ``VLOCR_TESSERACT__*``), the same object the server and batch use. ``engine="vlm"`` transcribes
     with the VLM (``vlm``: its options) into the same page shape, without line boxes.
     ``on_image(page, result, seen)`` receives each page with the image the engine saw.
+    ``request`` (a :class:`~vlocr.service.requests.ReadRequest`) replaces the option keywords.
     """
-    from vlocr import cancel
-    from vlocr.io import iter_pages
-    from vlocr.ocr.languages import EngineChoice, choose_engine, parse_langs
-
-    settings = get_settings()
-    langs = parse_langs(lang)
-    choice = choose_engine(langs, engine) if langs else EngineChoice(engine or settings.ocr_engine)
-    engine = choice.engine
-    io_options = io_options or settings.io
-    check_options(engine, preprocess)
+    if request is None:
+        request = ReadRequest(
+            engine=engine,
+            lang=",".join(lang) if isinstance(lang, list) else lang,
+            preprocess=preprocess,
+            region=region,
+            force_ocr=force_ocr,
+            pdf_dpi=pdf_dpi,
+            page=page,
+        )
+    plan = request.plan(io=io_options)
     items: list[Any] = [sources] if _single(sources) else list(sources)  # type: ignore[arg-type]
-    region = parse_region(region) if not isinstance(region, tuple) else region
     result = ReadResult()
-
-    def emit(page_result: PageResult) -> None:
-        result.pages.append(page_result)
-        if on_page:
-            on_page(page_result)
-
     for index, source in enumerate(items):
-        label = _label(source, index)
-        pages = iter_pages(source, options=io_options, label=label, pdf_dpi=pdf_dpi)
-        number = 0
-        try:
-            while True:
-                cancel.check()
-                start = time.perf_counter()
-                try:
-                    page = next(pages)
-                except StopIteration:
-                    break
-                except VlocrError as err:
-                    err.source = err.source or label
-                    page_result = _error_page(label, err)
-                    if number:
-                        page_result.page = number + 1
-                    emit(page_result)
-                    break
-                load_ms = (time.perf_counter() - start) * 1000
-                number += 1
-                try:
-                    if engine == VLM_ENGINE:
-                        page_result, seen = vlm_page(page, region=region, vlm=vlm), page.image
-                    else:
-                        page_result, seen = ocr_page_with_image(
-                            page,
-                            engine=engine,
-                            engine_options={**choice.options, **(engine_options or {})},
-                            preprocess=preprocess,
-                            region=region,
-                            force_ocr=force_ocr,
-                        )
-                    page_result.timings_ms = {"load": round(load_ms, 2), **page_result.timings_ms}
-                except VlocrError as err:
-                    err.source = err.source or page.label
-                    page_result = _error_page(page.source, err)
-                    page_result.page, page_result.page_count = page.page, page.page_count
-                else:
-                    if on_image:
-                        on_image(page, page_result, seen)
-                del page
-                emit(page_result)
-        finally:
-            pages.close()
+        for page_result in read_source(
+            source,
+            plan,
+            label=_label(source, index),
+            vlm=vlm,
+            on_image=on_image,
+            engine_options=engine_options,
+        ):
+            result.pages.append(page_result)
+            if on_page:
+                on_page(page_result)
     return result
+
+
+def read_source(
+    source: Any,
+    plan: ReadPlan,
+    *,
+    label: str,
+    vlm: Any = None,
+    on_image: Callable[[Page, PageResult, np.ndarray], None] | None = None,
+    engine_options: dict[str, Any] | None = None,
+) -> Iterator[PageResult]:
+    """The page results of one input, in order, through the one page loop; a page that fails
+    (decoding or OCR) is a result with ``error`` set and the input's later pages are still read
+    when the failure was the page's own."""
+    from vlocr.service.pages import iter_pages
+
+    slots = iter_pages(
+        source, io=plan.io, label=label, pdf_dpi=plan.request.pdf_dpi, page=plan.request.page
+    )
+    for slot in slots:
+        if slot.page is None:
+            yield slot.error_result()
+            continue
+        yield read_page(
+            slot.page,
+            plan,
+            vlm=vlm,
+            on_image=on_image,
+            engine_options=engine_options,
+            load_ms=slot.load_ms,
+        )
+        slot.page = None
+
+
+def read_page(
+    page: Page,
+    plan: ReadPlan,
+    *,
+    vlm: Any = None,
+    on_image: Callable[[Page, PageResult, np.ndarray], None] | None = None,
+    engine_options: dict[str, Any] | None = None,
+    load_ms: float | None = None,
+    raise_errors: bool = False,
+) -> PageResult:
+    """One decoded page read as ``plan`` says (OCR, the text layer or the VLM); an engine error
+    becomes the page's ``error`` (or is raised, with ``raise_errors``: one request, one error)."""
+    request = plan.request
+    try:
+        if plan.uses_vlm:
+            page_result, seen = vlm_page(page, region=request.region, vlm=vlm), page.image
+        else:
+            page_result, seen = ocr_page_with_image(
+                page,
+                engine=plan.engine,
+                engine_options={**plan.engine_options, **(engine_options or {})},
+                preprocess=request.preprocess,
+                region=request.region,
+                force_ocr=request.force_ocr,
+            )
+        if load_ms is not None:
+            page_result.timings_ms = {"load": round(load_ms, 2), **page_result.timings_ms}
+    except VlocrError as err:
+        if raise_errors:
+            raise
+        err.source = err.source or page.label
+        page_result = _error_page(page.source, err)
+        page_result.page, page_result.page_count = page.page, page.page_count
+    else:
+        if on_image:
+            on_image(page, page_result, seen)
+    return page_result

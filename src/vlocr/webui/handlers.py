@@ -13,13 +13,17 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from vlocr.config import IoOptions
 from vlocr.errors import ImageTooLargeError, InvalidOptionError, VlocrError
+from vlocr.io.page import Page
 from vlocr.results import VlmAnswer
+
+if TYPE_CHECKING:
+    from vlocr.service.requests import ReadRequest
 
 Region = tuple[int, int, int, int]
 NO_FILE = "请先上传图片或 PDF / Upload an image or PDF first"
@@ -134,24 +138,92 @@ def upload_bytes(upload: Upload | None, io: IoOptions, upload_root: str | Path) 
     return read_upload(real, io)
 
 
+def load_page(
+    upload: Upload | None,
+    page_no: float | None,
+    io: IoOptions,
+    upload_root: str | Path,
+    *,
+    pdf_dpi: int | None = None,
+) -> Page:
+    """Page ``page_no`` (1-based, clamped to the upload's pages) through the service's page loop:
+    a PDF renders that page alone, and a digital PDF page keeps its text layer."""
+    from vlocr.service.pages import iter_pages
+
+    data = upload_bytes(upload, io, upload_root)
+    count = upload.pages if upload else 1
+    wanted = min(max(int(page_no or 1), 1), max(count, 1))
+    label = upload.name if upload else "upload"
+    for slot in iter_pages(data, io=io, label=label, pdf_dpi=pdf_dpi, page=wanted):
+        if slot.error is not None:
+            raise slot.error
+        assert slot.page is not None
+        return slot.page
+    raise InvalidOptionError(f"page {wanted} could not be read", "upload the file again")
+
+
 def page_image(
     upload: Upload | None, page_no: float | None, io: IoOptions, upload_root: str | Path
 ) -> np.ndarray:
-    """The RGB image of page ``page_no`` (1-based, clamped) of the accepted upload; the pages
-    after it are never decoded."""
-    from contextlib import closing
+    """The RGB image of page ``page_no`` (1-based, clamped) of the accepted upload."""
+    return load_page(upload, page_no, io, upload_root).image
 
-    from vlocr.io import iter_pages
 
-    data = upload_bytes(upload, io, upload_root)
-    wanted = max(int(page_no or 1), 1)
-    label = upload.name if upload else "upload"
-    page = None
-    with closing(iter_pages(data, options=io, label=label, first_pages=wanted)) as pages:
-        for page in pages:  # noqa: B007 - the last one read is the one wanted (or the last page)
-            pass
-    assert page is not None
-    return page.image  # type: ignore[no-any-return]
+def read_request(
+    engine: str | None,
+    lang: str | None,
+    preprocess: str,
+    force_ocr: bool,
+    region: Region | None,
+    page: float | None = None,
+    pdf_dpi: float | None = None,
+    output_format: str = "text",
+) -> ReadRequest:
+    """The Read tab's widgets as the one request every interface builds (validated here)."""
+    from vlocr.service.requests import ReadRequest
+
+    return ReadRequest(
+        engine=engine or None,
+        lang=(lang or "").strip() or None,
+        preprocess=preprocess,
+        force_ocr=bool(force_ocr),
+        region=region,
+        page=int(page) if page else None,
+        pdf_dpi=int(pdf_dpi) if pdf_dpi else None,
+        format=output_format or "text",
+        return_preprocessed=True,
+        return_annotated=True,
+    )
+
+
+def recognize_page(page: Page, request: ReadRequest, io: IoOptions | None = None) -> dict[str, Any]:
+    """Read one page as ``request`` says, as ``vlocr read`` does (text layer, lang, force_ocr);
+    return what the Read view shows (no files are written)."""
+    from vlocr.render import annotate
+    from vlocr.service.reading import read_page
+
+    plan = request.plan(io=io)
+    seen: dict[str, Any] = {}
+
+    def keep(_page: Page, _result: Any, image: np.ndarray) -> None:
+        seen["image"] = image
+
+    result = read_page(page, plan, on_image=keep, raise_errors=True)
+    rows = [[i, line.text, round(line.confidence, 3)] for i, line in enumerate(result.lines, 1)]
+    conf = f"{result.mean_confidence:.2f}" if result.mean_confidence is not None else "-"
+    summary = (
+        f"{len(result.lines)} 行 / lines · {result.engine} · 平均置信度 / mean confidence {conf} · "
+        f"{sum(result.timings_ms.values()):.0f} ms"
+    )
+    return {
+        "preprocessed": seen.get("image", page.image),
+        "annotated": annotate(page.image, result.lines),
+        "rows": rows,
+        "text": result.text,
+        "json": result.model_dump_json(indent=2),
+        "summary": summary,
+        "result": result,
+    }
 
 
 def recognize(
@@ -163,34 +235,57 @@ def recognize(
     page: int = 1,
     page_count: int = 1,
     source: str = "upload",
+    lang: str | None = None,
+    force_ocr: bool = False,
 ) -> dict[str, Any]:
-    """OCR one page; return what the Read view shows (no files are written). The result's JSON
-    says which page of which file it is (page 3 of 5, not 1 of 1)."""
+    """OCR one image (no text layer); see :func:`recognize_page`."""
     from vlocr.io import Page
-    from vlocr.render import annotate
-    from vlocr.service.reading import ocr_page_with_image
 
-    result, seen = ocr_page_with_image(
-        Page(image=image, source=source, page=page, page_count=page_count),
-        engine=engine,
-        preprocess=preprocess,
-        region=region,
+    request = read_request(engine, lang, preprocess, force_ocr, region)
+    return recognize_page(
+        Page(image=image, source=source, page=page, page_count=page_count), request
     )
-    rows = [[i, line.text, round(line.confidence, 3)] for i, line in enumerate(result.lines, 1)]
-    conf = f"{result.mean_confidence:.2f}" if result.mean_confidence is not None else "-"
-    summary = (
-        f"{len(result.lines)} 行 / lines · 平均置信度 / mean confidence {conf} · "
-        f"{sum(result.timings_ms.values()):.0f} ms"
-    )
-    return {
-        "preprocessed": seen,
-        "annotated": annotate(image, result.lines),
-        "rows": rows,
-        "text": result.text,
-        "json": result.model_dump_json(indent=2),
-        "summary": summary,
-        "result": result,
-    }
+
+
+def export_read(
+    result: Any,
+    data: bytes,
+    output_format: str,
+    folder: str | Path,
+    *,
+    pdf_dpi: int = 200,
+    force_ocr: bool = False,
+) -> str | None:
+    """The read of the upload ``data`` rendered as ``output_format`` (the bytes ``vlocr read
+    --format`` writes), saved in ``folder`` for the download button; None for text and json
+    (shown on the page)."""
+    from vlocr.results import ReadResult
+    from vlocr.service.output import render
+    from vlocr.service.requests import OutputFormat
+
+    fmt = OutputFormat(output_format or "text")
+    if fmt in (OutputFormat.text, OutputFormat.json):
+        return None
+    data = render(ReadResult(pages=[result]), fmt, [data], pdf_dpi=pdf_dpi, force_ocr=force_ocr)
+    suffix = {"markdown": "md", "hocr": "hocr.html", "alto": "alto.xml", "pdf": "pdf"}[fmt.value]
+    target = Path(folder) / f"vlocr-read-{hashlib.sha256(data).hexdigest()[:12]}.{suffix}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return str(target)
+
+
+def extract_with_ocr(
+    image: np.ndarray, schema: str | dict[str, Any], ocr_engine: str, region: Region | None
+) -> Any:
+    """Receipt or invoice fields from OCR alone, as ``vlocr extract --engine ocr``: no model."""
+    from vlocr.fields import extract_ocr_fields
+
+    if not isinstance(schema, str):
+        raise InvalidOptionError(
+            "the OCR extractor has rules for the receipt and invoice schemas only",
+            "pick receipt or invoice, or the VLM engine for your own schema",
+        )
+    return extract_ocr_fields(image, schema, ocr_engine=ocr_engine, region=region)
 
 
 def history_messages(history: list[dict[str, Any]] | None) -> list[Any]:
