@@ -67,6 +67,10 @@ def test_ask_with_hints_sends_the_named_rows_and_says_so(
     assert 0 < crop.visual_input.visual_tokens < page.visual_input.visual_tokens
     assert crop.visual_input.visual_tokens == crop.usage.image_tokens
     assert page.visual_input.budget_tokens == opts.hints_max_pixels // 1024  # hints budget
-    assert crop.engine["dtype"] == "float32" and "dtype_reason" in crop.engine
+    from vlocr.vlm.dtypes import choose_dtype
+
+    # dtype auto follows this CPU: float32, or bfloat16 where it computes bfloat16 natively
+    assert crop.engine["dtype"] == choose_dtype("auto", "cpu").dtype
+    assert "dtype_reason" in crop.engine
     with pytest.raises(Exception, match="unknown focus"):
         q.ask(receipt_png, "What is the total?", vlm=opts, ocr_hints=True, focus="zoom")

@@ -59,7 +59,10 @@ def test_engine_and_weights_are_cached(tiny_opts: VlmOptions) -> None:
     assert get_engine(tiny_opts.model_copy()) is a
     other = get_engine(tiny_opts.model_copy(update={"max_new_tokens": 3}))
     assert other is not a and other.bundle is a.bundle
-    assert a.bundle.dtype.dtype == "float32" and a.bundle.device == "cpu"
+    from vlocr.vlm.dtypes import choose_dtype
+
+    # dtype auto follows this CPU: float32, or bfloat16 where it computes bfloat16 natively
+    assert a.bundle.dtype.dtype == choose_dtype("auto", "cpu").dtype and a.bundle.device == "cpu"
 
 
 def test_stream_yields_the_same_text_as_generate(tiny_opts: VlmOptions, rgb: np.ndarray) -> None:
