@@ -45,12 +45,13 @@ def measure_text(image: np.ndarray, *, work_side: int = 1200) -> TextSizes:
         small_gray = cv2.resize(
             gray, (max(1, int(w * factor)), max(1, int(h * factor))), interpolation=cv2.INTER_AREA
         )
-    sizes = _sizes(*_components(small_gray), factor)
+    stats, mask_h = _components(small_gray)
+    sizes = _sizes(stats, mask_h, factor)
     if factor < 1.0:
         # text under ~6 px on the shrunken copy is measured badly or not at all (a dense page in
         # a 12 MP photo: 12 px body text is 3 px there, below the glyph filter): measure again
         # at full resolution where the page's text is
-        fine = _sizes(*_window_components(gray, work_side), 1.0)
+        fine = _sizes(*_window_components(gray, work_side, stats, factor), 1.0)
         if fine.median is None:
             return sizes
         if sizes.median is None or sizes.median * factor < FINE_BELOW_WORK_PX:
@@ -70,54 +71,49 @@ FINE_BELOW_WORK_PX = 6.0
 INVISIBLE_WORK_PX = 4.0
 
 
-# below this glyph height on the shrunken copy, full-resolution windows decide
-FINE_BELOW_WORK_PX = 6.0
-
-
-def _components(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Widths, heights and areas of the dark (or, on a dark page, light) blobs of an Otsu
-    mask, and the mask's height."""
+def _components(gray: np.ndarray) -> tuple[np.ndarray, int]:
+    """OpenCV stats (x, y, width, height, area) of the dark (or, on a dark page, light) blobs
+    of an Otsu mask, and the mask's height."""
     import cv2
 
     _, mask = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     if mask.mean() > 127:  # light text on a dark background
         mask = 255 - mask
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    stats = stats[1:]
-    return (
-        stats[:, cv2.CC_STAT_WIDTH],
-        stats[:, cv2.CC_STAT_HEIGHT],
-        stats[:, cv2.CC_STAT_AREA],
-        mask.shape[0],
-    )
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return stats[1:], mask.shape[0]
 
 
 def _window_components(
-    gray: np.ndarray, side: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Blobs of three full-resolution windows down the middle of the page (at 30, 50 and 70 %
-    of its height), each thresholded on its own so uneven light does not hide one."""
+    gray: np.ndarray, side: int, coarse: np.ndarray, factor: float, count: int = 3
+) -> tuple[np.ndarray, int]:
+    """Blobs of ``count`` full-resolution windows, each thresholded on its own (uneven light),
+    centred on the cells of a 4 x 4 grid where the shrunken copy (its blobs ``coarse``) shows
+    most specks of 2-8 px: tiny text, or its remains."""
     h, w = gray.shape[:2]
     side = min(side, h, w)
-    x0 = (w - side) // 2
+    bw, bh = coarse[:, 2], coarse[:, 3]
+    specks = coarse[(bh >= 2) & (bh <= 8) & (bw <= 3 * bh)]
+    cells = np.zeros((4, 4))
+    if len(specks):
+        cx = np.clip(((specks[:, 0] + specks[:, 2] / 2) / factor * 4 / w).astype(int), 0, 3)
+        cy = np.clip(((specks[:, 1] + specks[:, 3] / 2) / factor * 4 / h).astype(int), 0, 3)
+        np.add.at(cells, (cy, cx), 1)
+    cells[1:3, 1:3] += 0.5  # ties go to the middle of the page
     parts = []
-    for frac in (0.3, 0.5, 0.7):
-        y0 = int(min(max(0, frac * h - side / 2), h - side))
-        parts.append(_components(np.ascontiguousarray(gray[y0 : y0 + side, x0 : x0 + side])))
-    return (
-        np.concatenate([p[0] for p in parts]),
-        np.concatenate([p[1] for p in parts]),
-        np.concatenate([p[2] for p in parts]),
-        side,
-    )
+    for index in np.argsort(-cells, axis=None)[:count]:
+        row, col = divmod(int(index), 4)
+        x0 = int(min(max(0, (col + 0.5) * w / 4 - side / 2), w - side))
+        y0 = int(min(max(0, (row + 0.5) * h / 4 - side / 2), h - side))
+        parts.append(_components(np.ascontiguousarray(gray[y0 : y0 + side, x0 : x0 + side]))[0])
+    return np.concatenate(parts), side
 
 
-def _sizes(
-    comp_w: np.ndarray, comp_h: np.ndarray, area: np.ndarray, mask_h: int, factor: float
-) -> TextSizes:
-    """Median and small-text heights of blobs measured on a copy ``factor`` x the original."""
-    if len(comp_h) == 0:
+def _sizes(stats: np.ndarray, mask_h: int, factor: float) -> TextSizes:
+    """Median and small-text heights of blobs (OpenCV stats) measured on a copy ``factor`` x
+    the original."""
+    if len(stats) == 0:
         return TextSizes(None)
+    comp_w, comp_h, area = stats[:, 2], stats[:, 3], stats[:, 4]
     max_h = 0.25 * mask_h
     sized = (comp_h >= 4) & (comp_h <= max_h) & (area >= 8) & (comp_w >= 2)
     keep = sized & (comp_w <= 3 * comp_h)
