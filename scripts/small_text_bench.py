@@ -36,7 +36,7 @@ PRESETS = {
     "small400": ("auto",),
     "small600": ("auto",),
     "photos": ("auto",),
-    "dense": ("auto",),
+    "dense": ("none", "auto"),
     "degraded": ("none", "auto"),
     "clean": ("none", "auto"),
 }
