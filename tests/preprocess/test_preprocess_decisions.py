@@ -171,3 +171,12 @@ def test_dim_grainy_shot_is_not_stretched(page):
     assert "stretch" not in names(r) and "clahe" not in names(r)
     assert "grain" in skipped(r, "stretch")
     assert "stretch" in names(run(dim, "auto", engine="rapidocr"))
+
+
+def test_out_of_focus_page_is_sharpened_for_rapidocr(page):
+    blurred = cv2.GaussianBlur(page, (0, 0), 2.0)
+    r = run(blurred, "auto", engine="rapidocr")
+    assert "unsharp" in names(r)
+    assert "out of focus" in r.trace.steps[names(r).index("unsharp")].reason
+    assert "unsharp" not in names(run(page, "auto", engine="rapidocr"))
+    assert "unsharp" not in names(run(blurred, "auto", engine="tesseract"))
