@@ -187,6 +187,23 @@ def compare(out: Path, labels: list[str]) -> None:
                 d, c, f, k = by_label.get(lb, [0, 0, 0.0, 0])
                 cells += [f"{100 * d / max(c, 1):.1f}%", f"{f / max(k, 1):.3f}"]
             print(f"| {name} | {n} | " + " | ".join(cells) + " |")
+    print("\nchar errors of auto / none\n")
+    photometric = ("blur", "low_light", "jpeg", "small")
+    for lb in labels:
+        ratios = []
+        for name in sorted({k.rsplit(" / ", 1)[0] for k in groups}):
+            none, auto = groups.get(f"{name} / none", {}), groups.get(f"{name} / auto", {})
+            if lb in none and lb in auto:
+                ratios.append(f"{name} {auto[lb][0] / max(1, none[lb][0]):.2f}x")
+        sums = {"none": 0, "auto": 0}
+        for name, by_label in per_kind.items():
+            kind, preset = name.split(" / ")
+            if kind.split(":")[1] in photometric and lb in by_label:
+                sums[preset] += by_label[lb][0]
+        ratios.append(
+            f"degraded blur/low light/JPEG/small {sums['auto'] / max(1, sums['none']):.2f}x"
+        )
+        print(f"- {lb}: " + ", ".join(ratios))
 
 
 def main() -> None:
