@@ -120,7 +120,7 @@ AUTO_DEFAULTS: dict[str, Any] = {
     # much as the ink (2 of 3 low-light receipts read worse, char errors 4.8 -> 8.1%, 1.2 -> 2.8%)
     "stretch_max_noise_neural": 3.0,
     # out-of-focus text (Laplacian variance of the measuring copy below this) gets a gentle
-    # unsharp mask for neural engines when its letters are at least sharpen_min_text_px tall:
+    # unsharp mask for the PP-OCR engines when its letters are at least sharpen_min_text_px tall:
     # blurred dev receipts, char errors 6.6 -> 5.2% on 3 (tuning) and 10.4 -> 10.1% on 9 others
     # (blur and phone-photo); on small letters it made things worse, and clean scans measure
     # above 2000
@@ -612,10 +612,12 @@ def _auto(
             f"ink contrast {m.ink_contrast:.0f} is low while the global range is wide: local equalisation",
         )
 
-    # 7b. focus blur
-    if tesseract:
-        runner.skip("unsharp", "tesseract: binarisation decides")
-    elif m.blur_laplacian_var >= o["sharpen_max_blur_var"] or m.glyphs < 5:
+    # 7b. focus blur (measured with the PP-OCR engines only)
+    if eng not in SELF_SCALING_ENGINES:
+        runner.skip("unsharp", "only measured to help the PP-OCR engines")
+    elif m.glyphs < 5:
+        runner.skip("unsharp", "no text found to judge focus")
+    elif m.blur_laplacian_var >= o["sharpen_max_blur_var"]:
         runner.skip("unsharp", f"sharp enough (Laplacian variance {m.blur_laplacian_var:.0f})")
     elif m.noise_sigma > o["stretch_max_noise_neural"]:
         runner.skip("unsharp", f"noise sigma {m.noise_sigma:.1f}: sharpening would raise the grain")
