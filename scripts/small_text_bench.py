@@ -8,6 +8,7 @@ whatever `vlocr` is on PYTHONPATH and caches the text per label; `compare` print
     PYTHONPATH=/work/main/src nice -n 10 $PY scripts/small_text_bench.py read $OUT before
     PYTHONPATH=src nice -n 10 $PY scripts/small_text_bench.py read $OUT after
     $PY scripts/small_text_bench.py compare $OUT before after
+    PYTHONPATH=src $PY scripts/small_text_bench.py strips $OUT   # what the strips add
 
 Sets (fixed choices, so two checkouts read the same pixels):
 - `small400`, `small600`: the first 20 SROIE receipts shrunk to a 400 / 600 px long side;
@@ -206,6 +207,45 @@ def compare(out: Path, labels: list[str]) -> None:
         print(f"- {lb}: " + ", ".join(ratios))
 
 
+def strips(out: Path) -> None:
+    """The dense sheets read without preprocessing with and without detection in strips
+    (``det_min_text_px=0`` keeps every page in one detector input), and the detector's time
+    of each, interleaved (median of 3)."""
+    import time
+
+    from vlocr.eval.metrics import score_text
+    from vlocr.io import load_pages
+    from vlocr.ocr.pipeline import PipelineConfig
+    from vlocr.ocr.rapidocr_engine import VlocrRapidEngine
+
+    engines = {
+        "strips": VlocrRapidEngine(config=PipelineConfig()),
+        "one input": VlocrRapidEngine(config=PipelineConfig(det_min_text_px=0.0)),
+    }
+    for set_name, image_path, truth in _items(out):
+        if set_name != "dense":
+            continue
+        image = load_pages(image_path, label=str(image_path))[0].image
+        times: dict[str, list[float]] = {name: [] for name in engines}
+        for rep in range(3):
+            for name, engine in engines.items():
+                pipe = engine.pipeline
+                t0 = time.perf_counter()
+                scale, _, small = pipe.det_scale(image)
+                boxes = pipe.detect_page(image, scale, small)
+                times[name].append(time.perf_counter() - t0)
+                if rep == 0:
+                    hyp = "\n".join(line.text for line in engine.recognize(image).lines)
+                    f1 = score_text(truth["text"], hyp).word_f1
+                    print(
+                        f"{image_path.stem} {name}: scale {scale:.3f}, {len(boxes)} boxes, word F1 {f1:.3f}"
+                    )
+        med = {name: sorted(v)[1] for name, v in times.items()}
+        print(
+            f"{image_path.stem} detector time strips / one input: {med['strips'] / med['one input']:.2f}x"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -220,6 +260,8 @@ def main() -> None:
     r = sub.add_parser("read")
     r.add_argument("out", type=Path)
     r.add_argument("label", help="a name for this checkout's reads (e.g. before, after)")
+    st = sub.add_parser("strips", help="dense sheets with and without detection in strips")
+    st.add_argument("out", type=Path)
     c = sub.add_parser("compare")
     c.add_argument("out", type=Path)
     c.add_argument("labels", nargs="+")
@@ -228,6 +270,8 @@ def main() -> None:
         make(args.dev, args.out, set(args.sets.split(",")))
     elif args.cmd == "read":
         read(args.out, args.label)
+    elif args.cmd == "strips":
+        strips(args.out)
     else:
         compare(args.out, args.labels)
 
