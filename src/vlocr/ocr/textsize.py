@@ -10,6 +10,12 @@ filter are mostly the headlines', and a scale chosen from them shrinks the body 
 the estimate also reports the height of the page's small text, from every component of text
 height, including runs of merged characters (wider than 3x their height: their height is still
 the characters').
+
+On a large image the copy is too coarse for small print: 12 px body text in a 12 MP photo is 3 px
+there, under the glyph filter. When the copy's median is under 6 px (or absent), three
+full-resolution windows where the copy shows most tiny specks measure the text instead; when the
+copy measured only larger print and the windows find many glyphs it could not have seen, those
+become the page's small text.
 """
 
 from __future__ import annotations
