@@ -45,16 +45,21 @@ def main() -> None:
         raise SystemExit(f"no NAME.png + NAME.txt pairs in {args.src}")
     args.out.mkdir(parents=True, exist_ok=True)
     for k, page in enumerate(pages):
-        image = np.asarray(Image.open(page).convert("RGB"))
-        scale = PAGE_HEIGHT_PX / image.shape[0]
-        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-        shot, _ = phone_photo(image, [], 1 + k % 3, random.Random(k))
+        shot = shoot(np.asarray(Image.open(page).convert("RGB")), k)
         target = args.out / f"{page.stem}.jpg"
         cv2.imwrite(
             str(target), cv2.cvtColor(shot, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85]
         )
         shutil.copyfile(page.with_suffix(".txt"), args.out / f"{page.stem}.txt")
         print(f"{target}  {shot.shape[1]}x{shot.shape[0]}  severity {1 + k % 3}")
+
+
+def shoot(image: np.ndarray, k: int) -> np.ndarray:
+    """The ``k``-th page's phone photo: enlarged to a 12 MP frame, severity 1 + k % 3."""
+    scale = PAGE_HEIGHT_PX / image.shape[0]
+    image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    shot, _ = phone_photo(image, [], 1 + k % 3, random.Random(k))
+    return shot
 
 
 if __name__ == "__main__":

@@ -149,3 +149,34 @@ def test_turned_screenshot_is_deskewed_not_warped(page):
     r = run(turned, "auto", engine="rapidocr")
     assert "perspective" not in names(r)
     assert "deskew" in names(r)
+
+
+def test_gentle_slope_is_left_to_rapidocr(page):
+    """A receipt turned 1.2 degrees: the rapidocr engine follows the rows itself, and the
+    rotation's resampling only costs letters; other engines still get it deskewed."""
+    turned = synth.rotate_page(page, 1.2)
+    r = run(turned, "auto", engine="rapidocr")
+    assert "deskew" not in names(r)
+    assert "follows gently sloping rows" in skipped(r, "deskew")
+    assert "deskew" in names(run(turned, "auto", engine="tesseract"))
+    assert "deskew" in names(run(synth.rotate_page(page, 3.0), "auto", engine="rapidocr"))
+
+
+def test_dim_grainy_shot_is_not_stretched(page):
+    """Low contrast with sensor grain: stretching would amplify the grain with the ink, so a
+    neural engine gets it as shot; a clean low-contrast page is still stretched."""
+    dim = synth.low_contrast(page)
+    grainy = synth.add_noise(dim, sigma=6.0)
+    r = run(grainy, "auto", engine="rapidocr")
+    assert "stretch" not in names(r) and "clahe" not in names(r)
+    assert "grain" in skipped(r, "stretch")
+    assert "stretch" in names(run(dim, "auto", engine="rapidocr"))
+
+
+def test_out_of_focus_page_is_sharpened_for_rapidocr(page):
+    blurred = cv2.GaussianBlur(page, (0, 0), 2.0)
+    r = run(blurred, "auto", engine="rapidocr")
+    assert "unsharp" in names(r)
+    assert "out of focus" in r.trace.steps[names(r).index("unsharp")].reason
+    assert "unsharp" not in names(run(page, "auto", engine="rapidocr"))
+    assert "unsharp" not in names(run(blurred, "auto", engine="tesseract"))

@@ -44,15 +44,22 @@ def clean(image: np.ndarray, lines: Lines, severity: int, rng: random.Random) ->
     return image.copy(), list(lines)
 
 
-def low_resolution(image: np.ndarray, lines: Lines, severity: int, rng: random.Random) -> Result:
-    """Shrink so the long side is 480 / 390 / 320 px (a thumbnail or a chat-app copy)."""
-    long_side = {1: 480, 2: 390, 3: 320}[severity]
+def downscale_to(image: np.ndarray, lines: Lines, long_side: int) -> Result:
+    """Shrink (never enlarge) so the long side is ``long_side`` px, the way a chat app or a
+    phone's "small" setting stores a photo; the boxes follow."""
     h, w = image.shape[:2]
     scale = min(1.0, long_side / max(h, w))
+    if scale >= 1.0:
+        return image.copy(), list(lines)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
     out = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
     m = np.diag([size[0] / w, size[1] / h, 1.0])
     return out, transform_lines(lines, m)
+
+
+def low_resolution(image: np.ndarray, lines: Lines, severity: int, rng: random.Random) -> Result:
+    """Shrink so the long side is 480 / 390 / 320 px (a thumbnail or a chat-app copy)."""
+    return downscale_to(image, lines, {1: 480, 2: 390, 3: 320}[severity])
 
 
 def low_contrast(image: np.ndarray, lines: Lines, severity: int, rng: random.Random) -> Result:
@@ -98,6 +105,17 @@ def backlight(image: np.ndarray, lines: Lines, severity: int, rng: random.Random
     f = image.astype(np.float32) * vignette[..., None]
     out = f + (255.0 - f) * glare[..., None]
     return _u8(out), list(lines)
+
+
+def low_light(image: np.ndarray, lines: Lines, severity: int, rng: random.Random) -> Result:
+    """A dim shot: exposure cut to 55 / 40 / 28 % with the sensor noise a phone's gain adds
+    (sigma 3 / 5 / 7 gray levels) and its noise reduction's softening."""
+    gain = {1: 0.55, 2: 0.40, 3: 0.28}[severity] * rng.uniform(0.9, 1.1)
+    sigma = {1: 3.0, 2: 5.0, 3: 7.0}[severity]
+    nrng = np.random.default_rng(rng.getrandbits(32))
+    f = cv2.GaussianBlur(image, (0, 0), 0.7).astype(np.float32) * gain
+    f += nrng.normal(0, sigma, image.shape[:2])[..., None]
+    return _u8(f), list(lines)
 
 
 def noise(image: np.ndarray, lines: Lines, severity: int, rng: random.Random) -> Result:
@@ -256,6 +274,7 @@ DEGRADATIONS: dict[str, Degradation] = {
     "low_contrast": low_contrast,
     "uneven_light": uneven_light,
     "backlight": backlight,
+    "low_light": low_light,
     "noise": noise,
     "jpeg": jpeg,
     "blur": blur,
