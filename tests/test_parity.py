@@ -256,9 +256,7 @@ def test_same_errors_everywhere(case: str, work: Path, server: BackgroundServer)
 
 
 def test_extract_with_the_ocr_engine_everywhere(work: Path, server: BackgroundServer) -> None:
-    from vlocr.fields import extract_ocr_fields
-
-    python = extract_ocr_fields(work / "lines.png", "receipt").data
+    python = vlocr.extract(work / "lines.png", "receipt", engine="ocr").data
     assert python["total"] == 16.5
     proc = subprocess.run(
         [PY, "-m", "vlocr.cli.main", "extract", "lines.png", "--engine", "ocr"],

@@ -201,11 +201,10 @@ class TaskSpec(BaseModel):
             answer.source = label
             return answer.model_dump(mode="json"), "ok"
         if self.extract_engine == "ocr":
-            from vlocr.fields import extract_ocr_fields
-
-            extracted = extract_ocr_fields(
+            extracted = service.extract(
                 image,
                 self.schema_name or "receipt",
+                engine="ocr",
                 ocr_engine=self.vlm_kwargs.get("ocr_engine"),
                 region=self.region,
             )

@@ -278,14 +278,9 @@ def extract_with_ocr(
     image: np.ndarray, schema: str | dict[str, Any], ocr_engine: str, region: Region | None
 ) -> Any:
     """Receipt or invoice fields from OCR alone, as ``vlocr extract --engine ocr``: no model."""
-    from vlocr.fields import extract_ocr_fields
+    from vlocr import service
 
-    if not isinstance(schema, str):
-        raise InvalidOptionError(
-            "the OCR extractor has rules for the receipt and invoice schemas only",
-            "pick receipt or invoice, or the VLM engine for your own schema",
-        )
-    return extract_ocr_fields(image, schema, ocr_engine=ocr_engine, region=region)
+    return service.extract(image, schema, engine="ocr", ocr_engine=ocr_engine, region=region)
 
 
 def history_messages(history: list[dict[str, Any]] | None) -> list[Any]:
