@@ -114,7 +114,7 @@ def _cut(boxes: list[_Box], depth: int) -> list[list[_Box]]:
     unit = statistics.median(b.height for b in boxes)
     gutter = _column_gutter(boxes, unit)
     if gutter is None:
-        return [boxes]
+        return _cut_across(boxes, unit, depth)
     margin = 0.25 * unit
 
     def crosses(b: _Box) -> bool:
@@ -127,7 +127,8 @@ def _cut(boxes: list[_Box], depth: int) -> list[list[_Box]]:
     # bands in between form one section to cut further
     bands = _bands(boxes)
     apart = [
-        any(crosses(b) for b in band) or _apart(bands, i, unit) for i, band in enumerate(bands)
+        any(crosses(b) for b in band) or _apart(bands, i, unit, gutter)
+        for i, band in enumerate(bands)
     ]
     if not any(apart):
         left = [b for b in boxes if b.right <= gutter]
@@ -145,15 +146,39 @@ def _cut(boxes: list[_Box], depth: int) -> list[list[_Box]]:
     return out
 
 
-def _apart(bands: list[list[_Box]], i: int, unit: float) -> bool:
+def _cut_across(boxes: list[_Box], unit: float, depth: int) -> list[list[_Box]]:
+    """No gutter runs the whole block's height: cut it where a line of white at least half a
+    line height tall runs across it (above and below a full-width figure, between a one-column
+    section and a two-column one) and look for columns in each section again."""
+    bands = _bands(boxes)
+    sections: list[list[_Box]] = [list(bands[0])] if bands else []
+    for prev, band in zip(bands, bands[1:], strict=False):
+        gap = min(b.top for b in band) - max(b.bottom for b in prev)
+        if gap >= 0.5 * unit:
+            sections.append(list(band))
+        else:
+            sections[-1].extend(band)
+    if len(sections) < 2:
+        return [boxes]
+    out: list[list[_Box]] = []
+    for section in sections:
+        out.extend(_cut(section, depth + 1))
+    return out
+
+
+def _apart(bands: list[list[_Box]], i: int, unit: float, gutter: float) -> bool:
     """The first or last band, at least two line heights away from its neighbour or set in
     text HEADLINE_OF_UNIT x the block's usual height (a headline); a first band that is one
     line, a little taller than the body, is a title too."""
     if len(bands) < 3 or 0 < i < len(bands) - 1:
         return False
     tallest = max(b.height for b in bands[i])
-    if tallest >= HEADLINE_OF_UNIT * unit or (
-        i == 0 and len(bands[0]) == 1 and tallest >= TITLE_OF_UNIT * unit
+    # text on both sides of the gutter is a row of the columns (a column's heading beside the
+    # first line of the next), not a headline over them
+    one_side = all(b.right <= gutter for b in bands[i]) or all(b.left >= gutter for b in bands[i])
+    if one_side and (
+        tallest >= HEADLINE_OF_UNIT * unit
+        or (i == 0 and len(bands[0]) == 1 and tallest >= TITLE_OF_UNIT * unit)
     ):
         return True
     if i == 0:
