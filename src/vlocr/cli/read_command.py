@@ -17,6 +17,7 @@ class OutputFormat(str, enum.Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    lines = "lines"
     hocr = "hocr"
     alto = "alto"
     pdf = "pdf"
@@ -67,7 +68,7 @@ def read(
         OutputFormat.text,
         "--format",
         "-f",
-        help='text: the recognised text; json: {"pages": [...]} with lines, boxes, confidences, timings and preprocessing trace (the API\'s shape); markdown: a table per page; hocr / alto: hOCR 1.2 or ALTO 4 XML with line and word boxes; pdf: a searchable PDF (the page images with an invisible text layer; needs --output or a redirected stdout).',
+        help='text: the recognised text; json: {"pages": [...]} with lines, boxes, confidences, timings and preprocessing trace (the API\'s shape); markdown: the document (headings, paragraphs, lists, tables in reading order; page headers and numbers left out); lines: a Markdown table of the OCR lines with confidences, per page; hocr / alto: hOCR 1.2 or ALTO 4 XML with line and word boxes; pdf: a searchable PDF (the page images with an invisible text layer; needs --output or a redirected stdout).',
     ),
     output: Path = typer.Option(
         None,
@@ -174,6 +175,7 @@ def read(
         fail(err)
 
     saver = _ImageSaver(annotate, save_preprocessed, keep=output_format is OutputFormat.pdf)
+    saver.layout = output_format is OutputFormat.markdown  # figures need the page image
     want_images = saver.wanted
     sources = [sys.stdin.buffer.read() if path == STDIN else path for path in images]
     result = service.read(
@@ -266,10 +268,16 @@ class _ImageSaver:
         self.failed = False
         self.keep = keep  # a searchable PDF needs every page image
         self.kept: list = []  # type: ignore[type-arg]
+        self.layout = False  # analyse the page's layout while its image is at hand
 
     @property
     def wanted(self) -> bool:
-        return self.keep or self.annotate is not None or self.save_preprocessed is not None
+        return (
+            self.keep
+            or self.layout
+            or self.annotate is not None
+            or self.save_preprocessed is not None
+        )
 
     def __call__(self, page, page_result, seen) -> None:  # type: ignore[no-untyped-def]
         from PIL import Image
@@ -277,6 +285,10 @@ class _ImageSaver:
         from vlocr import render
 
         self.count += 1
+        if self.layout and page_result.lines:
+            from vlocr.layout.order import analyse_layout
+
+            analyse_layout(page_result, page.image)
         if self.keep:
             self.kept.append((page.image, page_result, page.format == "pdf"))
         try:
@@ -334,6 +346,8 @@ def _render(result, output_format: OutputFormat) -> str:  # type: ignore[no-unty
         return result.model_dump_json(indent=2) + "\n"
     if output_format is OutputFormat.markdown:
         return render.to_markdown(result)
+    if output_format is OutputFormat.lines:
+        return render.to_line_table(result)
     if output_format is OutputFormat.hocr:
         from vlocr.export.hocr import to_hocr
 

@@ -55,6 +55,8 @@ def join_lines(texts: list[str]) -> str:
             out = text
         elif re.search(r"[^\W\d_][-¬]$", out) and text[:1].islower():
             out = out[:-1] + text
+        elif re.search(r"[^\W\d_]-$", out):
+            out += text  # a compound broken at its hyphen: keep the hyphen
         elif _CJK.match(out[-1]) and _CJK.match(text[0]):
             out += text
         else:

@@ -248,10 +248,10 @@ def split_runs(lines: list[OcrLine], rows: list[list[int]], unit: float) -> list
             ph = heights[k - 1]
             gap = rects[k][1] - rects[k - 1][3]
             first_text = lines[row[0]].text
-            indented = rects[k][0] - left > 0.9 * h and rects[k][0] - left < 0.25 * width
-            prev_indented = rects[k - 1][0] - left > 0.9 * ph
+            indented = rects[k][0] - left > 0.6 * h and rects[k][0] - left < 0.25 * width
+            prev_indented = rects[k - 1][0] - left > 0.6 * ph
             new = (
-                gap > usual_gap + 0.6 * min(h, ph)
+                gap > usual_gap + 0.5 * min(h, ph)
                 or max(h, ph) > 1.4 * min(h, ph)
                 or is_item_start(first_text)
                 or (indented and not prev_indented and runs[-1].kind != "item")

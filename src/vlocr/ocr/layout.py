@@ -147,14 +147,20 @@ def _cut(boxes: list[_Box], depth: int) -> list[list[_Box]]:
 
 
 def _cut_across(boxes: list[_Box], unit: float, depth: int) -> list[list[_Box]]:
-    """No gutter runs the whole block's height: cut it where a line of white at least half a
-    line height tall runs across it (above and below a full-width figure, between a one-column
-    section and a two-column one) and look for columns in each section again."""
+    """No gutter runs the whole block's height: cut it where a band of white clearly taller than
+    the usual gap between rows runs across it (above and below a full-width figure, between a
+    one-column section and a two-column one), when a section so cut holds columns."""
     bands = _bands(boxes)
-    sections: list[list[_Box]] = [list(bands[0])] if bands else []
-    for prev, band in zip(bands, bands[1:], strict=False):
-        gap = min(b.top for b in band) - max(b.bottom for b in prev)
-        if gap >= 0.5 * unit:
+    gaps = [
+        min(b.top for b in band) - max(b.bottom for b in prev)
+        for prev, band in zip(bands, bands[1:], strict=False)
+    ]
+    if not gaps:
+        return [boxes]
+    usual = statistics.median(gaps)
+    sections: list[list[_Box]] = [list(bands[0])]
+    for band, gap in zip(bands[1:], gaps, strict=True):
+        if gap >= max(0.5 * unit, usual + 0.5 * unit):
             sections.append(list(band))
         else:
             sections[-1].extend(band)
@@ -163,6 +169,8 @@ def _cut_across(boxes: list[_Box], unit: float, depth: int) -> list[list[_Box]]:
     out: list[list[_Box]] = []
     for section in sections:
         out.extend(_cut(section, depth + 1))
+    if len(out) == len(sections):
+        return [boxes]  # no section holds columns: the block reads as it was
     return out
 
 

@@ -154,11 +154,12 @@ class _Page:
         joiner: str = " ",
         align: str = "l",
         width: float = 0,
+        indent: float = 0,
     ) -> float:
         fnt = font(style, size)
         boxes = []
-        for line in lines:
-            lx = x
+        for k, line in enumerate(lines):
+            lx = x + (indent if k == 0 else 0)
             if align == "c":
                 lx = x + (width - fnt.getlength(line)) / 2
             elif align == "r":
@@ -373,11 +374,10 @@ def _zh_column(
 ) -> float:
     while True:
         text = _zh_paragraph(rng)
-        lines = wrap("\u3000\u3000" + text, font("cjk", 26), width)
+        lines = wrap(text, font("cjk", 26), width - 52)  # the first line indented two characters
         if y + len(lines) * 26 * 1.5 > bottom:
             return y
-        y = p.text(x, y, lines, "cjk", 26, "paragraph", leading=1.5, joiner="") + 22
-        p.regions[-1].text = text
+        y = p.text(x, y, lines, "cjk", 26, "paragraph", leading=1.5, joiner="", indent=52) + 22
 
 
 def zh_two_columns(data_dir: Path, rng: random.Random) -> ComposedPage:
