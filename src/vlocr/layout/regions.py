@@ -32,7 +32,7 @@ PAGE_NUMBER = re.compile(
 )
 
 HEADING_OF_UNIT = 1.2  # a short run of rows this much taller than the body is a heading
-TITLE_OF_UNIT = 1.6  # ... and the tallest such run, this tall, near the top, is the title
+TITLE_OF_UNIT = 1.3  # ... and the tallest such run, this tall, above the body text, is the title
 
 
 def bbox(line: OcrLine) -> Rect:
@@ -252,7 +252,7 @@ def split_runs(lines: list[OcrLine], rows: list[list[int]], unit: float) -> list
             prev_indented = rects[k - 1][0] - left > 0.6 * ph
             new = (
                 gap > usual_gap + 0.5 * min(h, ph)
-                or max(h, ph) > 1.4 * min(h, ph)
+                or (max(h, ph) > 1.4 * min(h, ph) and gap > usual_gap + 0.2 * min(h, ph))
                 or is_item_start(first_text)
                 or (indented and not prev_indented and runs[-1].kind != "item")
             )
@@ -277,18 +277,30 @@ def is_rows(lines: list[OcrLine], region: Region, unit: float) -> bool:
             split += 1
     if split >= max(1, 0.25 * len(region.rows)):
         return True
-    widths = [
-        union([bbox(lines[i]) for i in row])[2] - union([bbox(lines[i]) for i in row])[0]
-        for row in region.rows
-    ]
-    return len(region.rows) >= 3 and statistics.median(widths) < 10 * unit
+    rects = [union([bbox(lines[i]) for i in row]) for row in region.rows]
+    widths = [r[2] - r[0] for r in rects]
+    if len(region.rows) >= 3 and statistics.median(widths) < 10 * unit:
+        return True
+    # running text fills its lines from margin to margin (bar the first indent and the last
+    # line); centred lines of different lengths (a receipt's letterhead) are rows
+    if len(rects) >= 2:
+        left = min(r[0] for r in rects)
+        right = max(r[2] for r in rects)
+        width = max(1.0, right - left)
+        full = sum(
+            1
+            for k, r in enumerate(rects[:-1])
+            if (r[0] - left <= 1.5 * unit or k == 0) and r[2] >= right - 0.2 * width
+        )
+        return full < 0.6 * (len(rects) - 1)
+    return False
 
 
 def heading_levels(
     lines: list[OcrLine], regions: list[Region], unit: float, page_height: float
 ) -> None:
     """Short runs in text taller than the body become headings, levelled by size; the tallest,
-    in the upper part of the page and clearly large, is the title."""
+    above all the body text and clearly large, is the title."""
     candidates = []
     for region in regions:
         if region.kind not in ("run",) or len(region.rows) > 3:
@@ -305,7 +317,15 @@ def heading_levels(
         if not levels or s < levels[-1] / 1.12:
             levels.append(s)
     top = max(candidates, key=lambda c: c[0])
-    has_title = top[0] >= TITLE_OF_UNIT * unit and top[1].rect[1] < 0.4 * page_height
+    body_top = min(
+        (r.rect[1] for r in regions if r.kind == "run" and all(r is not c for _, c in candidates)),
+        default=page_height,
+    )
+    has_title = (
+        top[0] >= TITLE_OF_UNIT * unit
+        and top[1].rect[1] < 0.4 * page_height
+        and top[1].rect[1] <= body_top
+    )
     for size, region in candidates:
         rank = next(i for i, s in enumerate(levels) if round(size / unit, 1) >= s / 1.12)
         if has_title and region is top[1]:

@@ -437,12 +437,73 @@ def zh_three_columns(data_dir: Path, rng: random.Random) -> ComposedPage:
     return ComposedPage("zh_three_columns", "zh", p.finish(), p.regions)
 
 
+def en_spanning_figure(data_dir: Path, rng: random.Random) -> ComposedPage:
+    """Three columns of unequal length under a figure that spans the right two of them (its
+    caption beneath); a header row with the journal's name left and the page number right."""
+    W, H, M, G = 2000, 2400, 90, 50
+    p = _Page(W, H)
+    p.text(M, 40, ["THE ARCHIVE REVIEW"], "sans", 22, "header")
+    p.text(
+        W - M - 200,
+        40,
+        [f"Page {rng.randint(2, 99)}"],
+        "sans",
+        22,
+        "page_number",
+        align="r",
+        width=200,
+    )
+    p.draw.line((M, 76, W - M, 76), fill=80, width=2)
+    y = p.text(M, 110, [rng.choice(HEADLINES)], "serif-bold", 60, "title", level=1) + 30
+    col = (W - 2 * M - 2 * G) / 3
+    queue = rng.sample(_paragraphs(str(data_dir)), 18)
+    _fill_column(p, M, y, col, H - 300, queue)
+    x2 = M + col + G
+    fy = p.figure(x2 + 60, y + 4, _scan(data_dir, rng), 2 * col + G - 120) + 16
+    cap = CAPTIONS[1].format(n=3)
+    fy = p.text(x2, fy, [cap], "sans", 24, "caption", align="c", width=2 * col + G) + 30
+    _fill_column(p, x2, fy, col, H - 160, queue)
+    _fill_column(p, x2 + col + G, fy, col, H - 400, queue)
+    return ComposedPage("en_spanning_figure", "en", p.finish(), p.regions)
+
+
+def zh_intro_side_note(data_dir: Path, rng: random.Random) -> ComposedPage:
+    """Chinese: a headline, a one-column lead paragraph across the page, then two columns with a
+    side note in the right margin; header and page number."""
+    W, H, M, G, SIDE = 1800, 2200, 90, 60, 240
+    p = _Page(W, H)
+    y = p.text(M, 40, ["城市日报 · 第七版"], "cjk", 22, "header")
+    p.draw.line((M, y + 4, W - M, y + 4), fill=80, width=2)
+    y = p.text(M, y + 40, [rng.choice(ZH_HEADLINES)], "cjk-bold", 60, "title", level=1) + 30
+    inner = W - 2 * M - SIDE
+    lead = _zh_paragraph(rng)
+    lines = wrap(lead, font("cjk", 30), inner - 60)
+    y = p.text(M, y, lines, "cjk", 30, "paragraph", leading=1.5, joiner="", indent=60) + 40
+    col = (inner - G) / 2
+    top = y
+    _zh_column(p, M, top, col, H - 160, rng)
+    _zh_column(p, M + col + G, top, col, H - 160, rng)
+    note = TruthRegion("paragraph", (0, 0, 0, 0))
+    y_note = top + 300
+    note_lines = wrap("旁注：本版数据来自市统计局的年度报告。", font("cjk", 20), SIDE - 50)
+    p.text(W - M - SIDE + 50, y_note, note_lines, "cjk", 20, "paragraph", joiner="")
+    note = p.regions.pop()
+    at = max(
+        k for k, r in enumerate(p.regions) if r.box[1] < note.box[3] and r.box[3] > note.box[1]
+    )
+    p.regions.insert(at + 1, note)
+    _page_number(p, rng, H - 90, zh=True)
+    return ComposedPage("zh_intro_side_note", "zh", p.finish(), p.regions)
+
+
 COMPOSED_KINDS = {
     "en_two_columns": en_two_columns,
     "en_mixed": en_mixed,
     "en_three_columns_list": en_three_columns_list,
     "zh_two_columns": zh_two_columns,
     "zh_three_columns": zh_three_columns,
+    "en_spanning_figure": en_spanning_figure,
+    "zh_intro_side_note": zh_intro_side_note,
 }
 
 
