@@ -229,7 +229,10 @@ def run_rapid_layout(images: list[np.ndarray]) -> list[list[tuple[str, Rect]]] |
         res = engine(image[..., ::-1].copy())  # it expects OpenCV's BGR
         out.append(
             [
-                (CDLA.get(name, "text"), tuple(float(v) for v in box))  # type: ignore[misc]
+                (
+                    CDLA.get(name, "text"),
+                    (float(box[0]), float(box[1]), float(box[2]), float(box[3])),
+                )
                 for name, box in zip(res.class_names or [], res.boxes or [], strict=False)
             ]
         )

@@ -141,8 +141,8 @@ def analyse_layout(page: PageResult, image=None) -> PageResult:  # type: ignore[
                     if k in emitted:
                         continue
                     emitted.add(k)
-                    kind, rect, table, members = objects[k]
-                    regions.append(Region(kind, [members], rect, table=table, figure=k))
+                    o_kind, o_rect, o_table, o_lines = objects[k]
+                    regions.append(Region(o_kind, [o_lines], o_rect, table=o_table, figure=k))
             if text:
                 pending.append(text)
         regions.extend(split_runs(lines, pending, unit))

@@ -237,6 +237,7 @@ def split_runs(lines: list[OcrLine], rows: list[list[int]], unit: float) -> list
     ]
     gaps = [rects[k][1] - rects[k - 1][3] for k in range(1, len(rows))]
     usual_gap = statistics.median(gaps) if gaps else 0.0
+    usual_h = statistics.median(heights)
     left = float(np.percentile([r[0] for r in rects], 20))
     right = float(np.percentile([r[2] for r in rects], 80))
     width = max(1.0, right - left)
@@ -248,8 +249,10 @@ def split_runs(lines: list[OcrLine], rows: list[list[int]], unit: float) -> list
             ph = heights[k - 1]
             gap = rects[k][1] - rects[k - 1][3]
             first_text = lines[row[0]].text
-            indented = rects[k][0] - left > 0.6 * h and rects[k][0] - left < 0.25 * width
-            prev_indented = rects[k - 1][0] - left > 0.6 * ph
+            # indents against the column's usual row height: a row opening with a quote mark
+            # gets a taller box, which must not hide its indent
+            indented = rects[k][0] - left > 0.5 * usual_h and rects[k][0] - left < 0.25 * width
+            prev_indented = rects[k - 1][0] - left > 0.5 * usual_h
             new = (
                 gap > usual_gap + 0.5 * min(h, ph)
                 or (max(h, ph) > 1.4 * min(h, ph) and gap > usual_gap + 0.2 * min(h, ph))

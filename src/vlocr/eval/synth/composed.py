@@ -186,7 +186,8 @@ class _Page:
     def book(self, x: float, y: float, para: BookParagraph, width: float) -> float:
         scale = width / para.image.width
         img = para.image.resize(
-            (round(para.image.width * scale), round(para.image.height * scale)), Image.LANCZOS
+            (round(para.image.width * scale), round(para.image.height * scale)),
+            Image.Resampling.LANCZOS,
         )
         self.image.paste(img, (round(x), round(y)))
         self.regions.append(
@@ -196,7 +197,9 @@ class _Page:
 
     def figure(self, x: float, y: float, scan: Image.Image, width: float) -> float:
         scale = width / scan.width
-        img = scan.convert("L").resize((round(width), round(scan.height * scale)), Image.LANCZOS)
+        img = scan.convert("L").resize(
+            (round(width), round(scan.height * scale)), Image.Resampling.LANCZOS
+        )
         self.image.paste(img, (round(x), round(y)))
         x1, y1 = x + img.width, y + img.height
         self.draw.rectangle((x - 4, y - 4, x1 + 4, y1 + 4), outline=30, width=3)
