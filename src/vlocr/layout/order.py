@@ -259,7 +259,17 @@ def _captions(lines: list[OcrLine], regions: list[Region], unit: float) -> None:
             if (
                 across
                 and -unit < gap < 2.5 * unit
-                and (CAPTION.match(text) or (below and len(regions[j].rows) <= 3))
+                and (
+                    CAPTION.match(text)
+                    # without "Figure 2": a short run under the figure, no wider than it (a
+                    # form's title under its logo is not the logo's caption)
+                    or (
+                        below
+                        and len(regions[j].rows) <= 3
+                        and c[0] >= r[0] - 2 * unit
+                        and c[2] <= r[2] + 2 * unit
+                    )
+                )
             ):
                 regions[j].kind = "caption"
                 break
