@@ -30,6 +30,7 @@ from vlocr.layout.regions import (
     is_rows,
     running_text,
     split_runs,
+    tighten,
     union,
 )
 from vlocr.ocr.layout import group_rows, reading_blocks
@@ -161,6 +162,11 @@ def analyse_layout(page: PageResult, image=None) -> PageResult:  # type: ignore[
     edge = [Region(furn[i], [[i]], rects[i]) for row in all_rows for i in row if i in furn]
     head = [r for r in edge if r.rect[1] < page_h / 2]
     tail = [r for r in edge if r.rect[1] >= page_h / 2]
+    if image is not None:  # region boxes hug the ink, not the detector's padded line boxes
+        gray = image if image.ndim == 2 else image[..., :3].mean(axis=2)
+        for region in head + regions + tail:
+            if region.kind not in ("figure", "table"):
+                region.rect = tighten(region.rect, gray)
     page.blocks = [_block(lines, r) for r in head + regions + tail]
     return page
 

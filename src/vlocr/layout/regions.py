@@ -114,6 +114,26 @@ def find_figures(image: np.ndarray, lines: list[OcrLine], unit: float) -> list[R
     return _merge_overlapping(figures)
 
 
+def tighten(rect: Rect, gray: np.ndarray) -> Rect:
+    """The box of the ink inside ``rect``: a detector's line box reaches past its text by the
+    unclip margin, and a region's box should hug what is printed."""
+    h, w = gray.shape[:2]
+    x0, y0 = max(0, int(rect[0])), max(0, int(rect[1]))
+    x1, y1 = min(w, int(np.ceil(rect[2]))), min(h, int(np.ceil(rect[3])))
+    if x1 <= x0 or y1 <= y0:
+        return rect
+    ink = gray[y0:y1, x0:x1] < 140
+    rows, cols = np.nonzero(ink.any(axis=1))[0], np.nonzero(ink.any(axis=0))[0]
+    if not len(rows):
+        return rect
+    return (
+        float(x0 + cols[0]),
+        float(y0 + rows[0]),
+        float(x0 + cols[-1] + 1),
+        float(y0 + rows[-1] + 1),
+    )
+
+
 def _merge_overlapping(rects: list[Rect]) -> list[Rect]:
     rects = list(rects)
     merged = True
