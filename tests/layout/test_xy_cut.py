@@ -41,3 +41,10 @@ def test_a_column_heading_beside_a_first_line_is_not_a_headline() -> None:
     assert order == [f"L{k}" for k in range(8)] + ["Heading of the right column"] + [
         f"R{k}" for k in range(6)
     ]
+
+
+def test_a_last_column_of_two_full_lines_is_still_a_column() -> None:
+    lines = [_line(f"L{k}", 40, 40 + 30 * k, 470) for k in range(8)]
+    lines += [_line("R0", 530, 40, 960), _line("R1", 530, 70, 900)]
+    order = [ln.text for ln in sort_reading_order(lines)]
+    assert order == [f"L{k}" for k in range(8)] + ["R0", "R1"]

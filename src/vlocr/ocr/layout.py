@@ -252,7 +252,10 @@ def _column_gutter(boxes: list[_Box], unit: float, depth: int = 0) -> float | No
         elif not ok and start is not None:
             if (i - start) * step >= MIN_GUTTER * unit:
                 run = crossing[start:i]
-                middle = float(grid[start] + grid[i - 1]) / 2
+                # the middle of the longest stretch at the run's fewest crossings: a short last
+                # column's two lines are "free" too, and must not pull the gutter into it
+                lo, hi = _longest_at_min(run)
+                middle = float(grid[start + lo] + grid[start + hi - 1]) / 2
                 candidates.append((int(run.min()), -(i - start), middle))
             start = None
     for _, _, x in sorted(candidates):
@@ -263,6 +266,21 @@ def _column_gutter(boxes: list[_Box], unit: float, depth: int = 0) -> float | No
         ):
             return x
     return None
+
+
+def _longest_at_min(run: np.ndarray) -> tuple[int, int]:
+    """[lo, hi) of the longest stretch of ``run`` at its minimum."""
+    low = run.min()
+    best, start = (0, len(run)), None
+    length = -1
+    for t, v in enumerate([*run.tolist(), low + 1]):
+        if v == low and start is None:
+            start = t
+        elif v != low and start is not None:
+            if t - start > length:
+                best, length = (start, t), t - start
+            start = None
+    return best
 
 
 def _columns(boxes: list[_Box], unit: float, *, filled: bool, depth: int) -> bool:
@@ -277,11 +295,16 @@ def _columns(boxes: list[_Box], unit: float, *, filled: bool, depth: int) -> boo
 
 
 def _is_column(boxes: list[_Box], unit: float, *, filled: bool) -> bool:
-    """Running text: enough lines, wide enough, most lines starting at one margin and (for a
-    column with another to its right) most reaching its right edge. Margins are taken at the
+    """Running text: enough lines (the last column may end after two full ones), wide enough,
+    most lines starting at one margin and (for a column with another to its right) most
+    reaching its right edge. Margins are taken at the
     20th/80th percentile so a headline or footer standing beside the column does not move them."""
-    if len(boxes) < MIN_COLUMN_LINES:
+    if len(boxes) < (MIN_COLUMN_LINES if filled else 2):
         return False
+    if len(boxes) < MIN_COLUMN_LINES and any(
+        b.right - b.left < MIN_COLUMN_WIDTH * unit for b in boxes
+    ):
+        return False  # the last column may hold only two lines, if both are full text lines
     x0 = float(np.percentile([b.left for b in boxes], 20))
     x1 = float(np.percentile([b.right for b in boxes], 80))
     width = x1 - x0
