@@ -137,3 +137,14 @@ def test_join_lines_undoes_hyphenation_and_joins_chinese() -> None:
     assert join_lines(["the experi-", "ment worked"]) == "the experiment worked"
     assert join_lines(["well-", "Known"]) == "well-Known"
     assert join_lines(["城市交通", "建设加快"]) == "城市交通建设加快"
+
+
+def test_reading_text_follows_the_blocks() -> None:
+    from vlocr.layout.order import reading_text
+
+    page, image = two_column_page()
+    analyse_layout(page, image)
+    text = reading_text(page)
+    assert text.splitlines()[0] == "THE RIVER TOWN HERALD"
+    assert text.index("bread, blankets") < text.index("Figure 1") < text.index("Engineers")
+    assert text.splitlines()[-1] == "12"

@@ -303,3 +303,18 @@ def _block(lines: list[OcrLine], region: Region) -> LayoutBlock:
         level=region.level,
         table=region.table,
     )
+
+
+def reading_text(page: PageResult, *, figures: bool = True) -> str:
+    """The page's text in the blocks' reading order, one visual row a line (what ``page.text``
+    holds, but with figures, side notes, headers and footers where they belong); a figure's own
+    text stays in its place unless ``figures`` is False. Empty when the page has no blocks."""
+    from vlocr.ocr.layout import group_rows
+
+    out: list[str] = []
+    for block in page.blocks:
+        if block.kind == "figure" and not figures:
+            continue
+        members = [page.lines[i] for i in block.lines if 0 <= i < len(page.lines)]
+        out.extend(" ".join(ln.text for ln in row) for row in group_rows(members))
+    return "\n".join(out)
