@@ -155,6 +155,7 @@ def analyse_layout(page: PageResult, image=None) -> PageResult:  # type: ignore[
             region.kind = "text" if is_rows(lines, region, unit) else "paragraph"
         elif region.kind == "item":
             region.kind = "paragraph"
+    regions = _rejoin(lines, regions)
     if notes:
         _insert_notes(lines, regions, notes, unit)
 
@@ -223,6 +224,33 @@ def _insert_notes(
         if at is None:
             at = sum(1 for r in regions if r.rect[1] < top) - 1
         regions.insert(at + 1, run)
+
+
+def _rejoin(lines: list[OcrLine], regions: list[Region]) -> list[Region]:
+    """A paragraph's last row that the XY-cut set apart (it stops short of the gutter under a
+    full-width paragraph) joins it again: one row right below, at the same left margin and
+    size, no further down than the paragraph's own line spacing."""
+    out: list[Region] = []
+    for region in regions:
+        prev = out[-1] if out else None
+        if prev is not None and prev.kind == region.kind == "paragraph" and len(region.rows) == 1:
+            rows = [union([bbox(lines[i]) for i in row]) for row in prev.rows]
+            last = union([bbox(lines[i]) for i in region.rows[0]])
+            h = rows[-1][3] - rows[-1][1]
+            step = rows[-1][1] - rows[-2][1] if len(rows) >= 2 else 1.8 * h
+            # the margin of the paragraph's rows after its (maybe indented) first one
+            margin = min(r[0] for r in rows[1:]) if len(rows) >= 2 else rows[0][0]
+            lo = margin - (0.5 if len(rows) >= 2 else 3.0) * h
+            if (
+                lo <= last[0] <= margin + 0.5 * h
+                and abs((last[3] - last[1]) - h) < 0.3 * h
+                and 0 < last[1] - rows[-1][1] <= step + 0.3 * h
+            ):
+                prev.rows.append(region.rows[0])
+                prev.rect = union([prev.rect, region.rect])
+                continue
+        out.append(region)
+    return out
 
 
 def _lists(lines: list[OcrLine], regions: list[Region]) -> list[Region]:
