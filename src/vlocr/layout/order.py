@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from vlocr.layout.regions import (
     CAPTION,
     Rect,
@@ -69,7 +71,7 @@ def _row_text(lines: list[OcrLine], row: list[int]) -> str:
     return " ".join(lines[i].text for i in row if lines[i].text)
 
 
-def analyse_layout(page: PageResult, image=None) -> PageResult:  # type: ignore[no-untyped-def]
+def analyse_layout(page: PageResult, image: np.ndarray | None = None) -> PageResult:
     """Fill ``page.blocks`` with the page's layout regions in reading order and return the page.
     ``image`` (the page in the coordinates of its lines) lets figures be found; without it,
     only tables already on the page stand for non-text regions."""
