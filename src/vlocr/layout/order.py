@@ -176,7 +176,7 @@ def analyse_layout(page: PageResult, image: np.ndarray | None = None) -> PageRes
 
 def _side_notes(lines: list[OcrLine], body: list[int], unit: float) -> list[int]:
     """Lines of a narrow strip in the left or right margin, beside the text columns: a gap of
-    a line height that no line crosses, and on its far side less than a fifth of the text's
+    0.6 line heights or more that no line crosses, top to bottom, and on its far side less than a fifth of the text's
     width, a few lines of words (not a column of numbers)."""
     if len(body) < 10:
         return []
@@ -193,7 +193,7 @@ def _side_notes(lines: list[OcrLine], body: list[int], unit: float) -> list[int]
         if ok and start is None:
             start = x
         elif not ok and start is not None:
-            if x - start >= 1.0 * unit:
+            if x - start >= 0.6 * unit:
                 runs.append((start, x))
             start = None
     for strip in (

@@ -82,7 +82,7 @@ def find_figures(image: np.ndarray, lines: list[OcrLine], unit: float) -> list[R
         (max(1, round(width * scale)), max(1, round(height * scale))),
         interpolation=cv2.INTER_AREA,
     )
-    ink = (small < 140).astype(np.uint8)
+    ink = (small < 190).astype(np.uint8)  # light fills (a chart's pale bars) count too
     for line in lines:
         x0, y0, x1, y1 = bbox(line)
         pad = 0.25 * (y1 - y0)

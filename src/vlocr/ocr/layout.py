@@ -170,8 +170,9 @@ def _caption_of(band: list[_Box], over: list[_Box], gutter: float, unit: float) 
 
 def _cut_across(boxes: list[_Box], unit: float, depth: int) -> list[list[_Box]]:
     """No gutter runs the whole block's height: cut it where a band of white clearly taller than
-    the usual gap between rows runs across it (above and below a full-width figure, between a
-    one-column section and a two-column one), when a section so cut holds columns."""
+    the usual gap between rows runs across it next to something spanning half the block or more
+    (above and below a full-width figure, between a one-column section and a two-column one),
+    when a section so cut holds columns."""
     bands = _bands(boxes)
     gaps = [
         min(b.top for b in band) - max(b.bottom for b in prev)
@@ -180,12 +181,27 @@ def _cut_across(boxes: list[_Box], unit: float, depth: int) -> list[list[_Box]]:
     if not gaps:
         return [boxes]
     usual = statistics.median(gaps)
-    sections: list[list[_Box]] = [list(bands[0])]
+    span = max(b.right for b in boxes) - min(b.left for b in boxes)
+
+    def wide(band: list[_Box]) -> bool:
+        return max(b.right - b.left for b in band) >= 0.5 * span
+
+    runs: list[list[list[_Box]]] = [[bands[0]]]
     for band, gap in zip(bands[1:], gaps, strict=True):
         if gap >= max(0.5 * unit, usual + 0.5 * unit):
-            sections.append(list(band))
+            runs.append([band])
         else:
-            sections[-1].extend(band)
+            runs[-1].append(band)
+    # a cut only next to a run holding something that spans the block (a figure with its
+    # caption, a one-column paragraph): a gap where one column has ended and the next one's
+    # paragraphs part is no cut
+    sections: list[list[_Box]] = [[b for band in runs[0] for b in band]]
+    for prev, run in zip(runs, runs[1:], strict=False):
+        members = [b for band in run for b in band]
+        if any(wide(band) for band in prev) or any(wide(band) for band in run):
+            sections.append(members)
+        else:
+            sections[-1].extend(members)
     if len(sections) < 2:
         return [boxes]
     out: list[list[_Box]] = []
