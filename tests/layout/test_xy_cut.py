@@ -48,3 +48,15 @@ def test_a_last_column_of_two_full_lines_is_still_a_column() -> None:
     lines += [_line("R0", 530, 40, 960), _line("R1", 530, 70, 900)]
     order = [ln.text for ln in sort_reading_order(lines)]
     assert order == [f"L{k}" for k in range(8)] + ["R0", "R1"]
+
+
+def test_a_short_legend_under_a_full_width_paragraph_keeps_its_rows() -> None:
+    # a form: a wide paragraph, then a three-row legend of label and value
+    lines = [_line(f"wide{k}", 40, 40 + 30 * k, 960) for k in range(6)]
+    for k in range(3):
+        lines += [
+            _line(f"label{k}", 40, 260 + 30 * k, 400),
+            _line(f"value{k}", 560, 260 + 30 * k, 900),
+        ]
+    order = [ln.text for ln in sort_reading_order(lines)]
+    assert order[6:] == ["label0", "value0", "label1", "value1", "label2", "value2"]

@@ -206,7 +206,8 @@ def _cut_across(boxes: list[_Box], unit: float, depth: int) -> list[list[_Box]]:
         return [boxes]
     out: list[list[_Box]] = []
     for section in sections:
-        out.extend(_cut(section, depth + 1))
+        # a short section (a form's three-row legend of label and value) is rows, not columns
+        out.extend(_cut(section, depth + 1) if len(section) >= 4 * MIN_COLUMN_LINES else [section])
     if len(out) == len(sections):
         return [boxes]  # no section holds columns: the block reads as it was
     return out
