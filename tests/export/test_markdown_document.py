@@ -70,3 +70,12 @@ def test_error_and_text_only_pages() -> None:
     assert "cannot read" in page_document(bad)
     vlm = PageResult(source="y", text="# A heading\n\nbody")
     assert page_document(vlm) == "# A heading\n\nbody\n"
+
+
+def test_text_that_looks_like_markdown_syntax_is_escaped() -> None:
+    from vlocr.export.markdown import _escape
+
+    assert _escape("- TAX INVOICE -") == "\\- TAX INVOICE -"
+    assert _escape("1. Apples") == "1\\. Apples"  # a digit cannot be escaped, the dot can
+    assert _escape("# 12 main st") == "\\# 12 main st"
+    assert _escape("3.49 total") == "3.49 total"

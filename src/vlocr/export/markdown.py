@@ -22,7 +22,10 @@ _NUMBER = re.compile(r"^\s*\(?(\d{1,2})[.)、]\s*")
 def _escape(text: str) -> str:
     """Keep a line that starts like Markdown syntax from being read as it."""
     text = text.replace("\\", "\\\\")
-    if re.match(r"^\s*(#|>|[-+*]\s|\d+[.)]\s)", text):
+    numbered = re.match(r"^\s*(\d+)([.)])(\s)", text)
+    if numbered:  # "1\. text": a digit cannot be escaped, the dot can
+        return numbered.group(1) + "\\" + text[numbered.end(1) :].lstrip()
+    if re.match(r"^\s*(#|>|[-+*]\s)", text):
         return "\\" + text.lstrip()
     return text
 

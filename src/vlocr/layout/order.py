@@ -154,7 +154,9 @@ def analyse_layout(page: PageResult, image: np.ndarray | None = None) -> PageRes
     heading_levels(lines, regions, unit, page.height or max(r[3] for r in rects))
     for region in regions:
         if region.kind == "run":
-            region.kind = "text" if is_rows(lines, region, unit) else "paragraph"
+            # off running text (a receipt, a form) every row keeps its line
+            rows = not prose or is_rows(lines, region, unit)
+            region.kind = "text" if rows else "paragraph"
         elif region.kind == "item":
             region.kind = "paragraph"
     regions = _rejoin(lines, regions)

@@ -165,8 +165,10 @@ def furniture(
     lines: list[OcrLine], rows: list[list[int]], height: float, unit: float
 ) -> dict[int, str]:
     """Header, footer and page-number lines by position: up to two rows at the top or bottom of
-    the page (the outer 12%), no taller than the body, set apart from the rest by a gap. Only on
-    pages of running text: a receipt's shop name at the top is content, not a header."""
+    the page (the outer 15%), no taller than the body, set apart from the rest by a gap clearly
+    wider than the gap between body rows; a short row that reads as a page number (``46``,
+    ``- 3 -``, ``Page 2 of 9``) in the outer fifth needs no gap. Only on pages of running text:
+    a receipt's shop name at the top is content, not a header."""
     kinds: dict[int, str] = {}
     if len(rows) < 4:
         return kinds
@@ -174,38 +176,51 @@ def furniture(
     def rect(row: list[int]) -> Rect:
         return union([bbox(lines[i]) for i in row])
 
-    def row_kind(row: list[int], where: str) -> str:
-        text = " ".join(lines[i].text for i in row)
-        return "page_number" if PAGE_NUMBER.match(text) else where
+    rects = [rect(row) for row in rows]
+    gaps = [b[1] - a[3] for a, b in zip(rects, rects[1:], strict=False)]
+    apart = statistics.median(gaps) + 0.5 * unit
+    text_width = max(r[2] for r in rects) - min(r[0] for r in rects)
 
-    def small(row: list[int]) -> bool:
-        return max(bbox(lines[i])[3] - bbox(lines[i])[1] for i in row) <= 1.3 * unit
+    def text(row: list[int]) -> str:
+        return " ".join(lines[i].text for i in row)
 
-    def size(row: list[int]) -> float:
-        return max(bbox(lines[i])[3] - bbox(lines[i])[1] for i in row)
+    def number(k: int) -> bool:
+        return bool(PAGE_NUMBER.match(text(rows[k]))) and (
+            rects[k][2] - rects[k][0] < 0.25 * text_width
+        )
+
+    def size(k: int) -> float:
+        return max(bbox(lines[i])[3] - bbox(lines[i])[1] for i in rows[k])
+
+    def mark(k: int, where: str) -> None:
+        for i in rows[k]:
+            kinds[i] = "page_number" if PAGE_NUMBER.match(lines[i].text) else where
 
     # header: from the top down; a second row only in the same small print as the first
     for k in range(2):
-        if k + 1 >= len(rows):
+        if k + 1 >= len(rows) or size(k) > 1.3 * unit or (k and size(k) > 1.15 * size(0)):
             break
-        r, nxt = rect(rows[k]), rect(rows[k + 1])
-        if r[3] > 0.12 * height or not small(rows[k]) or nxt[1] - r[3] < 1.0 * unit:
+        gap = rects[k + 1][1] - rects[k][3]
+        if not (
+            (rects[k][3] <= 0.15 * height and gap >= apart)
+            or (rects[k][3] <= 0.2 * height and number(k))
+        ):
             break
-        if k and size(rows[k]) > 1.15 * size(rows[0]):
-            break
-        for i in rows[k]:
-            kinds[i] = row_kind([i], "header")
+        mark(k, "header")
+    last = len(rows) - 1
     for k in range(2):
-        idx = len(rows) - 1 - k
-        if idx <= 0:
+        idx = last - k
+        if idx <= 1 or rows[idx][0] in kinds or size(idx) > 1.3 * unit:
             break
-        r, prev = rect(rows[idx]), rect(rows[idx - 1])
-        if r[1] < 0.88 * height or not small(rows[idx]) or r[1] - prev[3] < 1.0 * unit:
+        if k and size(idx) > 1.15 * size(last):
             break
-        if k and size(rows[idx]) > 1.15 * size(rows[-1]):
+        gap = rects[idx][1] - rects[idx - 1][3]
+        if not (
+            (rects[idx][1] >= 0.85 * height and gap >= apart)
+            or (rects[idx][1] >= 0.8 * height and number(idx))
+        ):
             break
-        for i in rows[idx]:
-            kinds[i] = row_kind([i], "footer")
+        mark(idx, "footer")
     return kinds
 
 
