@@ -1,4 +1,5 @@
-"""Human-facing renderings of results: plain text, Markdown, and an annotated image."""
+"""Human-facing renderings of results: plain text, the document as Markdown (its writer is
+``vlocr.export.markdown``), the table of OCR lines, and an annotated image."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import numpy as np
 from vlocr.results import OcrLine, PageResult, ReadResult
 
 
-def page_markdown(page: PageResult) -> str:
+def page_line_table(page: PageResult) -> str:
+    """One page as a Markdown table of its OCR lines with confidences (``--format lines``)."""
     head = f"## {page.label}\n"
     if page.error:
         return (
@@ -33,8 +35,15 @@ def page_markdown(page: PageResult) -> str:
     )
 
 
+def to_line_table(result: ReadResult) -> str:
+    return "\n".join(page_line_table(p) for p in result.pages)
+
+
 def to_markdown(result: ReadResult) -> str:
-    return "\n".join(page_markdown(p) for p in result.pages)
+    """The document as Markdown: headings, paragraphs, lists, tables in reading order."""
+    from vlocr.export.markdown import to_document
+
+    return to_document(result)
 
 
 def to_text(result: ReadResult) -> str:

@@ -80,10 +80,16 @@ def test_json_lines_have_boxes_and_confidences(text_png: Path, text_lines: list[
     assert page["timings_ms"]["ocr"] > 0
 
 
-def test_markdown_output_is_a_table(text_png: Path) -> None:
-    proc = run_cli("read", str(text_png), "--format", "markdown")
+def test_lines_output_is_a_table(text_png: Path) -> None:
+    proc = run_cli("read", str(text_png), "--format", "lines")
     assert proc.returncode == 0
     assert "| # | text | confidence |" in proc.stdout and "TOTAL" in proc.stdout
+
+
+def test_markdown_output_is_the_document(text_png: Path) -> None:
+    proc = run_cli("read", str(text_png), "--format", "markdown")
+    assert proc.returncode == 0
+    assert "| # | text | confidence |" not in proc.stdout and "TOTAL" in proc.stdout
 
 
 def test_annotation_draws_boxes_over_the_text(text_png: Path, tmp_path: Path) -> None:

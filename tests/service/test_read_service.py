@@ -77,8 +77,11 @@ def _inside(word_box: list[tuple[float, float]], line: OcrLine, slack: float) ->
     return all(x0 - slack <= x <= x1 + slack and y0 - slack <= y <= y1 + slack for x, y in word_box)
 
 
-def test_word_boxes_stay_inside_their_line_after_auto_deskews() -> None:
-    page = vlocr.read(RECEIPT).pages[0]
+def test_word_boxes_stay_inside_their_line_after_auto_deskews(tmp_path: Path) -> None:
+    # tilted 4 degrees: auto leaves gentler slopes to the engine, which follows them itself
+    tilted = tmp_path / "tilted.png"
+    Image.open(RECEIPT).convert("RGB").rotate(4, expand=True, fillcolor="white").save(tilted)
+    page = vlocr.read(tilted).pages[0]
     assert page.preprocess is not None
     assert "deskew" in [s.name for s in page.preprocess.steps], "the fixture must be deskewed"
     words = [(w, ln) for ln in page.lines for w in (ln.words or []) if w.box]

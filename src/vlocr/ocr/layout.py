@@ -114,7 +114,7 @@ def _cut(boxes: list[_Box], depth: int) -> list[list[_Box]]:
     unit = statistics.median(b.height for b in boxes)
     gutter = _column_gutter(boxes, unit)
     if gutter is None:
-        return [boxes]
+        return _cut_across(boxes, unit, depth)
     margin = 0.25 * unit
 
     def crosses(b: _Box) -> bool:
@@ -127,8 +127,16 @@ def _cut(boxes: list[_Box], depth: int) -> list[list[_Box]]:
     # bands in between form one section to cut further
     bands = _bands(boxes)
     apart = [
-        any(crosses(b) for b in band) or _apart(bands, i, unit) for i, band in enumerate(bands)
+        any(crosses(b) for b in band) or _apart(bands, i, unit, gutter)
+        for i, band in enumerate(bands)
     ]
+    crossing = [any(crosses(b) for b in band) for band in bands]
+    for i, band in enumerate(bands):
+        if not apart[i] and any(
+            0 <= j < len(bands) and crossing[j] and _caption_of(band, bands[j], gutter, unit)
+            for j in (i - 1, i + 1)
+        ):
+            apart[i] = True
     if not any(apart):
         left = [b for b in boxes if b.right <= gutter]
         right = [b for b in boxes if b.right > gutter]
@@ -145,15 +153,79 @@ def _cut(boxes: list[_Box], depth: int) -> list[list[_Box]]:
     return out
 
 
-def _apart(bands: list[list[_Box]], i: int, unit: float) -> bool:
+def _caption_of(band: list[_Box], over: list[_Box], gutter: float, unit: float) -> bool:
+    """A one-row band on one side of the gutter, right above or below a band that crosses it
+    (a figure or table across the columns), centred on it or aligned with its left edge: the
+    figure's caption, read with it rather than as the first line of a column."""
+    if max(b.top for b in band) - min(b.top for b in band) > 0.5 * unit:
+        return False
+    if not (all(b.right <= gutter for b in band) or all(b.left >= gutter for b in band)):
+        return False
+    x0, x1 = min(b.left for b in over), max(b.right for b in over)
+    left, right = min(b.left for b in band), max(b.right for b in band)
+    if left < x0 - unit or right > x1 + unit:
+        return False
+    return abs((left + right) / 2 - (x0 + x1) / 2) < 0.1 * (x1 - x0) or abs(left - x0) < unit
+
+
+def _cut_across(boxes: list[_Box], unit: float, depth: int) -> list[list[_Box]]:
+    """No gutter runs the whole block's height: cut it where a band of white clearly taller than
+    the usual gap between rows runs across it next to something spanning half the block or more
+    (above and below a full-width figure, between a one-column section and a two-column one),
+    when a section so cut holds columns."""
+    bands = _bands(boxes)
+    gaps = [
+        min(b.top for b in band) - max(b.bottom for b in prev)
+        for prev, band in zip(bands, bands[1:], strict=False)
+    ]
+    if not gaps:
+        return [boxes]
+    usual = statistics.median(gaps)
+    span = max(b.right for b in boxes) - min(b.left for b in boxes)
+
+    def wide(band: list[_Box]) -> bool:
+        return max(b.right - b.left for b in band) >= 0.5 * span
+
+    runs: list[list[list[_Box]]] = [[bands[0]]]
+    for band, gap in zip(bands[1:], gaps, strict=True):
+        if gap >= max(0.5 * unit, usual + 0.5 * unit):
+            runs.append([band])
+        else:
+            runs[-1].append(band)
+    # a cut only next to a run holding something that spans the block (a figure with its
+    # caption, a one-column paragraph): a gap where one column has ended and the next one's
+    # paragraphs part is no cut
+    sections: list[list[_Box]] = [[b for band in runs[0] for b in band]]
+    for prev, run in zip(runs, runs[1:], strict=False):
+        members = [b for band in run for b in band]
+        if any(wide(band) for band in prev) or any(wide(band) for band in run):
+            sections.append(members)
+        else:
+            sections[-1].extend(members)
+    if len(sections) < 2:
+        return [boxes]
+    out: list[list[_Box]] = []
+    for section in sections:
+        # a short section (a form's three-row legend of label and value) is rows, not columns
+        out.extend(_cut(section, depth + 1) if len(section) >= 4 * MIN_COLUMN_LINES else [section])
+    if len(out) == len(sections):
+        return [boxes]  # no section holds columns: the block reads as it was
+    return out
+
+
+def _apart(bands: list[list[_Box]], i: int, unit: float, gutter: float) -> bool:
     """The first or last band, at least two line heights away from its neighbour or set in
     text HEADLINE_OF_UNIT x the block's usual height (a headline); a first band that is one
     line, a little taller than the body, is a title too."""
     if len(bands) < 3 or 0 < i < len(bands) - 1:
         return False
     tallest = max(b.height for b in bands[i])
-    if tallest >= HEADLINE_OF_UNIT * unit or (
-        i == 0 and len(bands[0]) == 1 and tallest >= TITLE_OF_UNIT * unit
+    # text on both sides of the gutter is a row of the columns (a column's heading beside the
+    # first line of the next), not a headline over them
+    one_side = all(b.right <= gutter for b in bands[i]) or all(b.left >= gutter for b in bands[i])
+    if one_side and (
+        tallest >= HEADLINE_OF_UNIT * unit
+        or (i == 0 and len(bands[0]) == 1 and tallest >= TITLE_OF_UNIT * unit)
     ):
         return True
     if i == 0:
@@ -197,7 +269,10 @@ def _column_gutter(boxes: list[_Box], unit: float, depth: int = 0) -> float | No
         elif not ok and start is not None:
             if (i - start) * step >= MIN_GUTTER * unit:
                 run = crossing[start:i]
-                middle = float(grid[start] + grid[i - 1]) / 2
+                # the middle of the longest stretch at the run's fewest crossings: a short last
+                # column's two lines are "free" too, and must not pull the gutter into it
+                lo, hi = _longest_at_min(run)
+                middle = float(grid[start + lo] + grid[start + hi - 1]) / 2
                 candidates.append((int(run.min()), -(i - start), middle))
             start = None
     for _, _, x in sorted(candidates):
@@ -208,6 +283,21 @@ def _column_gutter(boxes: list[_Box], unit: float, depth: int = 0) -> float | No
         ):
             return x
     return None
+
+
+def _longest_at_min(run: np.ndarray) -> tuple[int, int]:
+    """[lo, hi) of the longest stretch of ``run`` at its minimum."""
+    low = run.min()
+    best, start = (0, len(run)), None
+    length = -1
+    for t, v in enumerate([*run.tolist(), low + 1]):
+        if v == low and start is None:
+            start = t
+        elif v != low and start is not None:
+            if t - start > length:
+                best, length = (start, t), t - start
+            start = None
+    return best
 
 
 def _columns(boxes: list[_Box], unit: float, *, filled: bool, depth: int) -> bool:
@@ -222,11 +312,16 @@ def _columns(boxes: list[_Box], unit: float, *, filled: bool, depth: int) -> boo
 
 
 def _is_column(boxes: list[_Box], unit: float, *, filled: bool) -> bool:
-    """Running text: enough lines, wide enough, most lines starting at one margin and (for a
-    column with another to its right) most reaching its right edge. Margins are taken at the
+    """Running text: enough lines (the last column may end after two full ones), wide enough,
+    most lines starting at one margin and (for a column with another to its right) most
+    reaching its right edge. Margins are taken at the
     20th/80th percentile so a headline or footer standing beside the column does not move them."""
-    if len(boxes) < MIN_COLUMN_LINES:
+    if len(boxes) < (MIN_COLUMN_LINES if filled else 2):
         return False
+    if len(boxes) < MIN_COLUMN_LINES and any(
+        b.right - b.left < MIN_COLUMN_WIDTH * unit for b in boxes
+    ):
+        return False  # the last column may hold only two lines, if both are full text lines
     x0 = float(np.percentile([b.left for b in boxes], 20))
     x1 = float(np.percentile([b.right for b in boxes], 80))
     width = x1 - x0

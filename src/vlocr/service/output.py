@@ -38,6 +38,8 @@ def render_text(result: ReadResult, fmt: OutputFormat) -> str:
         return result.model_dump_json(indent=2) + "\n"
     if fmt is OutputFormat.markdown:
         return pages.to_markdown(result)
+    if fmt is OutputFormat.lines:
+        return pages.to_line_table(result)
     if fmt is OutputFormat.hocr:
         from vlocr.export.hocr import to_hocr
 

@@ -368,6 +368,10 @@ def read_page(
             )
         if load_ms is not None:
             page_result.timings_ms = {"load": round(load_ms, 2), **page_result.timings_ms}
+        if not plan.uses_vlm:  # the VLM's transcription has no line boxes to analyse
+            from vlocr.layout.structure import analyse_structure
+
+            analyse_structure(page_result, page.image)
     except VlocrError as err:
         if raise_errors:
             raise

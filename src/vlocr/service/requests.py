@@ -28,6 +28,7 @@ class OutputFormat(str, enum.Enum):
     text = "text"
     json = "json"
     markdown = "markdown"
+    lines = "lines"
     hocr = "hocr"
     alto = "alto"
     pdf = "pdf"
@@ -38,6 +39,7 @@ MEDIA_TYPES: dict[OutputFormat, str] = {
     OutputFormat.text: "text/plain; charset=utf-8",
     OutputFormat.json: "application/json",
     OutputFormat.markdown: "text/markdown; charset=utf-8",
+    OutputFormat.lines: "text/markdown; charset=utf-8",
     OutputFormat.hocr: "text/html; charset=utf-8",  # hOCR is XHTML
     OutputFormat.alto: "application/xml; charset=utf-8",
     OutputFormat.pdf: "application/pdf",

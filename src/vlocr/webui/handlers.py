@@ -267,7 +267,13 @@ def export_read(
     if fmt in (OutputFormat.text, OutputFormat.json):
         return None
     data = render(ReadResult(pages=[result]), fmt, [data], pdf_dpi=pdf_dpi, force_ocr=force_ocr)
-    suffix = {"markdown": "md", "hocr": "hocr.html", "alto": "alto.xml", "pdf": "pdf"}[fmt.value]
+    suffix = {
+        "markdown": "md",
+        "lines": "lines.md",
+        "hocr": "hocr.html",
+        "alto": "alto.xml",
+        "pdf": "pdf",
+    }[fmt.value]
     target = Path(folder) / f"vlocr-read-{hashlib.sha256(data).hexdigest()[:12]}.{suffix}"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)

@@ -1,0 +1,150 @@
+"""Layout regions and their reading order on a rendered two-column page: header, headline,
+two columns of paragraphs, a framed chart with its caption in the right column, a page number.
+
+The OCR lines are the drawn lines themselves (text and ink box), so the test checks the layout
+step alone; ``vlocr bench --layout`` measures it behind real OCR."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from vlocr.export.markdown import page_document
+from vlocr.layout.order import analyse_layout, join_lines
+from vlocr.results import OcrLine, PageResult
+
+SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"
+SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+LEFT = [
+    "The river rose in the night and the old bridge",
+    "was closed before dawn while the town slept.",
+    "Shops along the quay moved their goods to the",
+    "upper floors and waited for the water to fall.",
+    "    By noon the council had opened the school hall",
+    "for families from the lower streets and brought",
+    "bread, blankets and lamps from the market.",
+]
+RIGHT = [
+    "    Engineers will inspect the bridge on Monday",
+    "and expect to open it again within a week if the",
+    "stone piers show no damage from the current.",
+    "    Traders asked for help with the cost of repairs",
+    "and the mayor promised an answer this month.",
+]
+
+
+class _Drawer:
+    def __init__(self, width: int, height: int) -> None:
+        self.image = Image.new("RGB", (width, height), "white")
+        self.draw = ImageDraw.Draw(self.image)
+        self.lines: list[OcrLine] = []
+
+    def text(self, x: float, y: float, text: str, path: str, size: int) -> float:
+        font = ImageFont.truetype(path, size)
+        lead = len(text) - len(text.lstrip())
+        x += font.getlength(" " * lead)
+        text = text.strip()
+        self.draw.text((x, y), text, font=font, fill="black")
+        x0, y0, x1, y1 = self.draw.textbbox((x, y), text, font=font)
+        box = [(x0 - 2, y0 - 2), (x1 + 2, y0 - 2), (x1 + 2, y1 + 2), (x0 - 2, y1 + 2)]
+        self.lines.append(OcrLine(text=text, box=box, confidence=0.99))
+        return y + size * 1.5
+
+
+def two_column_page() -> tuple[PageResult, np.ndarray]:
+    d = _Drawer(1400, 1500)
+    d.text(80, 40, "THE RIVER TOWN HERALD", SANS, 18)
+    d.draw.line((80, 72, 1320, 72), fill="black", width=2)
+    d.text(80, 110, "Flood Closes the Old Bridge", BOLD, 56)
+    y = 230.0
+    for text in LEFT:
+        y = d.text(80, y, text, SERIF, 22)
+    # the right column: a framed bar chart, its caption, then text
+    d.draw.rectangle((740, 230, 1300, 560), outline="black", width=3)
+    for k, h in enumerate([120, 200, 90, 260, 170]):
+        d.draw.rectangle((780 + k * 100, 540 - h, 840 + k * 100, 540), fill=(90, 90, 90))
+    y = d.text(740, 580, "Figure 1: River level at the quay", SANS, 20) + 30
+    for text in RIGHT:
+        y = d.text(740, y, text, SERIF, 22)
+    d.text(690, 1420, "12", SANS, 18)
+    lines = d.lines
+    page = PageResult(source="page.png", width=1400, height=1500, lines=lines)
+    return page, np.asarray(d.image)
+
+
+def _kinds(page: PageResult) -> list[str]:
+    kinds: list[str] = []
+    for block in page.blocks:
+        if not kinds or kinds[-1] != block.kind:
+            kinds.append(block.kind)
+    return kinds
+
+
+def test_two_column_page_blocks_in_reading_order_with_kinds() -> None:
+    page, image = two_column_page()
+    analyse_layout(page, image)
+    assert _kinds(page) == [
+        "header",
+        "title",
+        "paragraph",
+        "figure",
+        "caption",
+        "paragraph",
+        "page_number",
+    ]
+    paragraphs = [b.text for b in page.blocks if b.kind == "paragraph"]
+    assert len(paragraphs) == 4  # two in each column, split at the indented first lines
+    assert paragraphs[0].startswith("The river rose") and paragraphs[1].startswith("By noon")
+    assert paragraphs[2].startswith("Engineers") and paragraphs[3].startswith("Traders")
+    caption = next(b for b in page.blocks if b.kind == "caption")
+    assert caption.text == "Figure 1: River level at the quay"
+    figure = next(b for b in page.blocks if b.kind == "figure")
+    xs = [p[0] for p in figure.box or []]
+    assert min(xs) == pytest.approx(740, abs=12) and max(xs) == pytest.approx(1300, abs=12)
+
+
+def test_every_line_lands_in_one_block() -> None:
+    page, image = two_column_page()
+    analyse_layout(page, image)
+    seen = sorted(i for b in page.blocks for i in b.lines)
+    assert seen == list(range(len(page.lines)))
+
+
+def test_without_the_image_the_order_still_holds() -> None:
+    page, _ = two_column_page()
+    analyse_layout(page)
+    texts = [b.text for b in page.blocks]
+    joined = "\n".join(texts)
+    assert joined.index("By noon") < joined.index("Figure 1") < joined.index("Engineers")
+
+
+def test_markdown_of_the_two_column_page() -> None:
+    page, image = two_column_page()
+    analyse_layout(page, image)
+    md = page_document(page)
+    assert md.startswith("# Flood Closes the Old Bridge\n")
+    assert "THE RIVER TOWN HERALD" not in md and "\n12\n" not in md  # header, page number
+    # columns in order, each paragraph one line of Markdown
+    assert md.index("The river rose") < md.index("By noon") < md.index("Engineers")
+    assert "the old bridge was closed before dawn" in md
+    assert "<!-- figure -->\n\n*Figure 1: River level at the quay*" in md
+
+
+def test_join_lines_undoes_hyphenation_and_joins_chinese() -> None:
+    assert join_lines(["the experi-", "ment worked"]) == "the experiment worked"
+    assert join_lines(["well-", "Known"]) == "well-Known"
+    assert join_lines(["城市交通", "建设加快"]) == "城市交通建设加快"
+
+
+def test_reading_text_follows_the_blocks() -> None:
+    from vlocr.layout.order import reading_text
+
+    page, image = two_column_page()
+    analyse_layout(page, image)
+    text = reading_text(page)
+    assert text.splitlines()[0] == "THE RIVER TOWN HERALD"
+    assert text.index("bread, blankets") < text.index("Figure 1") < text.index("Engineers")
+    assert text.splitlines()[-1] == "12"
