@@ -215,7 +215,7 @@ def strips(out: Path) -> None:
 
     from vlocr.eval.metrics import score_text
     from vlocr.io import load_pages
-    from vlocr.ocr.pipeline import PipelineConfig
+    from vlocr.ocr.ppocr_pipeline import PipelineConfig
     from vlocr.ocr.rapidocr_engine import VlocrRapidEngine
 
     engines = {

@@ -23,7 +23,7 @@ import numpy as np
 from PIL import Image
 
 from vlocr.ocr._common import default_threads
-from vlocr.ocr.pipeline import PipelineConfig, PpOcrPipeline
+from vlocr.ocr.ppocr_pipeline import PipelineConfig, PpOcrPipeline
 
 
 def page_crops(pipe: PpOcrPipeline, image: np.ndarray) -> list[np.ndarray]:

@@ -19,7 +19,7 @@ import pytest
 
 import vlocr
 from vlocr.api.app import create_app
-from vlocr.api.background import BackgroundServer, start_in_thread
+from vlocr.api.http.background import BackgroundServer, start_in_thread
 from vlocr.config import Settings
 from vlocr.errors import VlocrError
 from vlocr.service.requests import OutputFormat, ReadRequest

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from vlocr.api.app import create_app
-from vlocr.api.background import BackgroundServer, start_in_thread
+from vlocr.api.http.background import BackgroundServer, start_in_thread
 from vlocr.config import ServerOptions, Settings, VlmOptions
 from vlocr.ocr import registry
 from vlocr.ocr.base import OcrOutput

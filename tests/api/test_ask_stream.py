@@ -13,7 +13,7 @@ import pytest
 from api_helpers import b64
 
 from vlocr.api.app import create_app
-from vlocr.api.background import BackgroundServer, start_in_thread
+from vlocr.api.http.background import BackgroundServer, start_in_thread
 from vlocr.config import Settings, VlmOptions
 from vlocr.testing.openai_stub import StubServer
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from vlocr import cancel
-from vlocr.api.errors import ApiError
+from vlocr.api.http.errors import ApiError
 from vlocr.errors import EngineTimeoutError
 from vlocr.service.gate import Gate
 

@@ -11,7 +11,7 @@ import psutil
 from api_helpers import b64, png_bytes, wait_until
 
 from vlocr.api.app import create_app
-from vlocr.api.background import start_in_thread
+from vlocr.api.http.background import start_in_thread
 from vlocr.config import ServerOptions, Settings
 
 

@@ -21,8 +21,8 @@ from api_helpers import b64, png_bytes
 
 from conftest import SLOW
 from vlocr.api.app import create_app
-from vlocr.api.background import BackgroundServer, start_in_thread
-from vlocr.api.http_server import BoundedH11Protocol
+from vlocr.api.http.background import BackgroundServer, start_in_thread
+from vlocr.api.http.http_server import BoundedH11Protocol
 from vlocr.config import ServerOptions, Settings
 from vlocr.testing.hostile import deep_schema
 

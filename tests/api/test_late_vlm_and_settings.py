@@ -10,7 +10,7 @@ import pytest
 from api_helpers import b64, wait_until
 
 from vlocr.api.app import create_app
-from vlocr.api.background import BackgroundServer, free_port, start_in_thread
+from vlocr.api.http.background import BackgroundServer, free_port, start_in_thread
 from vlocr.config import IoOptions, ServerOptions, Settings, VlmOptions
 from vlocr.testing.openai_stub import StubServer
 

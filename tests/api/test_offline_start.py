@@ -27,7 +27,7 @@ socket.socket.connect = connect
 
 import httpx
 from vlocr.api.app import create_app
-from vlocr.api.background import start_in_thread
+from vlocr.api.http.background import start_in_thread
 
 srv = start_in_thread(create_app(ui=True))
 srv.wait_ready()

@@ -15,7 +15,7 @@ import pytest
 from vlocr.batch import TaskSpec, collect_inputs, run_job
 from vlocr.batch.store import Item, OutputStore
 from vlocr.batch.table import write_tables
-from vlocr.batch.tasks import BatchRecord
+from vlocr.batch.task_runner import BatchRecord
 from vlocr.config import VlmOptions
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from vlocr.batch.table import write_tables
-from vlocr.batch.tasks import BatchRecord
+from vlocr.batch.task_runner import BatchRecord
 from vlocr.tasks.schemas import load_schema
 
 ITEMS = [

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from vlocr.api.auth import check_exposure
+from vlocr.api.http.auth import check_exposure
 from vlocr.errors import InvalidOptionError
 
 REPO = Path(__file__).resolve().parents[2]

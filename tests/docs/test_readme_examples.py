@@ -18,7 +18,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from vlocr.api.background import free_port
+from vlocr.api.http.background import free_port
 from vlocr.testing.openai_stub import StubServer
 
 pytestmark = pytest.mark.slow

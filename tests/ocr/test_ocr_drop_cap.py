@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from vlocr.ocr.pipeline import PpOcrPipeline
+from vlocr.ocr.ppocr_pipeline import PpOcrPipeline
 
 SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 FIRST = "ROM about 1380 to some time afterwards headdresses of most"

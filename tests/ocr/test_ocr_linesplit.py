@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from vlocr.ocr.linesplit import drop_repeated_pieces, split_at_wide_gaps
-from vlocr.ocr.pipeline import CharSpan, RawLine
+from vlocr.ocr.ppocr_pipeline import CharSpan, RawLine
 
 HEIGHT = 20.0
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from layout_pages import columns_page, mixed_size_page
 
-from vlocr.ocr.pipeline import merge_scales
+from vlocr.ocr.ppocr_pipeline import merge_scales
 from vlocr.ocr.rapidocr_engine import VlocrRapidEngine
 from vlocr.ocr.textsize import measure_text
 

@@ -8,7 +8,7 @@ import pytest
 from vlocr.eval import synth
 from vlocr.eval.metrics import cer
 from vlocr.ocr import get_engine
-from vlocr.ocr.pipeline import is_sideways, unturn
+from vlocr.ocr.ppocr_pipeline import is_sideways, unturn
 
 
 @pytest.fixture(scope="module")

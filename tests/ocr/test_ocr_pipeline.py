@@ -38,7 +38,7 @@ def test_bundled_models_found_and_unknown_release_rejected() -> None:
 
 
 def test_ctc_decode_keeps_character_columns() -> None:
-    from vlocr.ocr.pipeline import PpOcrPipeline
+    from vlocr.ocr.ppocr_pipeline import PpOcrPipeline
 
     pipe = PpOcrPipeline.__new__(PpOcrPipeline)  # decoding needs only the alphabet
     pipe.alphabet = ["<blank>", "A", "B", " "]

@@ -10,7 +10,7 @@ import pytest
 from vlocr.eval.metrics import score_text
 from vlocr.eval.synth.documents import long_receipt, rows_text
 from vlocr.eval.synth.pages import big_page, render_text
-from vlocr.ocr.pipeline import PipelineConfig, PpOcrPipeline
+from vlocr.ocr.ppocr_pipeline import PipelineConfig, PpOcrPipeline
 from vlocr.ocr.rapidocr_engine import VlocrRapidEngine
 from vlocr.ocr.textsize import measure_text
 

@@ -126,7 +126,7 @@ def test_big_photo_is_warped_and_shrunk_in_one_pass(photo):
 
 
 def test_outline_helpers_tell_rotation_and_frame_edges_from_perspective():
-    from vlocr.preprocess.pipeline import _corners_on_frame, _rotated_rectangle
+    from vlocr.preprocess.presets import _corners_on_frame, _rotated_rectangle
 
     angle = np.radians(4.0)
     rect = np.array([[0, 0], [400, 0], [400, 300], [0, 300]], float)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from vlocr.api.app import create_app
-from vlocr.api.background import BackgroundServer, start_in_thread
+from vlocr.api.http.background import BackgroundServer, start_in_thread
 from vlocr.config import ServerOptions, Settings, VlmOptions
 
 CHROMIUM = "/usr/bin/chromium"

@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from vlocr.api.app import create_app
-from vlocr.api.background import BackgroundServer, start_in_thread
+from vlocr.api.http.background import BackgroundServer, start_in_thread
 from vlocr.config import IoOptions, ServerOptions, Settings
 
 SECRET_TEXT = "SECRET NOTE 4711"

@@ -12,13 +12,17 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from fastapi.responses import RedirectResponse
 
-from vlocr.api import routes_badcases, routes_health, routes_ocr, routes_openai, routes_vlm
-from vlocr.api.auth import ApiKeyCheck, FailureLimiter, exposure_warning, key_matches
 from vlocr.api.docs import install_offline_docs
-from vlocr.api.errors import CatchAll, install_error_handlers
 from vlocr.api.failed_samples import FailedSampleStore
-from vlocr.api.limits import BodySizeLimit
-from vlocr.api.metrics import Metrics, MetricsMiddleware
+from vlocr.api.http.auth import ApiKeyCheck, FailureLimiter, exposure_warning, key_matches
+from vlocr.api.http.errors import CatchAll, install_error_handlers
+from vlocr.api.http.limits import BodySizeLimit
+from vlocr.api.http.metrics import Metrics, MetricsMiddleware
+from vlocr.api.routes import badcases as routes_badcases
+from vlocr.api.routes import health as routes_health
+from vlocr.api.routes import ocr as routes_ocr
+from vlocr.api.routes import openai as routes_openai
+from vlocr.api.routes import vlm as routes_vlm
 from vlocr.api.state import AppState
 from vlocr.badcases import BadCaseStore
 from vlocr.config import Settings, VlmOptions, load_settings

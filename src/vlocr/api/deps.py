@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
-from vlocr.api.errors import ApiError
+from vlocr.api.http.errors import ApiError
 from vlocr.api.state import AppState
 from vlocr.errors import EngineUnavailableError
 

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from vlocr.api.failed_samples import FailedSampleStore
-from vlocr.api.metrics import Metrics
+from vlocr.api.http.metrics import Metrics
 from vlocr.badcases import BadCaseStore
 from vlocr.config import Settings, VlmOptions
 from vlocr.service.gate import Gate

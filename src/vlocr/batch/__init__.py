@@ -4,7 +4,7 @@ processes or a Ray cluster. ``vlocr batch`` is a thin command over ``run_job``."
 from vlocr.batch.inputs import IMAGE_SUFFIXES, Collected, collect_inputs
 from vlocr.batch.job import BatchInterrupted, BatchSummary, run_job
 from vlocr.batch.store import OutputStore
-from vlocr.batch.tasks import BatchRecord, TaskSpec
+from vlocr.batch.task_runner import BatchRecord, TaskSpec
 
 __all__ = [
     "IMAGE_SUFFIXES",

@@ -15,7 +15,7 @@ from vlocr.batch.inputs import collect_inputs, content_hash
 from vlocr.batch.local import run_local
 from vlocr.batch.store import Item, OutputStore
 from vlocr.batch.table import write_tables
-from vlocr.batch.tasks import BatchRecord, TaskSpec, error_info, error_record, relabel
+from vlocr.batch.task_runner import BatchRecord, TaskSpec, error_info, error_record, relabel
 from vlocr.config import IoOptions, get_settings
 from vlocr.errors import VlocrError
 

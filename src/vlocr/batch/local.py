@@ -23,7 +23,7 @@ from concurrent.futures import (
 from concurrent.futures.process import BrokenProcessPool
 
 from vlocr.batch.store import Item
-from vlocr.batch.tasks import BatchRecord, ErrorInfo, TaskSpec, error_record
+from vlocr.batch.task_runner import BatchRecord, ErrorInfo, TaskSpec, error_record
 
 OnResult = Callable[[Item, list[BatchRecord]], None]
 _WORKER_TASK: TaskSpec | None = None

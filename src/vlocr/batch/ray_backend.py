@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from vlocr.batch.store import Item
-from vlocr.batch.tasks import BatchRecord, TaskSpec
+from vlocr.batch.task_runner import BatchRecord, TaskSpec
 from vlocr.errors import EngineUnavailableError
 
 OnResult = Callable[[Item, list[BatchRecord]], None]

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from vlocr.batch.tasks import KEY_CHARS, BatchRecord, relabel
+from vlocr.batch.task_runner import KEY_CHARS, BatchRecord, relabel
 from vlocr.errors import InvalidOptionError
 
 RESULTS = "results.jsonl"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from vlocr.batch.store import write_atomic
-from vlocr.batch.tasks import BatchRecord
+from vlocr.batch.task_runner import BatchRecord
 
 FIXED = ["source", "page", "status", "error"]
 

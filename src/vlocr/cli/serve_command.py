@@ -89,9 +89,9 @@ def serve(
         )
     log_level = log_level.lower()
 
-    from vlocr.api import http_server
     from vlocr.api.app import create_app
-    from vlocr.api.auth import check_exposure
+    from vlocr.api.http import http_server
+    from vlocr.api.http.auth import check_exposure
 
     try:
         settings = load_settings()

@@ -107,7 +107,7 @@ def line_item_bench(
     """Totals check on every receipt (OCR lines and truth lines), item P/R on the hand-checked."""
     from vlocr.eval.fields_score import cached_ocr
     from vlocr.eval.loaders import load_folder
-    from vlocr.fields.extract import extract_ocr_fields
+    from vlocr.fields.ocr_extraction import extract_ocr_fields
 
     truth_items: dict[str, list[dict[str, Any]]] = {}
     held_out: set[str] = set()

@@ -31,7 +31,7 @@ import numpy as np
 
 from vlocr.eval.metrics import char_errors
 from vlocr.eval.script_pages import PAGE_TEXT, SCRIPT_NAMES, render_page, rotate_page
-from vlocr.preprocess.pipeline import SELF_ORIENTING_ENGINES
+from vlocr.preprocess.presets import SELF_ORIENTING_ENGINES
 
 READERS = ("vlocr", "tesseract", "pp-ocr")
 ROTATIONS = (0, 90, 180, 270)

@@ -4,6 +4,6 @@ read`` runs, and it gives the VLM's fields something independent to be checked a
 
 from __future__ import annotations
 
-from vlocr.fields.extract import OCR_SCHEMAS, extract_ocr_fields, fields_from_lines
+from vlocr.fields.ocr_extraction import OCR_SCHEMAS, extract_ocr_fields, fields_from_lines
 
 __all__ = ["OCR_SCHEMAS", "extract_ocr_fields", "fields_from_lines"]

@@ -18,8 +18,8 @@ from vlocr.config import RapidOcrOptions
 from vlocr.errors import ImageTooLargeError, InvalidImageError
 from vlocr.ocr.base import OcrOutput
 from vlocr.ocr.layout import rows_text, sort_reading_order
-from vlocr.ocr.pipeline import PipelineConfig, PpOcrPipeline, RawLine, unturn
 from vlocr.ocr.postprocess import build_line, drop_stray_marks, restore_decimals
+from vlocr.ocr.ppocr_pipeline import PipelineConfig, PpOcrPipeline, RawLine, unturn
 from vlocr.ocr.spacing import Glyph
 from vlocr.results import OcrLine
 

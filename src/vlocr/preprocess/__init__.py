@@ -5,7 +5,7 @@ article's fixed pipeline; ``"none"`` passes the image through.
 """
 
 from vlocr.preprocess.measure import Measurements, measure
-from vlocr.preprocess.pipeline import (
+from vlocr.preprocess.presets import (
     AUTO_DEFAULTS,
     GEOMETRIC,
     PIPELINES,

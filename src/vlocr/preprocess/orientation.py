@@ -56,7 +56,7 @@ def classifier_vote(image: np.ndarray) -> ClassifierVote:
     """The PP-OCR detector and 0/180 line classifier on ``image`` (RGB or gray uint8)."""
     import cv2
 
-    from vlocr.ocr.pipeline import box_len, is_sideways
+    from vlocr.ocr.ppocr_pipeline import box_len, is_sideways
 
     pipe = _pipeline()
     rgb = image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)

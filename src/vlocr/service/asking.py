@@ -2,7 +2,7 @@
 
 Both prepare the task page (``task_page``), send the prompt through the one stream
 (``generation``) and attach the fusion checks (``answers``); ``ask`` also compares an answer about
-a field the OCR extractor reads with it (``crosscheck``).
+a field the OCR extractor reads with it (``field_recheck``).
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def ask_stream(
     )
     answer = build_answer("ask", final, opts, prep, {"vlm": ms})
     if prep.lines:
-        from vlocr.service.crosscheck import check_answer
+        from vlocr.service.field_recheck import check_answer
 
         check_answer(
             answer,

@@ -194,7 +194,7 @@ def _extract_with_vlm(
         answer=answer,
     )
     if prep.lines and outcome.valid:
-        from vlocr.service.crosscheck import check_extraction
+        from vlocr.service.field_recheck import check_extraction
 
         check_extraction(
             result,

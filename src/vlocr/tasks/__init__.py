@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vlocr.tasks.extract import ExtractionOutcome, check_reply, run_extraction
+from vlocr.tasks.extraction_loop import ExtractionOutcome, check_reply, run_extraction
 from vlocr.tasks.jsonfix import parse_json_reply, parse_number, validate
 from vlocr.tasks.prompts import (
     PROMPT_VERSIONS,

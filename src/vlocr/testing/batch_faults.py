@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from vlocr.batch.tasks import BatchRecord, TaskSpec
+from vlocr.batch.task_runner import BatchRecord, TaskSpec
 
 
 class CrashingTask(TaskSpec):

@@ -10,8 +10,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from vlocr.api import sse
 from vlocr.api.deps import get_state, require_vlm, token_cap
+from vlocr.api.http import sse
 from vlocr.api.images import check_url, fetch_url, is_url
 from vlocr.api.openai_schemas import (
     AssistantMessage,

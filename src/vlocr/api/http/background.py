@@ -45,7 +45,7 @@ def free_port() -> int:
 def start_in_thread(
     app: Any, *, port: int | None = None, log_level: str = "warning"
 ) -> BackgroundServer:
-    from vlocr.api.http_server import DrainingServer, server_config
+    from vlocr.api.http.http_server import DrainingServer, server_config
 
     port = port or free_port()
     config = server_config(app, host="127.0.0.1", port=port, log_level=log_level)

@@ -7,7 +7,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from vlocr.api.deps import get_state
-from vlocr.api.errors import ApiError
+from vlocr.api.http.errors import ApiError
 from vlocr.api.schemas import ERROR_RESPONSES
 from vlocr.badcases import BadCase, BadCaseStore
 

@@ -23,8 +23,8 @@ async def healthz() -> HealthResponse:
     responses={503: {"model": ReadyResponse, "description": "Still loading, or loading failed"}},
 )
 async def readyz(request: Request) -> JSONResponse:
-    from vlocr.api.auth import has_valid_key
-    from vlocr.api.routes_openai import model_id
+    from vlocr.api.http.auth import has_valid_key
+    from vlocr.api.routes.openai import model_id
 
     state = get_state(request)
     # The full model setting can be a path on this server: only key holders see it.

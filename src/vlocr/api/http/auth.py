@@ -11,7 +11,7 @@ from collections import deque
 
 from fastapi import Request
 
-from vlocr.api.errors import ApiError
+from vlocr.api.http.errors import ApiError
 
 log = logging.getLogger("vlocr.api")
 

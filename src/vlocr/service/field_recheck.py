@@ -18,7 +18,7 @@ import numpy as np
 from vlocr.fields.invoice import extract_invoice
 from vlocr.fields.page import PageLines, union_box
 from vlocr.fields.receipt import extract_receipt
-from vlocr.fusion.crosscheck import answer_disagreement, compare_fields, same_value
+from vlocr.fusion.field_agreement import answer_disagreement, compare_fields, same_value
 from vlocr.results import ExtractResult, FieldDisagreement, FieldEvidence, OcrLine, Quad, VlmAnswer
 
 Region = tuple[int, int, int, int]

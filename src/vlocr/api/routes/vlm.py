@@ -7,10 +7,9 @@ from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request, Response
 
-from vlocr.api import sse
 from vlocr.api.deps import get_state, parse_json_body, require_ready, require_vlm, token_cap
-from vlocr.api.images import resolve_image
-from vlocr.api.multipart import (
+from vlocr.api.http import sse
+from vlocr.api.http.multipart import (
     UPLOAD_LABEL,
     body_doc,
     content_type,
@@ -19,6 +18,7 @@ from vlocr.api.multipart import (
     read_form,
     unsupported,
 )
+from vlocr.api.images import resolve_image
 from vlocr.api.schemas import ERROR_RESPONSES, AskRequest, ExtractRequest
 from vlocr.api.state import AppState
 from vlocr.results import ExtractResult, VlmAnswer

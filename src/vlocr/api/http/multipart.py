@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.formparsers import MultiPartParser
 
-from vlocr.api.errors import ApiError
+from vlocr.api.http.errors import ApiError
 from vlocr.errors import InvalidImageError, InvalidOptionError
 
 M = TypeVar("M", bound=BaseModel)

@@ -7,8 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from vlocr.api.deps import get_state, parse_json_body, require_ready, require_vlm
-from vlocr.api.images import resolve_image
-from vlocr.api.multipart import (
+from vlocr.api.http.multipart import (
     body_doc,
     content_type,
     form_model,
@@ -16,6 +15,7 @@ from vlocr.api.multipart import (
     read_form,
     unsupported,
 )
+from vlocr.api.images import resolve_image
 from vlocr.api.ocr_work import OcrJob, run_ocr
 from vlocr.api.schemas import ERROR_RESPONSES, OcrOptionsModel, OcrRequest, OcrResponse
 from vlocr.service.requests import MEDIA_TYPES, OutputFormat

@@ -1,0 +1,1 @@
+"""HTTP plumbing under the routes: auth, limits, multipart parsing, errors, metrics, SSE, the server."""
