@@ -42,7 +42,8 @@ def test_force_ocr_and_page_on_a_digital_pdf(main_server, pdf_two_pages: Path) -
     ("fmt", "media", "needle"),
     [
         ("text", "text/plain", b"TOTAL"),
-        ("markdown", "text/markdown", b"## <image>"),
+        ("markdown", "text/markdown", b"TOTAL"),  # the document
+        ("lines", "text/markdown", b"## <image>"),  # the line table, one heading per page
         ("hocr", "text/html", b"ocr_line"),
         ("alto", "application/xml", b"<alto"),
         ("pdf", "application/pdf", b"%PDF"),

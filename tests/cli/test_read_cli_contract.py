@@ -113,8 +113,10 @@ def test_read_engine_vlm_through_an_openai_server(
     page = json.loads(proc.stdout)["pages"][0]
     assert page["text"] == "GROCERY MART\nTOTAL 16.50" and page["engine"] == "vlm:stub-vl"
     assert stub.requests[-1]["model"] == "stub-vl"
-    proc = run_cli("read", str(text_png), *vlm, "-f", "markdown")
+    proc = run_cli("read", str(text_png), *vlm, "-f", "lines")  # the line table names the engine
     assert proc.returncode == 0 and "TOTAL 16.50" in proc.stdout and "vlm:stub-vl" in proc.stdout
+    proc = run_cli("read", str(text_png), *vlm, "-f", "markdown")
+    assert proc.returncode == 0 and "TOTAL 16.50" in proc.stdout
     proc = run_cli("read", str(text_png), *vlm, "--annotate", str(tmp_path / "a.png"))
     assert proc.returncode == 2 and "--engine vlm returns text only" in proc.stderr
     proc = run_cli("read", str(text_png), "--base-url", stub.base_url)
