@@ -148,7 +148,21 @@ def _sse(url: str, body: dict[str, Any]) -> list[Any]:
 
 def _run_page_chat(page: dict[str, Any], message: str, role: str = "") -> list[tuple[Any, ...]]:
     async def collect() -> list[tuple[Any, ...]]:
-        args = (page["upload"], 1, message, [], {}, "rapidocr", 0, 0, 0, 0, role, 0.0, 256)
+        args: tuple[Any, ...] = (
+            page["upload"],
+            1,
+            message,
+            [],
+            {},
+            "rapidocr",
+            0,
+            0,
+            0,
+            0,
+            role,
+            0.0,
+            256,
+        )
         return [out async for out in page["chat"](*args)]
 
     return asyncio.run(collect())
