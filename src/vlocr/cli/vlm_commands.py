@@ -81,7 +81,7 @@ _DTYPE = typer.Option(
 _STREAM = typer.Option(
     False,
     "--stream/--no-stream",
-    help="Print the answer token by token as it is generated (text format, local model).",
+    help="Print the answer piece by piece as the model writes it (text format; every backend).",
 )
 _FOCUS = typer.Option(
     "auto",

@@ -1,0 +1,314 @@
+"""Interface parity for the VLM tasks (issue 20): ask (streamed and not), chat and extract (engine
+vlm and ocr) through the Python API, the CLI (subprocess), REST (a real uvicorn server on loopback)
+and the web page's own handlers give the same answer text, finish reason, number checks and
+extracted data; streamed pieces join to the whole answer; and the control-token guard runs on
+every path (what reaches the model is recorded by the scripted OpenAI-compatible stub)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+import vlocr
+from vlocr.api.app import create_app
+from vlocr.api.http.background import BackgroundServer, start_in_thread
+from vlocr.config import Settings, VlmOptions
+from vlocr.results import ChatMessage
+from vlocr.testing.openai_stub import StubServer
+from vlocr.webui import handlers
+
+PY = sys.executable
+ANSWER = "The total is 16.50"
+TOKEN = "<|image_pad|>"
+SAFE = "<\u200b|image_pad|\u200b>"  # how the guard spells it (service/vlm_inputs.neutralize_text)
+QUESTION = f"What is the total? {TOKEN}"
+ROLE = f"You are an accountant {TOKEN}"
+RECEIPT = {
+    "merchant": "GROCERY MART",
+    "date": None,
+    "items": [{"name": "Fresh Milk 2L", "qty": 1, "price": 6.5}],
+    "total": 16.5,
+}
+
+
+@pytest.fixture(scope="module")
+def stub() -> Iterator[StubServer]:
+    server = StubServer(answer=ANSWER).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def vlm(stub: StubServer) -> VlmOptions:
+    return VlmOptions(backend="openai", model="m", base_url=stub.base_url, retries=0)
+
+
+@pytest.fixture(scope="module")
+def server(vlm: VlmOptions) -> Iterator[BackgroundServer]:
+    srv = start_in_thread(create_app(Settings(), vlm=vlm, ui=False))
+    srv.wait_ready()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory: pytest.TempPathFactory, text_png: Path) -> Path:
+    folder = tmp_path_factory.mktemp("parity-vlm")
+    shutil.copy(text_png, folder / "lines.png")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def page(vlm: VlmOptions, work: Path) -> Iterator[dict[str, Any]]:
+    """The web page built with the stub model: its chat and extract callbacks (the functions the
+    buttons run, error guard included) and the accepted upload."""
+    from vlocr.webui.common import upload_root
+    from vlocr.webui.page import build_page
+
+    blocks = build_page(Settings(), vlm=vlm)
+    fns = {getattr(f.fn, "__name__", ""): f.fn for f in blocks.fns.values()}
+    root = Path(upload_root())
+    root.mkdir(parents=True, exist_ok=True)
+    target = root / "parity-vlm" / "lines.png"
+    target.parent.mkdir(exist_ok=True)
+    shutil.copy(work / "lines.png", target)
+    upload, _ = handlers.accept_upload(str(target), Settings().io, root)
+    yield {"chat": fns["do_chat"], "extract": fns["do_extract"], "upload": upload}
+    shutil.rmtree(target.parent, ignore_errors=True)
+
+
+@pytest.fixture()
+def json_reply(stub: StubServer) -> Iterator[None]:
+    stub.answer = json.dumps(RECEIPT)
+    yield
+    stub.answer = ANSWER
+
+
+def _b64(path: Path) -> str:
+    return base64.b64encode(path.read_bytes()).decode()
+
+
+def _cli(work: Path, stub: StubServer, *args: str, stdin: str | None = None) -> str:
+    proc = subprocess.run(
+        [PY, "-m", "vlocr.cli.main", *args, "--vlm", "openai", "--base-url", stub.base_url]
+        + ["--model", "m"],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=180,
+        cwd=work,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def _same(answer: dict[str, Any]) -> dict[str, Any]:
+    """What must agree between interfaces: the text, the finish reason, the number checks."""
+    return {
+        "text": answer["text"],
+        "finish_reason": answer["finish_reason"],
+        "number_checks": answer["number_checks"],
+        "unsupported_numbers": answer["unsupported_numbers"],
+    }
+
+
+def _guarded(stub: StubServer, since: int, *, streamed: bool | None = None) -> None:
+    """Every request since ``since`` reached the model with the token neutralised."""
+    sent = stub.requests[since:]
+    assert sent, "the path asked the model"
+    for request in sent:
+        text = json.dumps(request["messages"], ensure_ascii=False)
+        assert TOKEN not in text and SAFE in text
+    if streamed is not None:
+        assert sent[0].get("stream", False) is streamed
+
+
+def _sse(url: str, body: dict[str, Any]) -> list[Any]:
+    frames: list[Any] = []
+    with httpx.stream("POST", url, json=body, timeout=120) as response:
+        assert response.status_code == 200, response.read()
+        for line in response.iter_lines():
+            if line.startswith("data: "):
+                frames.append(line[6:] if line == "data: [DONE]" else json.loads(line[6:]))
+    assert frames[-1] == "[DONE]"
+    return frames[:-1]
+
+
+def _run_page_chat(page: dict[str, Any], message: str, role: str = "") -> list[tuple[Any, ...]]:
+    async def collect() -> list[tuple[Any, ...]]:
+        args: tuple[Any, ...] = (
+            page["upload"],
+            1,
+            message,
+            [],
+            {},
+            "rapidocr",
+            0,
+            0,
+            0,
+            0,
+            role,
+            0.0,
+            256,
+        )
+        return [out async for out in page["chat"](*args)]
+
+    return asyncio.run(collect())
+
+
+def _run_page_extract(page: dict[str, Any], how: str, role: str = "") -> dict[str, Any]:
+    args = (page["upload"], 1, "receipt", "", how, "rapidocr", 0, 0, 0, 0, role, 0.0, 256)
+    _text, _status, _data, record = asyncio.run(page["extract"](*args))
+    return record["result"]  # type: ignore[no-any-return]
+
+
+# ---- ask and chat -------------------------------------------------------------------------
+
+
+def test_ask_and_chat_agree_everywhere(
+    stub: StubServer, vlm: VlmOptions, server: BackgroundServer, work: Path, page: dict[str, Any]
+) -> None:
+    # Python API: whole, then streamed (any engine streams through on_text)
+    n = len(stub.requests)
+    whole = vlocr.ask(work / "lines.png", QUESTION, vlm=vlm)
+    _guarded(stub, n, streamed=False)
+    expected = _same(whole.model_dump(mode="json"))
+    assert expected["text"] == ANSWER and expected["finish_reason"] == "stop"
+    assert [c["value"] for c in expected["number_checks"] if c["found"]] == ["16.50"]
+    pieces: list[str] = []
+    n = len(stub.requests)
+    streamed = vlocr.ask(work / "lines.png", QUESTION, vlm=vlm, on_text=pieces.append)
+    _guarded(stub, n, streamed=True)
+    assert len(pieces) > 1 and "".join(pieces) == streamed.text
+    assert _same(streamed.model_dump(mode="json")) == expected
+    n = len(stub.requests)
+    chatted = vlocr.chat(
+        work / "lines.png", [ChatMessage(role="user", content=TOKEN)], QUESTION, vlm=vlm
+    )
+    _guarded(stub, n)
+    assert _same(chatted.model_dump(mode="json")) == expected
+
+    # CLI: json, streamed text, chat over stdin
+    n = len(stub.requests)
+    out = _cli(work, stub, "ask", "lines.png", QUESTION, "--format", "json")
+    _guarded(stub, n, streamed=False)
+    assert _same(json.loads(out)) == expected
+    n = len(stub.requests)
+    out = _cli(work, stub, "ask", "lines.png", QUESTION, "--stream")
+    _guarded(stub, n, streamed=True)
+    assert out == ANSWER + "\n"
+    n = len(stub.requests)
+    out = _cli(work, stub, "chat", "lines.png", "--format", "json", stdin=QUESTION + "\n")
+    _guarded(stub, n)
+    assert _same(json.loads(out)) == expected
+
+    # REST: /v1/ask whole and as SSE
+    body = {"image": _b64(work / "lines.png"), "question": QUESTION}
+    n = len(stub.requests)
+    rest = httpx.post(f"{server.url}/v1/ask", json=body, timeout=120)
+    assert rest.status_code == 200, rest.text
+    _guarded(stub, n, streamed=False)
+    assert _same(rest.json()) == expected
+    n = len(stub.requests)
+    frames = _sse(f"{server.url}/v1/ask", {**body, "stream": True})
+    _guarded(stub, n, streamed=True)
+    deltas = [f["delta"] for f in frames[:-1]]
+    assert len(deltas) > 1 and "".join(deltas) == ANSWER
+    assert _same(frames[-1]["answer"]) == expected
+
+    # the page: the Ask tab's chat callback (chat_stream under the page's gate)
+    n = len(stub.requests)
+    outs = _run_page_chat(page, QUESTION)
+    _guarded(stub, n, streamed=True)
+    replies = [o[0][-1]["content"] for o in outs[1:-1]]  # the reply as it grew
+    assert replies and replies[-1] == ANSWER and all(ANSWER.startswith(r) for r in replies)
+    final = outs[-1]
+    assert final[0][-1]["content"] == ANSWER and final[5] == ANSWER
+    assert _same(final[6]["answer"]) == expected
+
+
+def test_chat_completions_agree_with_ask(
+    stub: StubServer, vlm: VlmOptions, server: BackgroundServer, work: Path
+) -> None:
+    url = f"data:image/png;base64,{_b64(work / 'lines.png')}"
+    content = [{"type": "image_url", "image_url": {"url": url}}, {"type": "text", "text": QUESTION}]
+    body = {"model": "m", "messages": [{"role": "user", "content": content}]}
+    n = len(stub.requests)
+    whole = httpx.post(f"{server.url}/v1/chat/completions", json=body, timeout=120)
+    assert whole.status_code == 200, whole.text
+    _guarded(stub, n, streamed=False)
+    choice = whole.json()["choices"][0]
+    assert (choice["message"]["content"], choice["finish_reason"]) == (ANSWER, "stop")
+    n = len(stub.requests)
+    frames = _sse(f"{server.url}/v1/chat/completions", {**body, "stream": True})
+    _guarded(stub, n, streamed=True)
+    deltas = [f["choices"][0]["delta"].get("content", "") for f in frames if f["choices"]]
+    assert len([d for d in deltas if d]) > 1 and "".join(deltas) == ANSWER
+    assert [f["choices"][0]["finish_reason"] for f in frames if f["choices"]][-1] == "stop"
+    python = vlocr.ask(work / "lines.png", QUESTION, vlm=vlm)
+    assert (python.text, python.finish_reason) == (ANSWER, "stop")
+
+
+# ---- extract ------------------------------------------------------------------------------
+
+
+def _same_extract(result: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "engine": result["engine"],
+        "schema_name": result["schema_name"],
+        "data": result["data"],
+        "valid": result["valid"],
+        "issues": [i["message"] for i in result["issues"]],
+        "answer": _same(result["answer"]) if result["answer"] else None,
+    }
+
+
+@pytest.mark.parametrize("engine", ["vlm", "ocr"])
+def test_extract_agrees_everywhere(
+    engine: str,
+    stub: StubServer,
+    vlm: VlmOptions,
+    server: BackgroundServer,
+    work: Path,
+    page: dict[str, Any],
+    json_reply: None,
+) -> None:
+    asks = engine == "vlm"
+    n = len(stub.requests)
+    python = vlocr.extract(work / "lines.png", "receipt", engine=engine, vlm=vlm, role=ROLE)
+    expected = _same_extract(python.model_dump(mode="json"))
+    if asks:
+        _guarded(stub, n)
+        assert expected["data"] == RECEIPT and expected["valid"] is True
+    else:
+        assert len(stub.requests) == n, "engine ocr asks no model"
+        assert expected["data"]["total"] == 16.5 and expected["answer"] is None
+
+    n = len(stub.requests)
+    out = _cli(work, stub, "extract", "lines.png", "--engine", engine, "--role", ROLE)
+    assert _same_extract(json.loads(out)) == expected
+
+    image = _b64(work / "lines.png")
+    body = {"image": image, "schema": "receipt", "engine": engine, "role": ROLE}
+    rest = httpx.post(f"{server.url}/v1/extract", json=body, timeout=120)
+    assert rest.status_code == 200, rest.text
+    assert _same_extract(rest.json()) == expected
+
+    assert _same_extract(_run_page_extract(page, engine, ROLE)) == expected
+    if asks:
+        _guarded(stub, n)
+        assert len(stub.requests) >= n + 3  # CLI, REST and the page each asked
+    else:
+        assert len(stub.requests) == n
