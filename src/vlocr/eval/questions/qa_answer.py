@@ -40,7 +40,7 @@ class OcrAnswerer:
         if image not in self._pages:
             from pathlib import Path
 
-            from vlocr.eval.fields_score import cached_ocr
+            from vlocr.eval.questions.fields_score import cached_ocr
             from vlocr.fields.invoice import extract_invoice
             from vlocr.fields.receipt import extract_receipt
 
