@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from vlocr.fields.page import PageLines
+from vlocr.fields.page_lines import PageLines
 from vlocr.fields.terms import main_target, mentions, resolve
 from vlocr.fields.values import find_tax_ids
 
