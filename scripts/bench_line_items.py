@@ -1,6 +1,6 @@
 """Line items of `extract --engine ocr` on labelled receipts: the totals check on every receipt
-and item precision / recall on the hand-checked ones (see ``vlocr.eval.line_items``); then the
-tables found on the synthetic pages (``vlocr.eval.tables``: no false table on prose pages).
+and item precision / recall on the hand-checked ones (see ``vlocr.eval.structure.line_items``); then the
+tables found on the synthetic pages (``vlocr.eval.structure.tables``: no false table on prose pages).
 
     .venv/bin/python scripts/bench_line_items.py                      # the 100 dev receipts
     .venv/bin/python scripts/bench_line_items.py --data DIR --limit 20 --out bench-out/items
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=5, help="Synthetic pages per kind")
     args = parser.parse_args(argv)
 
-    from vlocr.eval.line_items import line_item_bench, line_item_markdown
+    from vlocr.eval.structure.line_items import line_item_bench, line_item_markdown
 
     report = line_item_bench(
         args.data,
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     sys.stdout.write(text)
 
-    from vlocr.eval.tables import table_bench, table_markdown_report
+    from vlocr.eval.structure.tables import table_bench, table_markdown_report
 
     tables = table_bench(args.seeds)
     (out / "tables.json").write_text(

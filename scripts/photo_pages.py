@@ -2,7 +2,7 @@
 
 No real phone photos with ground truth are in the development data; this makes a stand-in from
 the ones that are: each page is enlarged to a 12 MP phone frame (the page ~3,200 px tall) and
-shot with `vlocr.eval.degrade.phone_photo` (lying on a desk in perspective, uneven light and a
+shot with `vlocr.eval.synth.degrade.phone_photo` (lying on a desk in perspective, uneven light and a
 shadow, a little focus blur, JPEG), severity 1, 2, 3 in turn. The transcript is copied beside it.
 
     .venv/bin/python scripts/photo_pages.py ../shared/dev-data/oldbooks /tmp/photos --every 3 --count 8
@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from vlocr.eval.degrade import phone_photo
+from vlocr.eval.synth.degrade import phone_photo
 
 PAGE_HEIGHT_PX = 3200  # the page's height in a 3000x4000 shot that it mostly fills
 

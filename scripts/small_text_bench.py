@@ -1,6 +1,6 @@
 """Small text and photos on the dev data: one rerunnable measurement, before vs after a change.
 
-`make` writes the images (needs this checkout's `vlocr.eval.degrade`); `read` OCRs them with
+`make` writes the images (needs this checkout's `vlocr.eval.synth.degrade`); `read` OCRs them with
 whatever `vlocr` is on PYTHONPATH and caches the text per label; `compare` prints the tables.
 
     PY=.venv/bin/python; OUT=/tmp/smalltext
@@ -64,8 +64,8 @@ def _save(folder: Path, name: str, image: np.ndarray, truth: dict, jpeg: bool = 
 
 
 def make(dev: Path, out: Path, sets: set[str]) -> None:
-    from vlocr.eval.degrade import degrade, downscale_to
-    from vlocr.eval.loaders import load_folder, load_sroie
+    from vlocr.eval.data.loaders import load_folder, load_sroie
+    from vlocr.eval.synth.degrade import degrade, downscale_to
     from vlocr.eval.synth.documents import rows_text
 
     sys.path.insert(0, str(Path(__file__).parent))
@@ -150,7 +150,7 @@ def read(out: Path, label: str) -> None:
 
 
 def compare(out: Path, labels: list[str]) -> None:
-    from vlocr.eval.metrics import score_text
+    from vlocr.eval.reading.metrics import score_text
 
     reads = {lb: json.loads((out / f"reads-{lb}.json").read_text()) for lb in labels}
     # group -> label -> [char distance, ref chars, sum of word F1, pages]
@@ -213,7 +213,7 @@ def strips(out: Path) -> None:
     of each, interleaved (median of 3)."""
     import time
 
-    from vlocr.eval.metrics import score_text
+    from vlocr.eval.reading.metrics import score_text
     from vlocr.io import load_pages
     from vlocr.ocr.ppocr_pipeline import PipelineConfig
     from vlocr.ocr.rapidocr_engine import VlocrRapidEngine

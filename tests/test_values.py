@@ -54,7 +54,7 @@ def test_one_amount_reader_for_json_fields_and_cross_checks(text: str, value: fl
 
 
 def test_amounts_found_in_text_and_in_a_reply_agree() -> None:
-    from vlocr.eval.qa import relaxed_match
+    from vlocr.eval.questions.qa import relaxed_match
 
     printed = "TOTAL RM 1,234.50  CASH 2,000.00"
     assert [f.value for f in find_amounts(printed)] == [1234.5, 2000.0]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from vlocr.eval.canvas import Canvas
+from vlocr.eval.data.canvas import Canvas
 from vlocr.eval.synth import Document
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from PIL import Image
 
 from vlocr.badcases import BadCaseStore
-from vlocr.eval.loaders import load_folder
+from vlocr.eval.data.loaders import load_folder
 
 
 def test_cases_become_samples(tmp_path: Path) -> None:

@@ -11,9 +11,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from vlocr.eval import runner as runner_mod
-from vlocr.eval.report import write_report as write_outputs
-from vlocr.eval.runner import (
+from vlocr.eval.reading import runner as runner_mod
+from vlocr.eval.reading.report import write_report as write_outputs
+from vlocr.eval.reading.runner import (
     BenchOptions,
     Config,
     degraded_item,
@@ -152,7 +152,7 @@ def test_cli_rejects_unknown_group(tmp_path: Path) -> None:
 
 def test_receipt_speed_section(tmp_path: Path, require_engine: Callable[[str], None]) -> None:
     require_engine("tesseract")
-    from vlocr.eval.speed import receipt_speed
+    from vlocr.eval.reading.speed import receipt_speed
 
     out = receipt_speed([Config("tesseract")], count=1, seed=0)
     per = out["per_engine"]["tesseract"]
@@ -249,7 +249,7 @@ def test_cli_on_user_data_folder(
 def test_report_per_page_kind_with_headline_metric_and_case_rule(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny_doc: Document
 ) -> None:
-    from vlocr.eval.model import BenchItem
+    from vlocr.eval.reading.model import BenchItem
 
     def fake_prepare(config, options, warmup):  # type: ignore[no-untyped-def]
         text = "total 12.50" if config.engine == "good" else "TOTAL 12.5O"

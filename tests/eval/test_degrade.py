@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from vlocr.errors import InvalidOptionError
-from vlocr.eval.degrade import DEGRADATIONS, degrade
 from vlocr.eval.synth import generate
+from vlocr.eval.synth.degrade import DEGRADATIONS, degrade
 
 
 @pytest.fixture(scope="module")

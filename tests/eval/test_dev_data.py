@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vlocr.eval.loaders import load_folder
-from vlocr.eval.model import BenchOptions
-from vlocr.eval.runner import user_items
+from vlocr.eval.data.loaders import load_folder
+from vlocr.eval.reading.model import BenchOptions
+from vlocr.eval.reading.runner import user_items
 
 
 def test_sroie_receipts_load_with_boxes_and_keys(dev_data: Path) -> None:

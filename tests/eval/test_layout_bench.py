@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from vlocr.eval.layout_bench import iou, match_regions
+from vlocr.eval.structure.layout_bench import iou, match_regions
 from vlocr.eval.synth.composed import COMPOSED_KINDS, book_paragraphs, composed_pages
 
 

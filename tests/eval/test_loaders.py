@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from vlocr.errors import InputNotFoundError, InvalidOptionError
-from vlocr.eval.loaders import load_folder, parse_sroie_boxes
+from vlocr.eval.data.loaders import load_folder, parse_sroie_boxes
 
 
 def _png(path: Path, w: int = 60, h: int = 40) -> None:

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from vlocr.eval import metrics as m
+from vlocr.eval.reading import metrics as m
 
 
 def test_normalize_nfkc_full_width_and_whitespace() -> None:

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from vlocr.errors import InvalidOptionError
-from vlocr.eval import speed as speed_mod
-from vlocr.eval.model import BenchOptions, Config
-from vlocr.eval.peers import PeerCommand, parse_peer, peer_reader, run_process, split_pages
-from vlocr.eval.report import write_report
-from vlocr.eval.runner import degraded_item, run_bench
+from vlocr.eval.reading import speed as speed_mod
+from vlocr.eval.reading.model import BenchOptions, Config
+from vlocr.eval.reading.peers import PeerCommand, parse_peer, peer_reader, run_process, split_pages
+from vlocr.eval.reading.report import write_report
+from vlocr.eval.reading.runner import degraded_item, run_bench
 from vlocr.eval.synth import Document
 
 # A peer that "reads" every image as the same two lines, one process per call; with several

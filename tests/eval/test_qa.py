@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vlocr.eval.qa import (
+from vlocr.eval.questions.qa import (
     LEVELS,
     QA_KINDS,
     invented_numbers,
@@ -105,7 +105,7 @@ def test_cli_bench_qa_reads_a_jsonl_file(tmp_path: Path, monkeypatch: pytest.Mon
     """`vlocr bench --qa FILE` scores whatever answerer it is given; here a stand-in answerer."""
     from typer.testing import CliRunner
 
-    import vlocr.eval.qa as qa
+    import vlocr.eval.questions.qa as qa
     from vlocr.cli.main import app
 
     (tmp_path / "a.png").write_bytes(b"")
@@ -185,7 +185,7 @@ def test_qa_benchmark_against_an_openai_compatible_server(tmp_path: Path) -> Non
 
 
 def test_sroie_questions_come_from_the_key_files(tmp_path: Path) -> None:
-    from vlocr.eval.qa import write_sroie_questions
+    from vlocr.eval.questions.qa import write_sroie_questions
 
     (tmp_path / "img").mkdir()
     (tmp_path / "key").mkdir()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from vlocr.eval.metrics import cer
+from vlocr.eval.reading.metrics import cer
 from vlocr.eval.synth import generate
 
 pytestmark = pytest.mark.slow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from vlocr.eval import scripts_bench as sb
+from vlocr.eval.reading import scripts_bench as sb
 from vlocr.results import PreprocessTrace, StepTrace
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vlocr.eval.canvas import is_cjk
+from vlocr.eval.data.canvas import is_cjk
 from vlocr.eval.synth import KINDS, boxes_overlap, generate, generate_set, long_receipt, rows_text
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from vlocr.eval import vlm_speed
+from vlocr.eval.vlm import vlm_speed
 
 pytestmark = pytest.mark.slow
 
@@ -46,7 +46,7 @@ def test_benchmark_runs_end_to_end_on_the_tiny_model(tmp_path: Path) -> None:
 
 
 def test_real_shape_config_matches_the_released_2b_and_4b() -> None:
-    from vlocr.eval.real_shape_qwen import qwen3_vl_config
+    from vlocr.eval.vlm.real_shape_qwen import qwen3_vl_config
 
     ids = {t: i for i, t in enumerate(vlm_speed_tokens())}
     two = qwen3_vl_config("2b", ids)
@@ -69,7 +69,7 @@ def test_real_shape_parameter_counts(size: str, billions: float) -> None:
     import torch
     from transformers import Qwen3VLForConditionalGeneration
 
-    from vlocr.eval.real_shape_qwen import qwen3_vl_config
+    from vlocr.eval.vlm.real_shape_qwen import qwen3_vl_config
 
     config = qwen3_vl_config(size, {t: i for i, t in enumerate(vlm_speed_tokens())})
     with torch.device("meta"):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vlocr.eval.fields_score import field_key, score_documents
+from vlocr.eval.questions.fields_score import field_key, score_documents
 from vlocr.eval.synth import generate
 from vlocr.fields import extract_ocr_fields, fields_from_lines
 from vlocr.fields.values import find_amounts, find_dates

@@ -155,7 +155,7 @@ def test_the_arithmetic_rules_on_their_own() -> None:
 
 
 def _truth_lines(path: Path) -> list[OcrLine]:
-    from vlocr.eval.loaders import parse_sroie_boxes
+    from vlocr.eval.data.loaders import parse_sroie_boxes
 
     return [
         OcrLine(text=g.text, box=[(float(x), float(y)) for x, y in g.box], confidence=1.0)
@@ -166,7 +166,7 @@ def _truth_lines(path: Path) -> list[OcrLine]:
 def test_hand_checked_receipts_from_their_truth_transcripts() -> None:
     """The items typed by hand from 16 dev receipts' transcripts (tests/fields/data): the rules
     find them on the transcripts' own lines (no OCR errors)."""
-    from vlocr.eval.line_items import match_items
+    from vlocr.eval.structure.line_items import match_items
 
     box = REPO / "../shared/dev-data/sroie-train/box"
     if not box.is_dir():

@@ -10,7 +10,7 @@ import random
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from vlocr.eval.fonts import cjk_font_file
+from vlocr.eval.data.fonts import cjk_font_file
 
 ZH_SENTENCES = [
     "市政府今天召开新闻发布会介绍今年城市建设的主要进展",

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from vlocr.eval import synth
-from vlocr.eval.metrics import cer
+from vlocr.eval.reading.metrics import cer
 from vlocr.ocr import get_engine
 from vlocr.ocr.ppocr_pipeline import is_sideways, unturn
 

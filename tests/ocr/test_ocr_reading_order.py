@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from layout_pages import columns_page
 
-from vlocr.eval.metrics import cer
+from vlocr.eval.reading.metrics import cer
 from vlocr.ocr.layout import group_rows
 from vlocr.ocr.rapidocr_engine import VlocrRapidEngine
 

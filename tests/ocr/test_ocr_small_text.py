@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from vlocr.eval.metrics import score_text
+from vlocr.eval.reading.metrics import score_text
 from vlocr.eval.synth.documents import long_receipt, rows_text
 from vlocr.eval.synth.pages import big_page, render_text
 from vlocr.ocr.ppocr_pipeline import PipelineConfig, PpOcrPipeline

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from vlocr.eval.script_pages import render_page
+from vlocr.eval.synth.script_pages import render_page
 from vlocr.ocr.tesseract import join_words, own_line_text, yen_signs
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vlocr.eval.script_pages import render_page, rotate_page
+from vlocr.eval.synth.script_pages import render_page, rotate_page
 from vlocr.preprocess import run
 from vlocr.preprocess.orientation import ClassifierVote, detect
 

@@ -231,7 +231,7 @@ def test_bad_case_api(server: BackgroundServer, tmp_path: Path) -> None:
     with zipfile.ZipFile(io.BytesIO(export.content)) as archive:
         assert sorted(archive.namelist()) == [f"{case.id}/case.json", f"{case.id}/image.png"]
         archive.extractall(tmp_path)
-    from vlocr.eval.loaders import load_folder
+    from vlocr.eval.data.loaders import load_folder
 
     samples = load_folder(tmp_path, "badcases")
     assert [s.sample_id for s in samples] == [case.id] and samples[0].text == "TOTAL 3.78"

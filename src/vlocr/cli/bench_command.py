@@ -166,7 +166,7 @@ def bench(
         "--vlm-speed",
         help="Instead: Qwen3-VL-2B/4B at real size (random weights, built in a temp folder) on "
         "this CPU, load/memory/latency per stage; writes vlm-speed.md/json into --out. "
-        "Takes tens of minutes; `python -m vlocr.eval.vlm_speed --help` picks the cells.",
+        "Takes tens of minutes; `python -m vlocr.eval.vlm.vlm_speed --help` picks the cells.",
     ),
 ) -> None:
     """Measure accuracy (CER, WER, word F1, key fields) and speed of every engine x preset on
@@ -178,12 +178,12 @@ def bench(
         _layout(layout, out, peers[0] if peers else None, seed, progress)
         return
     if vlm_speed:
-        from vlocr.eval.vlm_speed import main as vlm_speed_main
+        from vlocr.eval.vlm.vlm_speed import main as vlm_speed_main
 
         raise typer.Exit(vlm_speed_main(["--out", str(out)]))
-    from vlocr.eval.peers import parse_peer
-    from vlocr.eval.report import write_report
-    from vlocr.eval.runner import ALL_GROUPS, BenchOptions, run_bench
+    from vlocr.eval.reading.peers import parse_peer
+    from vlocr.eval.reading.report import write_report
+    from vlocr.eval.reading.runner import ALL_GROUPS, BenchOptions, run_bench
 
     if qa is not None:
         _qa(qa, answerer, vlm_model, out, qa_limit, seed, docs or 3, ocr_cache)
@@ -260,7 +260,7 @@ def _scripts(
     """The script bench (``eval/scripts_bench.py``)."""
     import sys
 
-    from vlocr.eval import scripts_bench as sb
+    from vlocr.eval.reading import scripts_bench as sb
 
     folders = [str(d) for d in data or []]
     fmts = list(formats or ["txt"])
@@ -291,7 +291,7 @@ def _fields(data: Path, out: Path, holdout: int, progress: bool, cache: Path | N
     """The key-field section: the OCR-only extractor scored like SROIE task 3."""
     import json
 
-    from vlocr.eval.fields_score import field_bench, field_bench_markdown
+    from vlocr.eval.questions.fields_score import field_bench, field_bench_markdown
 
     try:
         report = field_bench(
@@ -323,7 +323,7 @@ def _qa(
     ocr_cache: Path | None,
 ) -> None:
     """The question benchmark (L1/L2/L3) over a JSONL file, or the synthetic set."""
-    from vlocr.eval.qa import run_qa_command
+    from vlocr.eval.questions.qa import run_qa_command
 
     try:
         text, paths = run_qa_command(
@@ -352,7 +352,7 @@ def _layout(data_dir: Path, out: Path, peer: str | None, seed: int, progress: bo
     import dataclasses
     import json
 
-    from vlocr.eval.layout_bench import PEER, bench_layout, report
+    from vlocr.eval.structure.layout_bench import PEER, bench_layout, report
 
     if not (data_dir / "oldbooks").is_dir():
         fail(InvalidOptionError(f"{data_dir}: no oldbooks/ folder", "pass the dev-data folder"))

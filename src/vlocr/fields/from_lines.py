@@ -8,7 +8,7 @@ from typing import Any
 
 from vlocr.errors import InvalidOptionError
 from vlocr.fields.invoice import extract_invoice
-from vlocr.fields.page import PageLines
+from vlocr.fields.page_lines import PageLines
 from vlocr.fields.receipt import extract_receipt
 from vlocr.fusion.consistency import check_consistency
 from vlocr.results import ExtractResult, FieldEvidence, OcrLine

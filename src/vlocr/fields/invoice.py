@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from vlocr.fields.page import PageLines, Piece, Row
+from vlocr.fields.page_lines import PageLines, Piece, Row
 from vlocr.fields.values import Found, find_amounts, find_dates, find_rates, find_tax_ids
 from vlocr.results import FieldEvidence
 

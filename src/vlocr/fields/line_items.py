@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from vlocr.fields.page import PageLines, Piece, Row
+from vlocr.fields.page_lines import PageLines, Piece, Row
 from vlocr.fields.receipt import is_summary_row
 from vlocr.fields.values import Found, find_amounts, find_dates
 from vlocr.results import OcrLine

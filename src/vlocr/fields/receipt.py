@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from vlocr.fields.page import PageLines, Piece, Row
+from vlocr.fields.page_lines import PageLines, Piece, Row
 from vlocr.fields.values import Found, find_amounts, find_dates, find_phones
 from vlocr.results import FieldEvidence
 

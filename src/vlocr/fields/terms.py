@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from vlocr.fields.page import PageLines
+from vlocr.fields.page_lines import PageLines
 from vlocr.fields.values import find_amounts, find_phones
 from vlocr.results import FieldEvidence
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vlocr.fields.line_items import LineItem, find_items
-from vlocr.fields.page import PageLines, union_box
+from vlocr.fields.page_lines import PageLines, union_box
 from vlocr.ocr.layout import group_rows
 from vlocr.results import OcrLine, PageResult, Quad, Table, TableCell
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from vlocr.fields.invoice import extract_invoice
-from vlocr.fields.page import PageLines, union_box
+from vlocr.fields.page_lines import PageLines, union_box
 from vlocr.fields.receipt import extract_receipt
 from vlocr.fusion.field_agreement import answer_disagreement, compare_fields, same_value
 from vlocr.results import ExtractResult, FieldDisagreement, FieldEvidence, OcrLine, Quad, VlmAnswer

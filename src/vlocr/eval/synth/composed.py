@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from vlocr.eval.canvas import wrap
-from vlocr.eval.fonts import font
+from vlocr.eval.data.canvas import wrap
+from vlocr.eval.data.fonts import font
 from vlocr.eval.synth.layouts import _sentence_zh
 
 Rect = tuple[float, float, float, float]

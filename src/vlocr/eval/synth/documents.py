@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from vlocr.errors import InvalidOptionError
-from vlocr.eval.canvas import Canvas, GtLine, quad_from_rect
-from vlocr.eval.fonts import font
+from vlocr.eval.data.canvas import Canvas, GtLine, quad_from_rect
+from vlocr.eval.data.fonts import font
 from vlocr.eval.synth.layouts import LAYOUT_KINDS
 from vlocr.eval.synth.receipts_caps import receipt_caps_page
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import random
 
-from vlocr.eval.canvas import Canvas, wrap
-from vlocr.eval.fonts import font
+from vlocr.eval.data.canvas import Canvas, wrap
+from vlocr.eval.data.fonts import font
 
 _EN_WORDS_TEXT = (
     "the city council said on monday that a new bridge across the river would open next "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from vlocr.eval.fonts import DEJAVU_DIR, LATIN_FONTS, font
+from vlocr.eval.data.fonts import DEJAVU_DIR, LATIN_FONTS, font
 
 FONT = str(DEJAVU_DIR / LATIN_FONTS["sans"])
 
@@ -111,7 +111,7 @@ def big_page(width: int = 4000, height: int = 3000, font_px: int = 60) -> np.nda
 
 
 def _style(font_name: str) -> str:
-    """A ``vlocr.eval.fonts`` style for a font given by style key or by file name."""
+    """A ``vlocr.eval.data.fonts`` style for a font given by style key or by file name."""
     if "CJK" in font_name:
         return "cjk"
     by_file = {v: k for k, v in LATIN_FONTS.items()}

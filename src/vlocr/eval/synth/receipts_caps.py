@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from vlocr.eval.canvas import Canvas
+from vlocr.eval.data.canvas import Canvas
 
 # ---- receipt content -----------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from vlocr.fields.page import PageLines
+from vlocr.fields.page_lines import PageLines
 from vlocr.fields.terms import main_target, mentions, resolve
 from vlocr.fields.values import find_tax_ids
 
@@ -40,7 +40,7 @@ class OcrAnswerer:
         if image not in self._pages:
             from pathlib import Path
 
-            from vlocr.eval.fields_score import cached_ocr
+            from vlocr.eval.questions.fields_score import cached_ocr
             from vlocr.fields.invoice import extract_invoice
             from vlocr.fields.receipt import extract_receipt
 

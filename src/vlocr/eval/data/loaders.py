@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from vlocr.errors import InputNotFoundError, InvalidOptionError
-from vlocr.eval.canvas import GtLine, is_cjk, quad_from_rect
+from vlocr.eval.data.canvas import GtLine, is_cjk, quad_from_rect
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp")
 FORMATS = ("txt", "sroie", "funsd", "badcases")

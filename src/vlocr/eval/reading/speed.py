@@ -19,12 +19,12 @@ from typing import Any
 import cv2
 import numpy as np
 
-from vlocr.eval.metrics import cer, median, percentile
-from vlocr.eval.model import BenchItem, BenchOptions, Config
-from vlocr.eval.peers import PeerCommand, ProcessRun, run_process
+from vlocr.eval.reading.metrics import cer, median, percentile
+from vlocr.eval.reading.model import BenchItem, BenchOptions, Config
+from vlocr.eval.reading.peers import PeerCommand, ProcessRun, run_process
 from vlocr.eval.synth import generate, long_receipt, pages
 
-SAMPLE_RECEIPT = Path(__file__).resolve().parents[3] / "examples" / "receipt.jpg"
+SAMPLE_RECEIPT = Path(__file__).resolve().parents[4] / "examples" / "receipt.jpg"
 
 
 def _stats(values: list[float]) -> dict[str, float]:
@@ -222,7 +222,7 @@ def _jsonable(value: Any) -> Any:
 
 def big_photo(seed: int, megapixels: float = 12.0) -> np.ndarray:
     """A 4000x3000-class phone photo: a document on a desk, upscaled, with a little noise."""
-    from vlocr.eval.degrade import degrade
+    from vlocr.eval.synth.degrade import degrade
 
     doc = generate("invoice", seed)
     image, _ = degrade(doc.image, doc.lines, "perspective", 1, seed)

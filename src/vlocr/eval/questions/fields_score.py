@@ -129,7 +129,7 @@ def field_bench(
     """Read every labelled receipt once with the default OCR settings, fill the receipt schema
     from OCR alone, and score company/date/address/total. With ``holdout=N`` the last N
     documents (sorted by id) are also scored apart, as the set that rules were not tuned on."""
-    from vlocr.eval.loaders import load_folder
+    from vlocr.eval.data.loaders import load_folder
     from vlocr.fields import extract_ocr_fields
 
     samples = load_folder(folder, fmt, limit)

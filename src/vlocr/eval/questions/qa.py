@@ -221,8 +221,8 @@ def write_synthetic_set(out_dir: Path, *, seed: int = 0, docs_per_kind: int = 3)
     and write ``questions.jsonl`` next to their images."""
     from PIL import Image
 
-    from vlocr.eval.degrade import degrade
     from vlocr.eval.synth import generate
+    from vlocr.eval.synth.degrade import degrade
 
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "images").mkdir(exist_ok=True)
@@ -450,7 +450,7 @@ def make_answerer(
     ocr_cache: str | None = None,
 ) -> tuple[Answerer, Callable[[QaItem], str]]:
     """The answerer and a page-text lookup (OCR, cached per image) for the invented-number check."""
-    from vlocr.eval.qa_answer import OcrAnswerer
+    from vlocr.eval.questions.qa_answer import OcrAnswerer
 
     ocr = OcrAnswerer(ocr_cache=ocr_cache)
     if name == "ocr":

@@ -19,10 +19,9 @@ from typing import Any
 import numpy as np
 
 from vlocr.errors import InvalidOptionError, VlocrError
-from vlocr.eval.canvas import GtLine
-from vlocr.eval.degrade import DEGRADATIONS, degrade
-from vlocr.eval.metrics import current_rss_mb, peak_rss_mb, score_text
-from vlocr.eval.model import (
+from vlocr.eval.data.canvas import GtLine
+from vlocr.eval.reading.metrics import current_rss_mb, peak_rss_mb, score_text
+from vlocr.eval.reading.model import (
     ALL_GROUPS,
     BASELINE,
     CASE_RULES,
@@ -39,8 +38,9 @@ from vlocr.eval.model import (
     Config,
     SampleResult,
 )
-from vlocr.eval.peers import Reader, parse_peer, peer_reader
+from vlocr.eval.reading.peers import Reader, parse_peer, peer_reader
 from vlocr.eval.synth import LAYOUT_KINDS, Document, generate, rows_text
+from vlocr.eval.synth.degrade import DEGRADATIONS, degrade
 
 __all__ = [
     "ALL_GROUPS",
@@ -151,7 +151,7 @@ def user_items(options: BenchOptions) -> list[BenchItem]:
     """Every labelled image of every ``--data`` folder. Kinds follow the format (``sroie``:
     receipt, ``funsd``: form, ``txt``: page); SROIE is scored case-insensitively unless
     ``options.case`` says otherwise."""
-    from vlocr.eval.loaders import load_folder
+    from vlocr.eval.data.loaders import load_folder
 
     sets = options.data_sets()
     if options.case not in CASE_RULES:
@@ -242,7 +242,7 @@ def prepare_reader(config: Config, options: BenchOptions, warmup: np.ndarray) ->
         if reason:
             raise InvalidOptionError(reason, "the preprocessing presets land with vlocr.preprocess")
     if config.command is not None:
-        from vlocr.eval.peers import PeerCommand
+        from vlocr.eval.reading.peers import PeerCommand
 
         reader = peer_reader(PeerCommand(config.engine, config.command))
     elif config.engine == "vlm":
@@ -325,7 +325,7 @@ def run_bench(options: BenchOptions, items: Sequence[BenchItem] | None = None) -
         memory=memory,
     )
     if options.speed and active:
-        from vlocr.eval.speed import speed_section
+        from vlocr.eval.reading.speed import speed_section
 
         result.speed = speed_section(
             options, [c for c in active if c.engine != "vlm"], result.notes, items

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from vlocr.eval.metrics import order_cer
+from vlocr.eval.reading.metrics import order_cer
 from vlocr.eval.synth.composed import ComposedPage, TruthRegion, composed_pages
 
 Rect = tuple[float, float, float, float]
@@ -164,7 +164,7 @@ def _fold(text: str) -> str:
 
 
 def _order_errors(reference: str, hypothesis: str) -> tuple[int, int]:
-    from vlocr.eval.metrics import order_errors
+    from vlocr.eval.reading.metrics import order_errors
 
     return order_errors(_fold(reference), _fold(hypothesis))
 

@@ -41,7 +41,7 @@ from dataclasses import asdict, dataclass
 
 from rapidfuzz.distance import Levenshtein
 
-from vlocr.eval.canvas import is_cjk
+from vlocr.eval.data.canvas import is_cjk
 
 _WS = re.compile(r"\s+")
 LINE_MATCH_CER = 0.2

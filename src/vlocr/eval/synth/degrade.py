@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from vlocr.errors import InvalidOptionError
-from vlocr.eval.canvas import GtLine
+from vlocr.eval.data.canvas import GtLine
 
 Lines = list[GtLine]
 Result = tuple[np.ndarray, Lines]

@@ -105,8 +105,8 @@ def line_item_bench(
     use_ocr: bool = True,
 ) -> dict[str, Any]:
     """Totals check on every receipt (OCR lines and truth lines), item P/R on the hand-checked."""
-    from vlocr.eval.fields_score import cached_ocr
-    from vlocr.eval.loaders import load_folder
+    from vlocr.eval.data.loaders import load_folder
+    from vlocr.eval.questions.fields_score import cached_ocr
     from vlocr.fields.ocr_extraction import extract_ocr_fields
 
     truth_items: dict[str, list[dict[str, Any]]] = {}

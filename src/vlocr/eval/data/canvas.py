@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from vlocr.eval.fonts import font
+from vlocr.eval.data.fonts import font
 
 Quad = list[tuple[float, float]]
 Color = tuple[int, int, int]

@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from vlocr.eval.canvas import GtLine
-from vlocr.eval.degrade import DEGRADATIONS
+from vlocr.eval.data.canvas import GtLine
 from vlocr.eval.synth import KINDS, LAYOUT_KINDS
+from vlocr.eval.synth.degrade import DEGRADATIONS
 
 BASELINE = "rapidocr/none"
 DEFAULT_ENGINES = ("rapidocr", "rapidocr-v6", "rapidocr-v4", "tesseract")

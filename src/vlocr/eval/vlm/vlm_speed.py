@@ -1,7 +1,7 @@
 """Qwen3-VL at its real size on this CPU: load, memory and latency per stage (``--vlm-speed``).
 
 Speed and memory do not depend on the weights' values, so the benchmark builds randomly
-initialised Qwen3-VL-2B / -4B of the released shapes (vlocr.eval.real_shape_qwen), saves them
+initialised Qwen3-VL-2B / -4B of the released shapes (vlocr.eval.vlm.real_shape_qwen), saves them
 as safetensors and loads them through the product's ``from_pretrained`` path. Each dtype runs in
 its own process, so "process start -> ready" and peak RSS are that process's own. Generation
 length is fixed (random weights never stop by themselves), and the answers are noise.
@@ -12,7 +12,7 @@ decode tokens/s. The ``default`` rows go through the service with the shipped de
 auto, OCR hints, the hints budget, focus on the rows the question names, prompt lookup, KV reuse),
 including a second chat turn about the same image.
 
-Run: ``python -m vlocr.eval.vlm_speed --out DIR`` (or ``vlocr bench --vlm-speed``).
+Run: ``python -m vlocr.eval.vlm.vlm_speed --out DIR`` (or ``vlocr bench --vlm-speed``).
 """
 
 from __future__ import annotations
@@ -207,7 +207,7 @@ def _receipt(workdir: Path) -> tuple[Path, str, dict[str, Any]]:
 
 
 def _model_dir(size: str, given: dict[str, str], workdir: Path) -> Path:
-    from vlocr.eval.real_shape_qwen import build_real_shape_qwen3_vl
+    from vlocr.eval.vlm.real_shape_qwen import build_real_shape_qwen3_vl
 
     if size in given:
         path = Path(given[size])
@@ -224,7 +224,14 @@ def _spawn(spec: dict[str, Any], workdir: Path, timeout_s: float) -> dict[str, A
     out_path = spec_path.with_suffix(".out.json")
     spec["spawned_at"] = time.time()
     spec_path.write_text(json.dumps(spec))
-    cmd = [sys.executable, "-m", "vlocr.eval.vlm_speed", "--worker", str(spec_path), str(out_path)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "vlocr.eval.vlm.vlm_speed",
+        "--worker",
+        str(spec_path),
+        str(out_path),
+    ]
     try:
         proc = subprocess.run(cmd, timeout=timeout_s, check=False, env=os.environ.copy())
     except subprocess.TimeoutExpired:
@@ -504,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
 
         save(run_worker(spec, save))
         return 0
-    parser = argparse.ArgumentParser(prog="python -m vlocr.eval.vlm_speed", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m vlocr.eval.vlm.vlm_speed", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("bench-out"))
     parser.add_argument("--sizes", default="2b,4b", help="2b first; later sizes run one cell")
     parser.add_argument("--dtypes", default=",".join(DEFAULT_DTYPES))
@@ -550,7 +557,7 @@ def main(argv: list[str] | None = None) -> int:
         model_dirs=dirs,
         default_in=ns.default_in,
         timeout_s=ns.timeout,
-        command=" ".join(["python -m vlocr.eval.vlm_speed", *args]),
+        command=" ".join(["python -m vlocr.eval.vlm.vlm_speed", *args]),
     )
     print(markdown(report))
     print(f"wrote {ns.out / 'vlm-speed.json'} and {ns.out / 'vlm-speed.md'}")

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from vlocr.eval.metrics import median, percentile
-from vlocr.eval.model import BASELINE, HEADLINE_METRIC, BenchResult, SampleResult
+from vlocr.eval.reading.metrics import median, percentile
+from vlocr.eval.reading.model import BASELINE, HEADLINE_METRIC, BenchResult, SampleResult
 
 METRICS = (
     "cer",
@@ -328,7 +328,7 @@ def render_markdown(result: BenchResult, agg: dict[str, Any], charts: dict[str, 
         ]
     if "measure_speed" in pre:
         parts += [
-            "`vlocr.eval.speed.measure_preprocess_speed()` (its own cases):",
+            "`vlocr.eval.reading.speed.measure_preprocess_speed()` (its own cases):",
             "",
             _measure_speed_md(pre["measure_speed"]),
             "",

@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from vlocr.eval.metrics import char_errors
-from vlocr.eval.script_pages import PAGE_TEXT, SCRIPT_NAMES, render_page, rotate_page
+from vlocr.eval.reading.metrics import char_errors
+from vlocr.eval.synth.script_pages import PAGE_TEXT, SCRIPT_NAMES, render_page, rotate_page
 from vlocr.preprocess.presets import SELF_ORIENTING_ENGINES
 
 READERS = ("vlocr", "tesseract", "pp-ocr")
@@ -77,7 +77,7 @@ def rendered_items() -> list[ScriptItem]:
 
 def real_items(folders: Sequence[tuple[str, str]], limit: int = 2) -> list[ScriptItem]:
     """Real Latin pages: ``(folder, format)`` pairs as ``vlocr bench --data`` takes them."""
-    from vlocr.eval.loaders import load_folder
+    from vlocr.eval.data.loaders import load_folder
 
     items = []
     for folder, fmt in folders:
@@ -318,11 +318,11 @@ def signals_markdown(results: Sequence[dict[str, Any]]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m vlocr.eval.scripts_bench --signals``: the orientation signals table on the
+    """``python -m vlocr.eval.reading.scripts_bench --signals``: the orientation signals table on the
     rendered pages (the full bench is ``vlocr bench --scripts``)."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m vlocr.eval.scripts_bench")
+    parser = argparse.ArgumentParser(prog="python -m vlocr.eval.reading.scripts_bench")
     parser.add_argument("--signals", action="store_true", help="orientation signals table")
     parser.add_argument(
         "--report", metavar="DIR", help="write scripts.md again from DIR/scripts.json"

@@ -1,0 +1,1 @@
+"""The structure benchmarks: layout regions and reading order, tables, and receipt line items."""
