@@ -73,8 +73,13 @@ def ocr_page_with_image(
         from vlocr.service.hybrid import read_pictures  # pictures on the page get OCRed too
 
         def read_region(picture: Page, box: Region) -> PageResult:
-            options = {"preprocess": preprocess, "engine_options": engine_options}
-            return ocr_page_with_image(picture, engine=engine, region=box, **options)[0]
+            return ocr_page_with_image(
+                picture,
+                engine=engine,
+                region=box,
+                preprocess=preprocess,
+                engine_options=engine_options,
+            )[0]
 
         layer = _text_layer_result(page, region)
         return read_pictures(page, layer, read_region=read_region), image
