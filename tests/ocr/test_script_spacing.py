@@ -65,3 +65,13 @@ def test_japanese_yen_sign_is_not_a_backslash() -> None:
     assert yen_signs("C:\\temp a\\b") == "C:\\temp a\\b"
     text = _read("ja", ["合計金額 ¥1,250"])
     assert "¥1" in text and "\\" not in text, text
+
+
+def test_cjk_page_segmentation_only_when_the_first_pack_is_cjk() -> None:
+    from vlocr.config import TesseractOptions
+    from vlocr.ocr.tesseract import CJK_PSM, TesseractEngine
+
+    # the default eng+chi_sim keeps automatic layout (columns read as columns)
+    assert TesseractEngine(TesseractOptions(lang="eng+chi_sim")).psm == 3
+    assert TesseractEngine(TesseractOptions(lang="kor+eng")).psm == CJK_PSM
+    assert TesseractEngine(TesseractOptions(lang="jpn+eng", psm=6)).psm == 6  # the user's choice

@@ -26,7 +26,10 @@ CJK_PACKS = frozenset(
 #: Page segmentation for those packs when the default (3, fully automatic) is set: automatic
 #: layout analysis drops or garbles whole CJK lines (a Korean page lost its first three lines
 #: under psm 3 and read them all under psm 4). 4 reads the page as one column of lines of
-#: varying size. Measured in ``vlocr bench --scripts`` (docs/benchmarks.md).
+#: varying size. Measured in ``vlocr bench --scripts`` (docs/benchmarks.md). Only when the
+#: first pack is one of them (``--lang ko`` = kor+eng): 4 also reads across a page's columns, so
+#: the default eng+chi_sim keeps 3 (under 4 it read the synthetic column pages of ``make
+#: bench-real`` at 69-95% order CER instead of 0-62%).
 CJK_PSM = 4
 
 
@@ -126,7 +129,7 @@ class TesseractEngine:
         self.lang = "+".join(usable)
         self.psm = self.options.psm
         self.yen = "jpn" in usable or "jpn_vert" in usable
-        if self.psm == 3 and CJK_PACKS & set(usable):
+        if self.psm == 3 and usable[0] in CJK_PACKS:
             self.psm = CJK_PSM
 
     def recognize(self, image: np.ndarray) -> OcrOutput:
