@@ -218,9 +218,18 @@ class Gate:
             except BaseException as exc:  # noqa: BLE001 - handed to the consumer
                 loop.call_soon_threadsafe(queue.put_nowait, ("error", exc))
 
+        released = False
+
+        def finish() -> None:  # once, on this loop's thread
+            nonlocal released
+            if not released:
+                released = True
+                self.running -= 1
+                self._release()
+
         self.running += 1
         future = loop.run_in_executor(self.executor, produce)
-        future.add_done_callback(lambda _: self._finish_from_thread(loop))
+        future.add_done_callback(lambda _: finish())  # asyncio runs it on the loop's thread
         try:
             while True:
                 if self.draining and time.monotonic() >= self._drain_deadline:
@@ -238,6 +247,10 @@ class Gate:
                 elif kind == "error":
                     raise value
                 else:
+                    # The producer's thread is ending: free the slot before returning, not in a
+                    # callback a loop that closes right after (asyncio.run) would never run.
+                    await future
+                    finish()
                     return
         finally:
             token.cancel("the client stopped reading the stream")
