@@ -6,12 +6,18 @@ killed, generation stops at the next token); its worker slot stays taken until t
 finishes, so a burst of timeouts can never pile up more than N inference threads. A client that
 disconnects cancels its work the same way. ``begin_drain`` (SIGTERM) refuses new and queued work
 with a JSON 503 + Retry-After and gives running work a grace period before it answers 503 too.
+
+A slot is given back by the worker thread itself when its function ends, under a lock, and a
+waiter is woken on its own event loop. So no slot depends on a loop callback that a closing loop
+never runs (``asyncio.run`` per call, a consumer that stops a stream early), and callers on
+different loops (the page's handlers, the API's) share one gate safely.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +37,7 @@ class Watchable(Protocol):
 
 
 class Gate:
-    """Admission control plus a thread pool; all counters live on the event loop thread."""
+    """Admission control plus a thread pool; the slot counters are guarded by one lock."""
 
     def __init__(self, workers: int, queue: int, timeout_s: float, retry_after_s: int = 2) -> None:
         self.workers = max(1, workers)
@@ -42,6 +48,7 @@ class Gate:
         self.waiting = 0
         self._free = self.workers
         self._waiters: list[asyncio.Future[None]] = []
+        self._lock = threading.Lock()
         self.draining = False
         self._drain_deadline = float("inf")
         self.executor = ThreadPoolExecutor(
@@ -70,57 +77,80 @@ class Gate:
         """Stop admitting work (503), fail queued requests now, running ones after ``grace_s``."""
         self.draining = True
         self._drain_deadline = time.monotonic() + grace_s
-        waiters, self._waiters = self._waiters, []
+        with self._lock:
+            waiters, self._waiters = self._waiters, []
         for waiter in waiters:
-            if not waiter.done():
-                waiter.set_exception(self._shutting_down())
+            with contextlib.suppress(RuntimeError):  # its loop is gone: nobody waits there
+                waiter.get_loop().call_soon_threadsafe(self._refuse, waiter)
+
+    def _refuse(self, waiter: asyncio.Future[None]) -> None:
+        if not waiter.done():
+            waiter.set_exception(self._shutting_down())
 
     async def _acquire(self, deadline: float) -> None:
         if self.draining:
             raise self._shutting_down()
-        if self._free > 0 and not self._waiters:
-            self._free -= 1
-            return
-        if self.waiting >= self.queue:
-            raise self._busy()
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
-        self.waiting += 1
+        with self._lock:
+            if self._free > 0 and not self._waiters:
+                self._free -= 1
+                return
+            if self.waiting >= self.queue:
+                raise self._busy()
+            self._waiters.append(waiter)
+            self.waiting += 1
         try:
             await asyncio.wait_for(asyncio.shield(waiter), max(0.0, deadline - time.monotonic()))
         except (asyncio.TimeoutError, asyncio.CancelledError) as exc:
-            if waiter.done() and not waiter.cancelled():
+            if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
                 self._release()  # the slot arrived together with the timeout: pass it on
             else:
-                waiter.cancel()
-                with contextlib.suppress(ValueError):
+                waiter.cancel()  # a slot handed to it later is passed on by _hand
+                with self._lock, contextlib.suppress(ValueError):
                     self._waiters.remove(waiter)
             if isinstance(exc, asyncio.CancelledError):
                 raise
             raise self._timeout("waiting in the queue") from None
         finally:
-            self.waiting -= 1
+            with self._lock:
+                self.waiting -= 1
 
     def _release(self) -> None:
-        while self._waiters:
-            waiter = self._waiters.pop(0)
-            if not waiter.done():
-                waiter.set_result(None)
+        """Give one slot to the oldest live waiter, or back to the pool; safe from any thread."""
+        with self._lock:
+            while self._waiters:
+                waiter = self._waiters.pop(0)
+                if waiter.done():
+                    continue
+                try:
+                    waiter.get_loop().call_soon_threadsafe(self._hand, waiter)
+                except RuntimeError:  # its event loop is closed: nobody waits there any more
+                    continue
                 return
-        self._free += 1
+            self._free += 1
+
+    def _hand(self, waiter: asyncio.Future[None]) -> None:
+        """On the waiter's loop: wake it, or pass the slot on when it gave up meanwhile."""
+        if waiter.done():
+            self._release()
+        else:
+            waiter.set_result(None)
+
+    def _started(self) -> None:
+        with self._lock:
+            self.running += 1
+
+    def _finished(self) -> None:
+        """A worker's function ended (or never started): its slot is free for the next request."""
+        with self._lock:
+            self.running -= 1
+        self._release()
 
     def _timeout(self, where: str) -> EngineTimeoutError:
         return EngineTimeoutError(
             f"request took longer than {self.timeout_s:g} s ({where})",
             "send a smaller image or fewer pages, or raise the server's request timeout (--timeout)",
         )
-
-    def _finish_from_thread(self, loop: asyncio.AbstractEventLoop) -> None:
-        def done() -> None:
-            self.running -= 1
-            self._release()
-
-        loop.call_soon_threadsafe(done)
 
     async def run(
         self, fn: Callable[..., T], *args: Any, watch: Watchable | None = None, **kwargs: Any
@@ -135,17 +165,18 @@ class Gate:
         token = cancel.CancelToken()
 
         def call() -> T:
-            with cancel.scope(token):
-                return fn(*args, **kwargs)
+            try:
+                with cancel.scope(token):
+                    return fn(*args, **kwargs)
+            finally:
+                self._finished()  # from this thread: the slot is free once the work really ended
 
-        self.running += 1
+        self._started()
         try:
             future = loop.run_in_executor(self.executor, call)
         except BaseException:
-            self.running -= 1
-            self._release()
+            self._finished()
             raise
-        future.add_done_callback(lambda _: self._finish_from_thread(loop))
         return await self._wait(future, deadline, token, watch)
 
     async def _wait(
@@ -182,12 +213,11 @@ class Gate:
     async def slot(self) -> AsyncIterator[None]:
         """Hold one worker slot for async work (URL fetches): same 503 and queue as ``run``."""
         await self._acquire(time.monotonic() + self.timeout_s)
-        self.running += 1
+        self._started()
         try:
             yield
         finally:
-            self.running -= 1
-            self._release()
+            self._finished()
 
     async def stream(self, make_iter: Callable[[], Iterator[str]]) -> AsyncGenerator[str, None]:
         """Admit once, then pull chunks of a blocking iterator in a worker thread until it ends.
@@ -216,20 +246,17 @@ class Gate:
                         close()
                 loop.call_soon_threadsafe(queue.put_nowait, ("end", None))
             except BaseException as exc:  # noqa: BLE001 - handed to the consumer
-                loop.call_soon_threadsafe(queue.put_nowait, ("error", exc))
+                with contextlib.suppress(RuntimeError):  # the consumer's loop may be closed
+                    loop.call_soon_threadsafe(queue.put_nowait, ("error", exc))
+            finally:
+                self._finished()  # from this thread, whether or not anyone still reads
 
-        released = False
-
-        def finish() -> None:  # once, on this loop's thread
-            nonlocal released
-            if not released:
-                released = True
-                self.running -= 1
-                self._release()
-
-        self.running += 1
-        future = loop.run_in_executor(self.executor, produce)
-        future.add_done_callback(lambda _: finish())  # asyncio runs it on the loop's thread
+        self._started()
+        try:
+            future = loop.run_in_executor(self.executor, produce)
+        except BaseException:
+            self._finished()
+            raise
         try:
             while True:
                 if self.draining and time.monotonic() >= self._drain_deadline:
@@ -247,10 +274,7 @@ class Gate:
                 elif kind == "error":
                     raise value
                 else:
-                    # The producer's thread is ending: free the slot before returning, not in a
-                    # callback a loop that closes right after (asyncio.run) would never run.
-                    await future
-                    finish()
+                    await future  # the producer's thread has given its slot back
                     return
         finally:
             token.cancel("the client stopped reading the stream")
