@@ -14,7 +14,12 @@ import pytest
 
 from vlocr import cancel
 from vlocr.config import IoOptions
-from vlocr.errors import EngineTimeoutError, ImageTooLargeError, InvalidImageError
+from vlocr.errors import (
+    EngineTimeoutError,
+    ImageTooLargeError,
+    InvalidImageError,
+    InvalidOptionError,
+)
 from vlocr.io import count_pages, first_page, iter_pages, load_pages
 from vlocr.testing.hostile import (
     content_bomb_pdf,
@@ -123,6 +128,16 @@ def test_tiff_pages_are_decoded_one_at_a_time() -> None:
     assert sum(1 for _ in pages) == 2
     with pytest.raises(ImageTooLargeError, match="per input"):
         load_pages(data, options=IoOptions(max_total_pixels=12_000_000))
+
+
+def test_tiff_page_n_decodes_that_page_alone() -> None:
+    # three 6 MP pages under a 7 MP budget per input: page 3 fits only if pages 1-2 are not decoded
+    data = many_page_tiff(3, 3000, 2000)
+    options = IoOptions(max_total_pixels=7_000_000)
+    pages = list(iter_pages(data, options=options, first_pages=3, only_page=3))
+    assert [(p.page, p.page_count, p.width) for p in pages] == [(3, 3, 3000)]
+    with pytest.raises(InvalidOptionError, match="page 4 asked for, but the input has 3 page"):
+        list(iter_pages(data, only_page=4))
 
 
 def test_flat_and_tall_images_load_at_their_size() -> None:

@@ -19,7 +19,7 @@ from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from vlocr.errors import ImageTooLargeError, InvalidImageError
 from vlocr.io.budget import PixelBudget
 from vlocr.io.convert import pil_to_rgb
-from vlocr.io.page import Page
+from vlocr.io.page import Page, page_out_of_range
 
 _PIL_FORMAT = {
     "jpeg": "JPEG",
@@ -44,11 +44,14 @@ def iter_raster(
     max_pages: int,
     budget: PixelBudget,
     first_pages: int | None = None,
+    only_page: int | None = None,
 ) -> Iterator[Page]:
     """Decode a JPEG/PNG/BMP/WebP/TIFF/GIF payload one page at a time.
 
-    TIFF yields every page (or the first ``first_pages``), others the first frame. Every page's
-    size is checked against ``max_pixels`` and ``budget`` before any pixel of it is decoded.
+    TIFF yields every page (or the first ``first_pages``), others the first frame. ``only_page``
+    (1-based) decodes that page alone: the frames before it are skipped by their headers, not
+    decoded. Every page's size is checked against ``max_pixels`` and ``budget`` before any pixel
+    of it is decoded.
     """
     name = fmt.upper()
     with _mapped_errors(name, source, max_pixels), _strict_pil():
@@ -60,18 +63,21 @@ def iter_raster(
                 "split the file or raise VLOCR_IO__MAX_PAGES",
                 source=source,
             )
+        if only_page is not None and only_page > count:
+            raise page_out_of_range(only_page, count, source)
         used = count if first_pages is None else min(count, first_pages)
-        if used > 1:
+        indices = range(used) if only_page is None else range(only_page - 1, only_page)
+        if len(indices) > 1:
             sizes = []
-            for index in range(used):
+            for index in indices:
                 image.seek(index)
                 _check_pixels(
                     image.size, max_pixels, source=source, what=_page_name(name, index, count)
                 )
                 sizes.append(image.size[0] * image.size[1])
             budget.check_total(sum(sizes), source=source, what=f"{used} {name} pages")
-        for index in range(used):
-            if used > 1:
+        for index in indices:
+            if count > 1:
                 image.seek(index)
             what = _page_name(name, index, count)
             _check_pixels(image.size, max_pixels, source=source, what=what)
@@ -80,7 +86,7 @@ def iter_raster(
             budget.take(image.size[0] * image.size[1], source=source, page=what)
             image.load()
             rgb = pil_to_rgb(_upright(image))
-            if index == used - 1:
+            if index == indices[-1]:
                 # the last page is copied out: do not hold PIL's copy too while it is read
                 # (a 35 MP scan: 104 MB more for the whole OCR of the page)
                 image.close()

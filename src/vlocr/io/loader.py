@@ -83,8 +83,8 @@ def iter_pages(
     """Like ``load_pages`` but lazy: each page is decoded when asked for, under a pixel budget.
 
     ``budget`` defaults to ``options.max_total_pixels`` for this input; pass one shared budget to
-    bound a whole request. ``first_pages`` stops after that many pages. ``only_page`` lets a PDF
-    render that page alone (other formats still yield the pages before it: skip them).
+    bound a whole request. ``first_pages`` stops after that many pages. ``only_page`` decodes that
+    page alone (a PDF renders only it, a TIFF skips the frames before it).
     """
     opts = options or IoOptions()
     dpi = _resolve_dpi(pdf_dpi, opts, label)
@@ -156,6 +156,7 @@ def _iter_bytes(
         max_pages=options.max_pages,
         budget=budget,
         first_pages=first_pages,
+        only_page=only_page,
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from vlocr.errors import InvalidOptionError
 from vlocr.results import OcrLine
 
 
@@ -38,3 +39,12 @@ class Page:
             if self.page_count <= 1
             else f"{self.source} [page {self.page}/{self.page_count}]"
         )
+
+
+def page_out_of_range(page: int, count: int, source: str | None) -> InvalidOptionError:
+    """Page ``page`` of an input with ``count`` pages was asked for."""
+    return InvalidOptionError(
+        f"page {page} asked for, but the input has {count} page(s)",
+        f"pick a page from 1 to {count}",
+        source=source,
+    )

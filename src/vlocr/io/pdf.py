@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from vlocr import cancel
-from vlocr.errors import ImageTooLargeError, InvalidImageError, InvalidOptionError, VlocrError
+from vlocr.errors import ImageTooLargeError, InvalidImageError, VlocrError
 from vlocr.io.budget import PixelBudget
-from vlocr.io.page import Page
+from vlocr.io.page import Page, page_out_of_range
 from vlocr.io.pdf_text import to_ocr_lines
 
 _CHILD = str(Path(__file__).with_name("_pdf_child.py"))
@@ -177,15 +177,6 @@ def iter_pdf(
             )
     finally:
         child.close()
-
-
-def page_out_of_range(page: int, count: int, source: str | None) -> InvalidOptionError:
-    """Page ``page`` of an input with ``count`` pages was asked for."""
-    return InvalidOptionError(
-        f"page {page} asked for, but the input has {count} page(s)",
-        f"pick a page from 1 to {count}",
-        source=source,
-    )
 
 
 def pdf_page_count(data: bytes, *, source: str, timeout_s: float = 60.0) -> int:

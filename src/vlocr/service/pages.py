@@ -64,7 +64,7 @@ def iter_pages(
         pdf_dpi = pdf_dpi if pdf_dpi is not None else request.pdf_dpi
     from vlocr import cancel
     from vlocr.io import iter_pages as decode_pages
-    from vlocr.io.pdf import page_out_of_range
+    from vlocr.io.page import page_out_of_range
 
     io = io or get_settings().io
     name = label or "<input>"
