@@ -146,30 +146,53 @@ def _sse(url: str, body: dict[str, Any]) -> list[Any]:
     return frames[:-1]
 
 
-def _run_page_chat(page: dict[str, Any], message: str, role: str = "") -> list[tuple[Any, ...]]:
+#: The page callbacks' widget values by parameter name (the Ask and Extract tabs' controls).
+PAGE_DEFAULTS: dict[str, Any] = {
+    "number": 1,
+    "history": [],
+    "kept": {},
+    "eng": "rapidocr",
+    **dict.fromkeys(("x", "y", "w", "h"), 0),
+    "preprocess": "auto",
+    "force_ocr": False,
+    "lang": "auto",
+    "hints": False,
+    "checks_on": True,
+    "cross": True,
+    "role_text": "",
+    "temp": 0.0,
+    "top": 1.0,
+    "length": 256,
+    "focus_how": "auto",
+    "custom": "",
+    "tries": 3,
+}
+
+
+def _page_args(fn: Any, **given: Any) -> tuple[Any, ...]:
+    """Positional arguments for a page callback, named as its parameters are (so a new control
+    needs a value here, not a recount)."""
+    import inspect
+
+    values = {**PAGE_DEFAULTS, **given}
+    return tuple(values[name] for name in inspect.signature(fn).parameters)
+
+
+def _run_page_chat(
+    page: dict[str, Any], message: str, role: str = "", **widgets: Any
+) -> list[tuple[Any, ...]]:
+    args = _page_args(page["chat"], accepted=page["upload"], msg=message, role_text=role, **widgets)
+
     async def collect() -> list[tuple[Any, ...]]:
-        args: tuple[Any, ...] = (
-            page["upload"],
-            1,
-            message,
-            [],
-            {},
-            "rapidocr",
-            0,
-            0,
-            0,
-            0,
-            role,
-            0.0,
-            256,
-        )
         return [out async for out in page["chat"](*args)]
 
     return asyncio.run(collect())
 
 
 def _run_page_extract(page: dict[str, Any], how: str, role: str = "") -> dict[str, Any]:
-    args = (page["upload"], 1, "receipt", "", how, "rapidocr", 0, 0, 0, 0, role, 0.0, 256)
+    args = _page_args(
+        page["extract"], accepted=page["upload"], preset="receipt", how=how, role_text=role
+    )
     _text, _status, _data, record = asyncio.run(page["extract"](*args))
     return record["result"]  # type: ignore[no-any-return]
 
@@ -228,7 +251,7 @@ def test_ask_and_chat_agree_everywhere(
     assert len(deltas) > 1 and "".join(deltas) == ANSWER
     assert _same(frames[-1]["answer"]) == expected
 
-    # the page: the Ask tab's chat callback (chat_stream under the page's gate)
+    # the page: the Ask tab's callback (a fresh question is ask, streamed under the page's gate)
     n = len(stub.requests)
     outs = _run_page_chat(page, QUESTION)
     _guarded(stub, n, streamed=True)

@@ -59,7 +59,7 @@ def replay(monkeypatch: pytest.MonkeyPatch):
         engine = ReplayEngine(replies)
         monkeypatch.setattr(generation, "get_engine", lambda opts: engine)
         monkeypatch.setattr(
-            task_page, "run_ocr", lambda page, engine, region, required: list(LINES)
+            task_page, "run_ocr", lambda page, request, required: list(LINES)
         )
         return engine
 

@@ -46,7 +46,7 @@ def scripted(monkeypatch: pytest.MonkeyPatch):
         engine = ScriptedEngine(replies)
         monkeypatch.setattr(generation, "get_engine", lambda opts: engine)
         monkeypatch.setattr(
-            task_page, "run_ocr", lambda page, engine, region, required: list(LINES)
+            task_page, "run_ocr", lambda page, request, required: list(LINES)
         )
         return engine
 
