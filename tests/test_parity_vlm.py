@@ -540,3 +540,16 @@ def test_ask_options_agree_between_rest_cli_page_and_library(
     final = _run_page_chat(page, PLAIN, **widgets)[-1]
     assert _same_options(final[6]["answer"]) == expected
     assert _prompt(stub.requests[n]) == prompt
+
+
+def test_the_page_asks_a_fresh_question_and_chats_on_follow_ups(
+    stub: StubServer, page: dict[str, Any]
+) -> None:
+    first = _run_page_chat(page, PLAIN)[-1]
+    assert first[6]["answer"]["task"] == "ask" and first[6]["options"]["task"] == "ask"
+    history = first[0]  # the chatbot's conversation after the first answer
+    n = len(stub.requests)
+    follow = _run_page_chat(page, "And the date?", history=history)[-1]
+    assert follow[6]["answer"]["task"] == "chat"
+    said = [text for _role, text in _prompt(stub.requests[n])]
+    assert PLAIN in " ".join(said) and ANSWER in said, "the follow-up carries the conversation"
