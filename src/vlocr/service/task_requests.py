@@ -21,7 +21,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from vlocr.errors import InvalidOptionError
 from vlocr.results import ChatMessage
-from vlocr.service.requests import VLM_ENGINE, PageSource, check_engine
+from vlocr.service.requests import VLM_ENGINE, PageSource, Region, check_engine
 
 T = TypeVar("T", bound="TaskRequest")
 
@@ -40,6 +40,23 @@ class TaskRequest(PageSource):
         ge=1,
         le=10000,
         description="Which page of a PDF/TIFF to look at (1-based); the others are not read.",
+    )
+    region: Region | None = Field(
+        None,
+        description="Only look at this rectangle: x, y, w, h in pixels of the original page "
+        '([0, 0, 400, 300], or "0,0,400,300"); the model and the OCR see the crop alone.',
+        examples=[[0, 0, 400, 300]],
+    )
+    preprocess: str | list[str] = Field(
+        "auto",
+        description="Preprocessing before the OCR behind the hints and checks: none | seed | "
+        "auto | a comma list of steps (the model sees the page as it is).",
+        examples=["auto"],
+    )
+    force_ocr: bool = Field(
+        False,
+        description="OCR a digital PDF page for the hints and checks instead of reading its "
+        "text layer.",
     )
     ocr_engine: str | None = Field(
         None,

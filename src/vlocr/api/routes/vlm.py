@@ -40,8 +40,7 @@ async def _request(request: Request, model: type[R]) -> tuple[R, bytes | None]:
 
 
 def _capped(body: R, state: AppState) -> R:
-    """The request without its image, the server's token ceiling applied (the image is
-    decoded separately, under the server's byte budget)."""
+    """The request with the server's token ceiling applied (``max_new_tokens`` cannot raise it)."""
     return body.model_copy(update={"max_new_tokens": token_cap(state, body.max_new_tokens)})
 
 
@@ -65,6 +64,11 @@ async def _vlm_state_and_image(
     return state, await _image(state, body, upload)
 
 
+def _fields(model: type[AskRequest | ExtractRequest]) -> str:
+    """The body's option names, as the service's request declares them (the image aside)."""
+    return ", ".join(f.alias or n for n, f in model.model_fields.items() if n != "image")
+
+
 _FORM_HINT = (
     " Or send multipart/form-data: the image or PDF as a `file` part and the other fields as form "
     "fields (`curl -F file=@receipt.jpg -F question='What is the total?'`)."
@@ -76,8 +80,7 @@ _FORM_HINT = (
     response_model=VlmAnswer,
     summary="Answer a question about an image",
     description="JSON `{image: <base64 or data URL>, question, ...}`: every option of `vlocr ask` "
-    "(page, region, preprocess, force_ocr, ocr_engine, lang, ocr_hints, check_numbers, "
-    "cross_check, focus, role, temperature, top_p, max_new_tokens, stream)." + _FORM_HINT,
+    f"({_fields(AskRequest)})." + _FORM_HINT,
     responses=ERROR_RESPONSES,
     openapi_extra=body_doc(AskRequest, multipart_schema(AskRequest)),
 )
@@ -140,9 +143,8 @@ async def _ask_stream(state: AppState, data: bytes, body: AskRequest) -> Respons
     response_model=ExtractResult,
     summary="Extract fields as JSON (receipt, invoice, or your JSON Schema)",
     description="JSON `{image: <base64 or data URL>, schema, engine, ...}`: every option of "
-    "`vlocr extract` (the options of `/v1/ask` but question, focus and stream, plus schema, "
-    "engine and max_attempts); a custom `schema` is a JSON Schema object (as JSON text in a form "
-    "field)." + _FORM_HINT,
+    f"`vlocr extract` ({_fields(ExtractRequest)}); a custom `schema` is a JSON Schema object (as "
+    "JSON text in a form field)." + _FORM_HINT,
     responses=ERROR_RESPONSES,
     openapi_extra=body_doc(ExtractRequest, multipart_schema(ExtractRequest)),
 )
