@@ -31,6 +31,9 @@ def test_an_unknown_keyword_is_a_type_error_naming_the_options() -> None:
         vlocr.ask("x.png", "Total?", temprature=0.5)
     with pytest.raises(TypeError, match="'engine'"):
         vlocr.chat("x.png", [], "hi", engine="ocr")  # extract's option, not chat's
+    with pytest.raises(TypeError, match=r"options: .*, schema, ") as raised:
+        vlocr.extract("x.png", "receipt", focus="page")
+    assert "schema_" not in str(raised.value)  # the names a caller passes
 
 
 @pytest.mark.parametrize(

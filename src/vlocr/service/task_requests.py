@@ -131,12 +131,12 @@ class TaskRequest(PageSource):
         of None means "not given"; an unknown keyword is a TypeError naming the ones there are,
         a bad value one ``InvalidOptionError`` line."""
         given = {_KEYWORD_ALIASES.get(k, k): v for k, v in options.items() if v is not None}
-        names = {f.alias or n for n, f in cls.model_fields.items()} | set(cls.model_fields)
-        unknown = sorted(set(given) - names)
+        names = {f.alias or n for n, f in cls.model_fields.items()}
+        unknown = sorted(set(given) - names - set(cls.model_fields))
         if unknown:
             raise TypeError(
                 f"{cls.__name__} has no option {', '.join(map(repr, unknown))}; "
-                f"options: {', '.join(sorted(cls.model_fields))}"
+                f"options: {', '.join(sorted(names))}"
             )
         try:
             return cls.model_validate(given)
