@@ -191,7 +191,13 @@ def _run_page_chat(
 
 def _run_page_extract(page: dict[str, Any], how: str, role: str = "") -> dict[str, Any]:
     args = _page_args(
-        page["extract"], accepted=page["upload"], preset="receipt", how=how, role_text=role
+        page["extract"],
+        accepted=page["upload"],
+        preset="receipt",
+        how=how,
+        role_text=role,
+        lang="zh",
+        hints=True,
     )
     _text, _status, _data, record = asyncio.run(page["extract"](*args))
     return record["result"]  # type: ignore[no-any-return]
@@ -310,27 +316,39 @@ def test_extract_agrees_everywhere(
 ) -> None:
     asks = engine == "vlm"
     n = len(stub.requests)
-    python = vlocr.extract(work / "lines.png", "receipt", engine=engine, vlm=vlm, role=ROLE)
+    python = vlocr.extract(
+        work / "lines.png", "receipt", engine=engine, vlm=vlm, role=ROLE, lang="zh", ocr_hints=True
+    )
     expected = _same_extract(python.model_dump(mode="json"))
     if asks:
         _guarded(stub, n)
+        prompt = _prompt(stub.requests[n])
         assert expected["data"] == RECEIPT and expected["valid"] is True
     else:
         assert len(stub.requests) == n, "engine ocr asks no model"
         assert expected["data"]["total"] == 16.5 and expected["answer"] is None
 
     n = len(stub.requests)
-    out = _cli(work, stub, "extract", "lines.png", "--engine", engine, "--role", ROLE)
+    flags = ["--engine", engine, "--role", ROLE, "--lang", "zh", "--ocr-hints"]
+    out = _cli(work, stub, "extract", "lines.png", *flags)
     assert _same_extract(json.loads(out)) == expected
+    if asks:  # the prompt language and the OCR hints reached the model alike
+        assert _prompt(stub.requests[n]) == prompt
 
     image = _b64(work / "lines.png")
     body = {"image": image, "schema": "receipt", "engine": engine, "role": ROLE}
+    body |= {"lang": "zh", "ocr_hints": True}
+    n_rest = len(stub.requests)
     rest = httpx.post(f"{server.url}/v1/extract", json=body, timeout=120)
     assert rest.status_code == 200, rest.text
     assert _same_extract(rest.json()) == expected
+    if asks:
+        assert _prompt(stub.requests[n_rest]) == prompt
 
+    n_page = len(stub.requests)
     assert _same_extract(_run_page_extract(page, engine, ROLE)) == expected
     if asks:
+        assert _prompt(stub.requests[n_page]) == prompt
         _guarded(stub, n)
         assert len(stub.requests) >= n + 3  # CLI, REST and the page each asked
     else:
