@@ -146,30 +146,59 @@ def _sse(url: str, body: dict[str, Any]) -> list[Any]:
     return frames[:-1]
 
 
-def _run_page_chat(page: dict[str, Any], message: str, role: str = "") -> list[tuple[Any, ...]]:
+#: The page callbacks' widget values by parameter name (the Ask and Extract tabs' controls).
+PAGE_DEFAULTS: dict[str, Any] = {
+    "number": 1,
+    "history": [],
+    "kept": {},
+    "eng": "rapidocr",
+    **dict.fromkeys(("x", "y", "w", "h"), 0),
+    "preprocess": "auto",
+    "force_ocr": False,
+    "lang": "auto",
+    "hints": False,
+    "checks_on": True,
+    "cross": True,
+    "role_text": "",
+    "temp": 0.0,
+    "top": 1.0,
+    "length": 256,
+    "focus_how": "auto",
+    "custom": "",
+    "tries": 3,
+}
+
+
+def _page_args(fn: Any, **given: Any) -> tuple[Any, ...]:
+    """Positional arguments for a page callback, named as its parameters are (so a new control
+    needs a value here, not a recount)."""
+    import inspect
+
+    values = {**PAGE_DEFAULTS, **given}
+    return tuple(values[name] for name in inspect.signature(fn).parameters)
+
+
+def _run_page_chat(
+    page: dict[str, Any], message: str, role: str = "", **widgets: Any
+) -> list[tuple[Any, ...]]:
+    args = _page_args(page["chat"], accepted=page["upload"], msg=message, role_text=role, **widgets)
+
     async def collect() -> list[tuple[Any, ...]]:
-        args: tuple[Any, ...] = (
-            page["upload"],
-            1,
-            message,
-            [],
-            {},
-            "rapidocr",
-            0,
-            0,
-            0,
-            0,
-            role,
-            0.0,
-            256,
-        )
         return [out async for out in page["chat"](*args)]
 
     return asyncio.run(collect())
 
 
 def _run_page_extract(page: dict[str, Any], how: str, role: str = "") -> dict[str, Any]:
-    args = (page["upload"], 1, "receipt", "", how, "rapidocr", 0, 0, 0, 0, role, 0.0, 256)
+    args = _page_args(
+        page["extract"],
+        accepted=page["upload"],
+        preset="receipt",
+        how=how,
+        role_text=role,
+        lang="zh",
+        hints=True,
+    )
     _text, _status, _data, record = asyncio.run(page["extract"](*args))
     return record["result"]  # type: ignore[no-any-return]
 
@@ -228,7 +257,7 @@ def test_ask_and_chat_agree_everywhere(
     assert len(deltas) > 1 and "".join(deltas) == ANSWER
     assert _same(frames[-1]["answer"]) == expected
 
-    # the page: the Ask tab's chat callback (chat_stream under the page's gate)
+    # the page: the Ask tab's callback (a fresh question is ask, streamed under the page's gate)
     n = len(stub.requests)
     outs = _run_page_chat(page, QUESTION)
     _guarded(stub, n, streamed=True)
@@ -287,28 +316,258 @@ def test_extract_agrees_everywhere(
 ) -> None:
     asks = engine == "vlm"
     n = len(stub.requests)
-    python = vlocr.extract(work / "lines.png", "receipt", engine=engine, vlm=vlm, role=ROLE)
+    python = vlocr.extract(
+        work / "lines.png", "receipt", engine=engine, vlm=vlm, role=ROLE, lang="zh", ocr_hints=True
+    )
     expected = _same_extract(python.model_dump(mode="json"))
     if asks:
         _guarded(stub, n)
+        prompt = _prompt(stub.requests[n])
         assert expected["data"] == RECEIPT and expected["valid"] is True
     else:
         assert len(stub.requests) == n, "engine ocr asks no model"
         assert expected["data"]["total"] == 16.5 and expected["answer"] is None
 
     n = len(stub.requests)
-    out = _cli(work, stub, "extract", "lines.png", "--engine", engine, "--role", ROLE)
+    flags = ["--engine", engine, "--role", ROLE, "--lang", "zh", "--ocr-hints"]
+    out = _cli(work, stub, "extract", "lines.png", *flags)
     assert _same_extract(json.loads(out)) == expected
+    if asks:  # the prompt language and the OCR hints reached the model alike
+        assert _prompt(stub.requests[n]) == prompt
 
     image = _b64(work / "lines.png")
     body = {"image": image, "schema": "receipt", "engine": engine, "role": ROLE}
+    body |= {"lang": "zh", "ocr_hints": True}
+    n_rest = len(stub.requests)
     rest = httpx.post(f"{server.url}/v1/extract", json=body, timeout=120)
     assert rest.status_code == 200, rest.text
     assert _same_extract(rest.json()) == expected
+    if asks:
+        assert _prompt(stub.requests[n_rest]) == prompt
 
+    n_page = len(stub.requests)
     assert _same_extract(_run_page_extract(page, engine, ROLE)) == expected
     if asks:
+        assert _prompt(stub.requests[n_page]) == prompt
         _guarded(stub, n)
         assert len(stub.requests) >= n + 3  # CLI, REST and the page each asked
     else:
         assert len(stub.requests) == n
+
+
+# ---- every task option in every interface -------------------------------------------------
+
+#: Task request field (its JSON name) -> the `vlocr ask/chat/extract` option that sets it.
+CLI_TASK = {
+    "page": "--page",
+    "region": "--region",
+    "preprocess": "--preprocess",
+    "force_ocr": "--force-ocr",
+    "ocr_engine": "--ocr-engine",
+    "lang": "--lang",
+    "ocr_hints": "--ocr-hints",
+    "check_numbers": "--check-numbers",
+    "cross_check": "--cross-check",
+    "role": "--role",
+    "temperature": "--temperature",
+    "top_p": "--top-p",
+    "max_new_tokens": "--max-new-tokens",
+    "focus": "--focus",
+    "stream": "--stream",
+    "schema": "--schema",
+    "engine": "--engine",
+    "max_attempts": "--attempts",
+}
+#: Fields a command takes another way than an option, and how.
+CLI_OTHERWISE = {
+    "question": "the QUESTION argument of `vlocr ask`",
+    "message": "`vlocr chat` reads one message per line on stdin",
+    "history": "`vlocr chat` keeps the conversation itself",
+}
+#: Fields `vlocr batch --task ask|extract` does not take, and why.
+BATCH_TASK_EXEMPT = {
+    "page": "a batch asks about every page",
+    "stream": "a batch records whole answers (results.jsonl)",
+    "force_ocr": "a batch asks about each page as an image; its OCR reads the pixels",
+}
+
+
+def _json_names(model: Any) -> set[str]:
+    return {field.alias or name for name, field in model.model_fields.items()}
+
+
+def _command_options(name: str) -> set[str]:
+    import typer.main
+
+    from vlocr.cli.main import app
+
+    command = typer.main.get_command(app).commands[name]  # type: ignore[attr-defined]
+    return {opt for param in command.params for opt in param.opts}
+
+
+def test_every_task_option_is_in_every_interface() -> None:
+    from vlocr.api import schemas
+    from vlocr.service.task_requests import AskRequest, ChatRequest, ExtractRequest
+    from vlocr.webui.page import TASK_CONTROLS, TASK_EXEMPT
+
+    commands = {"ask": AskRequest, "chat": ChatRequest, "extract": ExtractRequest}
+    for command, model in commands.items():
+        fields = _json_names(model)
+        options = fields - set(CLI_OTHERWISE)
+        assert options <= set(CLI_TASK), f"map the new {command} option to its flag"
+        missing = {CLI_TASK[f] for f in options} - _command_options(command)
+        assert not missing, f"`vlocr {command}` lacks {missing}"
+        assert fields - set(TASK_EXEMPT) <= set(TASK_CONTROLS), "add a widget for the new option"
+
+    openapi = create_app(Settings(), ui=False).openapi()
+    rest = {
+        "/v1/ask": (AskRequest, schemas.AskRequest),
+        "/v1/extract": (ExtractRequest, schemas.ExtractRequest),
+    }
+    for path, (model, body_model) in rest.items():
+        fields = _json_names(model)
+        assert issubclass(body_model, model), "the REST body derives from the request"
+        body = openapi["paths"][path]["post"]["requestBody"]["content"]
+        assert fields <= set(body["multipart/form-data"]["schema"]["properties"]), path
+        ref = body["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        assert fields <= set(openapi["components"]["schemas"][ref]["properties"]), path
+
+    batch = _command_options("batch")
+    for model, own in ((AskRequest, {"question": "--question"}), (ExtractRequest, {})):
+        flags = {**CLI_TASK, **own}
+        wanted = _json_names(model) - set(BATCH_TASK_EXEMPT)
+        assert {flags[f] for f in wanted} <= batch, "`vlocr batch` lacks a task option"
+
+
+def test_every_task_control_is_on_the_page(vlm: VlmOptions) -> None:
+    from vlocr.webui.page import TASK_CONTROLS, build_page
+
+    page = build_page(Settings(), vlm=vlm)
+    ids = {getattr(block, "elem_id", None) for block in page.blocks.values()}
+    assert set(TASK_CONTROLS.values()) <= ids
+
+
+# ---- the same ask options give the same answer everywhere ---------------------------------
+
+PLAIN = "What is the total?"
+ASK_OPTIONS = {
+    "zh-tesseract-whole-page": {
+        "lang": "zh",
+        "ocr_engine": "tesseract",
+        "ocr_hints": True,
+        "focus": "page",
+        "check_numbers": True,
+    },
+    "en-named-rows": {
+        "lang": "en",
+        "ocr_engine": "rapidocr",
+        "ocr_hints": True,
+        "focus": "lines",
+        "check_numbers": True,
+    },
+    "no-ocr-at-all": {
+        "lang": "en",
+        "ocr_engine": "rapidocr-v4",
+        "ocr_hints": False,
+        "focus": "auto",
+        "check_numbers": False,
+    },
+}
+
+
+def _prompt(request: dict[str, Any]) -> list[tuple[str, str]]:
+    """The text of what reached the model (the image bytes aside)."""
+    out = []
+    for message in request["messages"]:
+        content = message["content"]
+        parts = [content] if isinstance(content, str) else content
+        for part in parts:
+            text = part if isinstance(part, str) else part.get("text")
+            if text:
+                out.append((message["role"], text))
+    return out
+
+
+def _same_options(answer: dict[str, Any]) -> dict[str, Any]:
+    visual = answer["visual_input"] or {}
+    return {
+        **_same(answer),
+        "ocr_hints_used": answer["ocr_hints_used"],
+        "sent": (visual.get("sent"), visual.get("box")),
+        "disagreements": answer["disagreements"],
+    }
+
+
+@pytest.mark.parametrize("case", list(ASK_OPTIONS))
+def test_ask_options_agree_between_rest_cli_page_and_library(
+    case: str,
+    stub: StubServer,
+    vlm: VlmOptions,
+    server: BackgroundServer,
+    work: Path,
+    page: dict[str, Any],
+) -> None:
+    options = ASK_OPTIONS[case]
+    n = len(stub.requests)
+    python = vlocr.ask(work / "lines.png", PLAIN, vlm=vlm, **options)
+    expected = _same_options(python.model_dump(mode="json"))
+    prompt = _prompt(stub.requests[n])
+    uses_ocr = options["ocr_hints"] or options["check_numbers"]
+    assert python.ocr_hints_used is options["ocr_hints"]
+    assert (python.number_checks != []) is uses_ocr, "no OCR, no checks"
+    assert python.visual_input is not None
+    if options["focus"] == "page":
+        assert python.visual_input.sent == "page"
+    assert any("\u4e00" <= ch <= "\u9fff" for _r, t in prompt for ch in t) is (
+        options["lang"] == "zh"
+    ), "the prompt language reached the model"
+
+    flags = ["--lang", options["lang"], "--ocr-engine", options["ocr_engine"]]
+    flags += ["--ocr-hints" if options["ocr_hints"] else "--no-ocr-hints"]
+    flags += ["--focus", options["focus"]]
+    flags.append("--check-numbers" if options["check_numbers"] else "--no-check-numbers")
+    n = len(stub.requests)
+    cli = json.loads(_cli(work, stub, "ask", "lines.png", PLAIN, "--format", "json", *flags))
+    assert _same_options(cli) == expected
+    assert _prompt(stub.requests[n]) == prompt
+
+    n = len(stub.requests)
+    if case == "no-ocr-at-all":  # a multipart upload: the options as form fields
+        form = {k: str(v).lower() if isinstance(v, bool) else v for k, v in options.items()}
+        rest = httpx.post(
+            f"{server.url}/v1/ask",
+            files={"file": ("lines.png", (work / "lines.png").read_bytes())},
+            data={"question": PLAIN, **form},
+            timeout=120,
+        )
+    else:
+        body = {"image": _b64(work / "lines.png"), "question": PLAIN, **options}
+        rest = httpx.post(f"{server.url}/v1/ask", json=body, timeout=120)
+    assert rest.status_code == 200, rest.text
+    assert _same_options(rest.json()) == expected
+    assert _prompt(stub.requests[n]) == prompt
+
+    n = len(stub.requests)
+    widgets = {
+        "lang": options["lang"],
+        "eng": options["ocr_engine"],
+        "hints": options["ocr_hints"],
+        "focus_how": options["focus"],
+        "checks_on": options["check_numbers"],
+    }
+    final = _run_page_chat(page, PLAIN, **widgets)[-1]
+    assert _same_options(final[6]["answer"]) == expected
+    assert _prompt(stub.requests[n]) == prompt
+
+
+def test_the_page_asks_a_fresh_question_and_chats_on_follow_ups(
+    stub: StubServer, page: dict[str, Any]
+) -> None:
+    first = _run_page_chat(page, PLAIN)[-1]
+    assert first[6]["answer"]["task"] == "ask" and first[6]["options"]["task"] == "ask"
+    history = first[0]  # the chatbot's conversation after the first answer
+    n = len(stub.requests)
+    follow = _run_page_chat(page, "And the date?", history=history)[-1]
+    assert follow[6]["answer"]["task"] == "chat"
+    said = [text for _role, text in _prompt(stub.requests[n])]
+    assert PLAIN in " ".join(said) and ANSWER in said, "the follow-up carries the conversation"

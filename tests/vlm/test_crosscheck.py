@@ -58,9 +58,7 @@ def replay(monkeypatch: pytest.MonkeyPatch):
     def install(replies: list[str]) -> ReplayEngine:
         engine = ReplayEngine(replies)
         monkeypatch.setattr(generation, "get_engine", lambda opts: engine)
-        monkeypatch.setattr(
-            task_page, "run_ocr", lambda page, engine, region, required: list(LINES)
-        )
+        monkeypatch.setattr(task_page, "run_ocr", lambda page, request, required: list(LINES))
         return engine
 
     return install

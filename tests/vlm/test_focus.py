@@ -56,7 +56,7 @@ def test_ask_with_hints_sends_the_named_rows_and_says_so(
         _line("TOTAL 89.50", 140, x1=190),
         _line("2024-05-12 14:32", 200, x1=260),
     ]
-    monkeypatch.setattr(task_page, "run_ocr", lambda page, engine, region, required: list(lines))
+    monkeypatch.setattr(task_page, "run_ocr", lambda page, request, required: list(lines))
     opts = tiny_opts.model_copy(update={"min_pixels": 32 * 32})
     page = q.ask(receipt_png, "What is the total?", vlm=opts, ocr_hints=True, focus="page")
     crop = q.ask(receipt_png, "What is the total?", vlm=opts, ocr_hints=True)

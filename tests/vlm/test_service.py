@@ -42,9 +42,7 @@ def prompts(monkeypatch: pytest.MonkeyPatch) -> list[Generation]:
 
 @pytest.fixture()
 def fake_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(
-        task_page, "run_ocr", lambda page, engine, region, required: list(OCR_LINES)
-    )
+    monkeypatch.setattr(task_page, "run_ocr", lambda page, request, required: list(OCR_LINES))
 
 
 def test_ask_without_hints(

@@ -45,9 +45,7 @@ def scripted(monkeypatch: pytest.MonkeyPatch):
     def install(replies: list[str]) -> ScriptedEngine:
         engine = ScriptedEngine(replies)
         monkeypatch.setattr(generation, "get_engine", lambda opts: engine)
-        monkeypatch.setattr(
-            task_page, "run_ocr", lambda page, engine, region, required: list(LINES)
-        )
+        monkeypatch.setattr(task_page, "run_ocr", lambda page, request, required: list(LINES))
         return engine
 
     return install

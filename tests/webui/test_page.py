@@ -128,7 +128,7 @@ def test_desktop_read_chat_extract_and_bad_case(
         }"""
     )
     # Sampling makes the random tiny model write several pieces instead of one.
-    page.get_by_text("Chat options").click()
+    page.get_by_text("Ask and extract options").click()
     page.locator("#temperature input[type=number]").fill("1")
     page.locator("#temperature input[type=number]").press("Enter")
     chat_input.fill("What is the total?")

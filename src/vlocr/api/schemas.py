@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from vlocr.results import PageResult
+from vlocr.service import task_requests as service_tasks
 from vlocr.service.requests import OutputFormat, ReadRequest
 
 _TINY_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAFUlEQVR4nGP8//8/AzbAhFV00EoAAFbUAw037MyjAAAAAElFTkSuQmCC"
@@ -20,22 +21,6 @@ IMAGE_FIELD = Field(
     "http(s) URLs are fetched only from hosts in the server's url_allowlist.",
     examples=[f"data:image/png;base64,{_TINY_PNG}"],
 )
-REGION_FIELD = Field(
-    None,
-    description="Only look at this rectangle: [x, y, w, h] in pixels of the original image.",
-    examples=[[0, 0, 400, 300]],
-)
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    @field_validator("region", check_fields=False)
-    @classmethod
-    def _region_is_a_rectangle(cls, value: Region | None) -> Region | None:
-        if value is not None and (value[0] < 0 or value[1] < 0 or value[2] <= 0 or value[3] <= 0):
-            raise ValueError("region must be [x, y, w, h] with x, y >= 0 and w, h > 0")
-        return value
 
 
 class OcrOptionsModel(ReadRequest):
@@ -80,33 +65,10 @@ class OcrResponse(BaseModel):
     )
 
 
-class _VlmRequest(_Strict):
+class AskRequest(service_tasks.AskRequest):
+    """Every option of ``vlocr ask`` (``vlocr.service.task_requests.AskRequest``) plus the image."""
+
     image: str = IMAGE_FIELD
-    region: Region | None = REGION_FIELD
-    ocr_hints: bool = Field(
-        False, description="Run OCR first and give its lines to the model as hints."
-    )
-    role: str | None = Field(
-        None, max_length=2000, description="A role prompt, e.g. 'You are an accountant.'"
-    )
-    temperature: float | None = Field(None, ge=0.0, le=2.0)
-    top_p: float | None = Field(None, gt=0.0, le=1.0)
-    max_new_tokens: int | None = Field(None, ge=1, le=8192)
-    page: int = Field(
-        1,
-        ge=1,
-        le=10000,
-        description="Which page of a PDF/TIFF (1-based); the others are not read.",
-    )
-
-
-class AskRequest(_VlmRequest):
-    question: str = Field(..., min_length=1, max_length=8000, examples=["What is the total?"])
-    stream: bool = Field(
-        False,
-        description="Answer as server-sent events: `{delta}` frames while the model writes, "
-        "then one `{answer}` frame (the whole VlmAnswer, checks included), then `[DONE]`.",
-    )
 
     model_config = ConfigDict(
         extra="forbid",
@@ -115,6 +77,8 @@ class AskRequest(_VlmRequest):
                 {
                     "image": f"data:image/png;base64,{_TINY_PNG}",
                     "question": "What is the total?",
+                    "lang": "en",
+                    "check_numbers": True,
                     "max_new_tokens": 64,
                 }
             ]
@@ -122,30 +86,16 @@ class AskRequest(_VlmRequest):
     )
 
 
-class ExtractRequest(_VlmRequest):
+class ExtractRequest(service_tasks.ExtractRequest):
+    """Every option of ``vlocr extract`` (``vlocr.service.task_requests.ExtractRequest``) plus
+    the image; ``schema`` is a preset name or a JSON Schema object, never a server file."""
+
+    image: str = IMAGE_FIELD
     schema_: Literal["receipt", "invoice"] | dict[str, Any] = Field(
         "receipt",
         alias="schema",
         description="A preset name (receipt, invoice) or a JSON Schema object.",
     )
-    engine: Literal["vlm", "ocr"] = Field(
-        "vlm",
-        description="vlm: ask the model (fields cross-checked against OCR); ocr: receipt or "
-        "invoice fields from OCR lines and layout alone, each with its box (no model needed).",
-    )
-
-    @field_validator("schema_")
-    @classmethod
-    def _schema_fits_a_prompt(cls, value: Any) -> Any:
-        from vlocr.errors import InvalidOptionError
-        from vlocr.tasks.schemas import check_schema_size
-
-        if isinstance(value, dict):
-            try:
-                check_schema_size(value)
-            except InvalidOptionError as err:
-                raise ValueError(f"{err.message} ({err.hint})") from None
-        return value
 
     model_config = ConfigDict(
         extra="forbid",

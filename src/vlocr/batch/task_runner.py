@@ -17,6 +17,7 @@ from vlocr.results import ErrorInfo
 
 if TYPE_CHECKING:
     from vlocr.service.requests import ReadRequest
+    from vlocr.service.task_requests import AskRequest, ExtractRequest
 
 TaskKind = Literal["read", "ask", "extract"]
 Status = Literal["ok", "invalid", "error"]
@@ -67,8 +68,9 @@ class TaskSpec(BaseModel):
     vlm: VlmOptions | None = None
     vlm_kwargs: dict[str, Any] = Field(
         default_factory=dict,
-        description="ocr_hints, ocr_checks, ocr_engine, role, lang, temperature, ... as the "
-        "single-file commands take them",
+        description="ask/extract: the other fields of their request (ocr_hints, ocr_checks, "
+        "ocr_engine, role, lang, temperature, focus, max_attempts, ...) as the library's "
+        "keywords (service/task_requests.py); task_request() validates them",
     )
     threads: int = Field(0, ge=0, description="OCR threads per worker; 0 = the engine's default")
     extract_engine: Literal["vlm", "ocr"] = Field(
@@ -192,24 +194,32 @@ class TaskSpec(BaseModel):
             slot.page = page = None
         return records
 
+    def task_request(self) -> AskRequest | ExtractRequest:
+        """The ask/extract options as the request every interface builds (validated there).
+        Each page is asked about as an image of its own, so ``page`` stays 1 and the OCR behind
+        the checks reads its pixels."""
+        from vlocr.service.task_requests import AskRequest, ExtractRequest
+
+        common = {"region": self.region, "preprocess": self.preprocess, **self.vlm_kwargs}
+        if self.kind == "ask":
+            return AskRequest.from_options(question=self.question or "", **common)
+        if self.extract_engine == "ocr":
+            return ExtractRequest.from_options(
+                schema=self.schema_name or "receipt", engine="ocr", **common
+            )
+        schema = self.schema_ or self.schema_name or "receipt"
+        return ExtractRequest.from_options(schema=schema, engine="vlm", **common)
+
     def _ask_page(self, image: Any, label: str) -> tuple[dict[str, Any], Status]:
         from vlocr import service
+        from vlocr.service.task_requests import AskRequest
 
-        common = {"vlm": self.vlm, "region": self.region, **self.vlm_kwargs}
-        if self.kind == "ask":
-            answer = service.ask(image, self.question or "", **common)
+        request = self.task_request()
+        if isinstance(request, AskRequest):
+            answer = service.ask(image, request=request, vlm=self.vlm)
             answer.source = label
             return answer.model_dump(mode="json"), "ok"
-        if self.extract_engine == "ocr":
-            extracted = service.extract(
-                image,
-                self.schema_name or "receipt",
-                engine="ocr",
-                ocr_engine=self.vlm_kwargs.get("ocr_engine"),
-                region=self.region,
-            )
-            return extracted.model_dump(mode="json"), "ok" if extracted.valid else "invalid"
-        extracted = service.extract(image, self.schema_ or self.schema_name or "receipt", **common)
+        extracted = service.extract(image, request=request, vlm=self.vlm)
         if extracted.answer is not None:
             extracted.answer.source = label
         return extracted.model_dump(mode="json"), "ok" if extracted.valid else "invalid"

@@ -12,8 +12,10 @@ from vlocr.cli.common import EXIT_INPUT_ERROR, fail, warn
 from vlocr.cli.vlm_commands import (
     _API_KEY,
     _CHECKS,
+    _CROSS_CHECK,
     _DEVICE,
     _DTYPE,
+    _FOCUS,
     _HINTS,
     _MAX_NEW,
     _MODEL,
@@ -129,6 +131,8 @@ def batch(
     ),
     ocr_engine: str = _OCR_ENGINE,
     check_numbers: bool = _CHECKS,
+    cross_check: bool = _CROSS_CHECK,
+    focus: str = _FOCUS,
     attempts: int = typer.Option(
         3, "--attempts", min=1, max=10, help="For extract: re-ask with the errors up to N times."
     ),
@@ -154,15 +158,19 @@ def batch(
             vlm=vlm_options(vlm, model, base_url[0] if base_url else None, api_key, device, dtype),
             base_urls=base_url or [],
             max_concurrency=max_concurrency,
+            # The task request's fields as the library's keywords; defaults that older runs
+            # did not record are left out, so their job keys (and resumes) stay valid.
             vlm_kwargs={
                 "ocr_hints": ocr_hints,
                 "ocr_checks": check_numbers,
-                "ocr_engine": ocr_engine,
+                "ocr_engine": ocr_engine or get_settings().ocr_engine,
                 "role": role,
                 "lang": lang,
                 "temperature": temperature,
                 "top_p": top_p,
                 "max_new_tokens": max_new_tokens,
+                **({"cross_check": False} if not cross_check else {}),
+                **({"focus": focus} if task is Task.ask and focus != "auto" else {}),
                 **({"max_attempts": attempts} if task is Task.extract else {}),
             },
         )
@@ -267,7 +275,7 @@ def _task_spec(task: Task, **kw: Any) -> Any:
                 "--engine ocr fills the receipt and invoice schemas only",
                 "use --schema receipt|invoice, or --engine vlm for your own schema",
             )
-    return TaskSpec(
+    spec = TaskSpec(
         kind=task.value,
         engine=engine,
         extract_engine=extract_engine,
@@ -284,6 +292,9 @@ def _task_spec(task: Task, **kw: Any) -> Any:
         if task is not Task.read
         else {},
     )
+    if task is not Task.read:
+        spec.task_request()  # every ask/extract option checked once, as `vlocr ask/extract` do
+    return spec
 
 
 class _Progress:

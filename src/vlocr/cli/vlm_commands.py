@@ -91,7 +91,28 @@ _FOCUS = typer.Option(
 )
 _LANG = typer.Option(None, "--lang", help="Prompt language: en, zh or auto (from the question).")
 _OCR_ENGINE = typer.Option(
-    "rapidocr", "--ocr-engine", help="OCR engine for hints and number checks."
+    None,
+    "--ocr-engine",
+    help="OCR engine for hints and number checks (default: VLOCR_OCR_ENGINE, rapidocr).",
+    show_default=False,
+)
+_PREPROCESS = typer.Option(
+    "auto",
+    "--preprocess",
+    "-p",
+    help="Preprocessing before the OCR that makes the hints and checks: none, seed, auto or a "
+    "comma list of steps (see 'vlocr read --help').",
+)
+_FORCE_OCR = typer.Option(
+    False,
+    "--force-ocr",
+    help="OCR a digital PDF page for the hints and checks instead of reading its text layer.",
+)
+_CROSS_CHECK = typer.Option(
+    True,
+    "--cross-check/--no-cross-check",
+    help="Ask once more on a zoomed crop when an answer about a receipt/invoice field "
+    "disagrees with the OCR extractor (needs --check-numbers).",
 )
 _CHECKS = typer.Option(
     True,
@@ -121,6 +142,39 @@ def vlm_options(
         "dtype": dtype,
     }
     return base.model_copy(update={k: v for k, v in updates.items() if v is not None})
+
+
+def task_options(
+    *,
+    page: int,
+    region: str | None,
+    preprocess: str,
+    force_ocr: bool,
+    ocr_engine: str | None,
+    lang: str | None,
+    ocr_hints: bool,
+    check_numbers: bool,
+    role: str | None,
+    temperature: float | None,
+    top_p: float | None,
+    max_new_tokens: int | None,
+) -> dict[str, Any]:
+    """The ``TaskRequest`` fields every task command's flags give (``vlocr ask/chat/extract``
+    and ``vlocr batch --task ask|extract``), under the request's names."""
+    return {
+        "page": page,
+        "region": region,
+        "preprocess": preprocess,
+        "force_ocr": force_ocr,
+        "ocr_engine": ocr_engine,
+        "lang": lang,
+        "ocr_hints": ocr_hints,
+        "check_numbers": check_numbers,
+        "role": role,
+        "temperature": temperature,
+        "top_p": top_p,
+        "max_new_tokens": max_new_tokens,
+    }
 
 
 def _check_image(image: Path) -> None:
@@ -198,6 +252,8 @@ def ask_command(
     ocr_hints: bool = _HINTS,
     region: str = _REGION,
     page: int = _PAGE,
+    preprocess: str = _PREPROCESS,
+    force_ocr: bool = _FORCE_OCR,
     role: str = _ROLE,
     temperature: float = _TEMP,
     top_p: float = _TOP_P,
@@ -208,30 +264,41 @@ def ask_command(
     lang: str = _LANG,
     ocr_engine: str = _OCR_ENGINE,
     check_numbers: bool = _CHECKS,
+    cross_check: bool = _CROSS_CHECK,
     stream: bool = _STREAM,
     focus: str = _FOCUS,
 ) -> None:
     """Ask Qwen3-VL one question about an image; numbers in the answer are checked against OCR."""
-    from vlocr.service.questions import ask
+    from vlocr.service.asking import ask
+    from vlocr.service.task_requests import AskRequest
 
     on_text = _streamer(stream, output_format)
     try:
+        request = AskRequest.from_options(
+            question=question,
+            focus=focus,
+            cross_check=cross_check,
+            stream=stream,
+            **task_options(
+                page=page,
+                region=region,
+                preprocess=preprocess,
+                force_ocr=force_ocr,
+                ocr_engine=ocr_engine,
+                lang=lang,
+                ocr_hints=ocr_hints,
+                check_numbers=check_numbers,
+                role=role,
+                temperature=temperature,
+                top_p=top_p,
+                max_new_tokens=max_new_tokens,
+            ),
+        )
         _check_image(image)
         answer = ask(
             image,
-            question,
+            request=request,
             vlm=vlm_options(vlm, model, base_url, api_key, device, dtype),
-            ocr_hints=ocr_hints,
-            ocr_engine=ocr_engine,
-            ocr_checks=check_numbers,
-            region=region,
-            page=page,
-            role=role,
-            lang=lang,
-            temperature=temperature,
-            top_p=top_p,
-            max_new_tokens=max_new_tokens,
-            focus=focus,
             on_text=on_text,
         )
     except VlocrError as err:
@@ -253,6 +320,8 @@ def extract_command(
     ocr_hints: bool = _HINTS,
     region: str = _REGION,
     page: int = _PAGE,
+    preprocess: str = _PREPROCESS,
+    force_ocr: bool = _FORCE_OCR,
     role: str = _ROLE,
     temperature: float = _TEMP,
     top_p: float = _TOP_P,
@@ -265,6 +334,7 @@ def extract_command(
     lang: str = _LANG,
     ocr_engine: str = _OCR_ENGINE,
     check_numbers: bool = _CHECKS,
+    cross_check: bool = _CROSS_CHECK,
     attempts: int = typer.Option(
         3,
         "--attempts",
@@ -281,26 +351,35 @@ def extract_command(
     ),
 ) -> None:
     """Extract fields as JSON validated against a schema; exit 1 when the result is still invalid."""
-    from vlocr.service.questions import extract
+    from vlocr.service.extracting import extract
+    from vlocr.service.task_requests import ExtractRequest
 
     try:
+        request = ExtractRequest.from_options(
+            schema=schema,
+            engine=engine,
+            max_attempts=attempts,
+            cross_check=cross_check,
+            **task_options(
+                page=page,
+                region=region,
+                preprocess=preprocess,
+                force_ocr=force_ocr,
+                ocr_engine=ocr_engine,
+                lang=lang,
+                ocr_hints=ocr_hints,
+                check_numbers=check_numbers,
+                role=role,
+                temperature=temperature,
+                top_p=top_p,
+                max_new_tokens=max_new_tokens,
+            ),
+        )
         _check_image(image)
         result = extract(
             image,
-            schema,
-            engine=engine,
+            request=request,
             vlm=vlm_options(vlm, model, base_url, api_key, device, dtype),
-            ocr_hints=ocr_hints,
-            ocr_engine=ocr_engine,
-            ocr_checks=check_numbers,
-            region=region,
-            page=page,
-            role=role,
-            lang=lang,
-            temperature=temperature,
-            top_p=top_p,
-            max_new_tokens=max_new_tokens,
-            max_attempts=attempts,
         )
     except VlocrError as err:
         fail(err)
@@ -331,6 +410,8 @@ def chat_command(
     ocr_hints: bool = _HINTS,
     region: str = _REGION,
     page: int = _PAGE,
+    preprocess: str = _PREPROCESS,
+    force_ocr: bool = _FORCE_OCR,
     role: str = _ROLE,
     temperature: float = _TEMP,
     top_p: float = _TOP_P,
@@ -348,13 +429,33 @@ def chat_command(
     Follow-ups reuse the first turn's image encoding and prompt (KV cache) with the local model.
     """
     from vlocr.results import ChatMessage
-    from vlocr.service.questions import chat
+    from vlocr.service.chatting import chat
+    from vlocr.service.task_requests import ChatRequest
 
     options = vlm_options(vlm, model, base_url, api_key, device, dtype)
     on_text = _streamer(stream, output_format)
     history: list[ChatMessage] = []
     interactive = sys.stdin.isatty()
     try:
+        # every option checked once, before the first line is read (the message comes later)
+        base = ChatRequest.from_options(
+            message="-",
+            stream=stream,
+            **task_options(
+                page=page,
+                region=region,
+                preprocess=preprocess,
+                force_ocr=force_ocr,
+                ocr_engine=ocr_engine,
+                lang=lang,
+                ocr_hints=ocr_hints,
+                check_numbers=check_numbers,
+                role=role,
+                temperature=temperature,
+                top_p=top_p,
+                max_new_tokens=max_new_tokens,
+            ),
+        )
         _check_image(image)
         while True:
             if interactive:
@@ -368,23 +469,8 @@ def chat_command(
             if message.lower() in ("exit", "quit", ":q"):
                 break
             try:
-                answer = chat(
-                    image,
-                    history,
-                    message,
-                    vlm=options,
-                    ocr_hints=ocr_hints,
-                    ocr_engine=ocr_engine,
-                    ocr_checks=check_numbers,
-                    region=region,
-                    page=page,
-                    role=role,
-                    lang=lang,
-                    temperature=temperature,
-                    top_p=top_p,
-                    max_new_tokens=max_new_tokens,
-                    on_text=on_text,
-                )
+                request = base.model_copy(update={"message": message, "history": list(history)})
+                answer = chat(image, request=request, vlm=options, on_text=on_text)
             except InvalidOptionError as err:
                 fail(err)
             _print_answer(answer, output_format, streamed=on_text is not None)

@@ -11,103 +11,54 @@ from pathlib import Path
 from typing import Any
 
 from vlocr.config import IoOptions, VlmOptions
-from vlocr.errors import InvalidOptionError
-from vlocr.fields.from_lines import (
-    OCR_SCHEMAS,
-    fields_from_lines,
-    items_from_lines,
-    result_from_fields,
-)
+from vlocr.fields.from_lines import fields_from_lines, items_from_lines, result_from_fields
 from vlocr.fusion import check_consistency
 from vlocr.results import ExtractResult, Usage
 from vlocr.service.answers import build_answer
 from vlocr.service.generation import engine_for, generate, reasker
-from vlocr.service.regions import Region, parse_region
-from vlocr.service.task_page import budgeted, load_task_page, options, prepare, read_page
+from vlocr.service.task_page import budgeted, load_task_page, prepare, read_page
+from vlocr.service.task_page import options as vlm_options
+from vlocr.service.task_requests import EXTRACT_ENGINES, ExtractRequest  # noqa: F401 - old name
 from vlocr.tasks import extract_messages, load_schema, resolve_lang, run_extraction
 from vlocr.vlm import Generation
-
-EXTRACT_ENGINES = ("vlm", "ocr")
 
 
 def extract(
     image_source: Any,
-    schema: str | dict[str, Any] | Path = "receipt",
+    schema: str | dict[str, Any] | Path | None = None,
     *,
-    engine: str = "vlm",
+    request: ExtractRequest | None = None,
     vlm: VlmOptions | None = None,
     model: str | None = None,
     io_options: IoOptions | None = None,
-    ocr_hints: bool = False,
-    ocr_checks: bool = True,
-    ocr_engine: str | None = None,
-    region: Region | str | None = None,
-    page: int = 1,
-    role: str | None = None,
-    lang: str | None = None,
-    temperature: float | None = None,
-    top_p: float | None = None,
-    max_new_tokens: int | None = None,
-    max_attempts: int = 3,
-    cross_check: bool = True,
+    **options: Any,
 ) -> ExtractResult:
-    """JSON fields for a schema, validated.
+    """JSON fields for a schema (default receipt), validated.
 
+    ``options`` are the fields of ``ExtractRequest`` (``engine``, ``region``, ``page``,
+    ``ocr_engine``, ``max_attempts``, ``role``, ...), or pass a built ``request``.
     ``engine="vlm"``: re-asks with the errors up to ``max_attempts`` times; with OCR checks on,
     receipt and invoice fields are compared with the OCR extractor's, and with ``cross_check``
     each disagreeing field (at most 3) is asked again once on a zoomed crop.
     ``engine="ocr"``: receipt and invoice fields from OCR alone (no model; the VLM options are
     not used), each with its box."""
-    if engine not in EXTRACT_ENGINES:
-        raise InvalidOptionError(f"unknown extract engine '{engine}'", "use vlm or ocr")
-    if engine == "ocr":
-        return extract_with_ocr(
-            image_source,
-            schema,
-            ocr_engine=ocr_engine,
-            region=region,
-            page=page,
-            io_options=io_options,
-        )
-    return _extract_with_vlm(
-        image_source,
-        schema,
-        vlm=vlm,
-        model=model,
-        io_options=io_options,
-        ocr_hints=ocr_hints,
-        ocr_checks=ocr_checks,
-        ocr_engine=ocr_engine,
-        region=region,
-        page=page,
-        role=role,
-        lang=lang,
-        temperature=temperature,
-        top_p=top_p,
-        max_new_tokens=max_new_tokens,
-        max_attempts=max_attempts,
-        cross_check=cross_check,
-    )
+    if request is None:
+        request = ExtractRequest.from_options(schema=schema, **options)
+    elif schema is not None or options:
+        raise TypeError("pass either request= or the schema and its options, not both")
+    if request.engine == "ocr":
+        return extract_with_ocr(image_source, request, io_options=io_options)
+    return _extract_with_vlm(image_source, request, vlm=vlm, model=model, io_options=io_options)
 
 
 def extract_with_ocr(
-    image_source: Any,
-    schema: str | dict[str, Any] | Path = "receipt",
-    *,
-    ocr_engine: str | None = None,
-    region: Region | str | None = None,
-    page: int = 1,
-    io_options: IoOptions | None = None,
+    image_source: Any, request: ExtractRequest, *, io_options: IoOptions | None = None
 ) -> ExtractResult:
-    """Page ``page`` read by OCR (pages after it never decoded), the schema filled from its lines."""
-    if not isinstance(schema, str) or schema not in OCR_SCHEMAS:
-        shown = schema if isinstance(schema, str) else "a custom schema"
-        raise InvalidOptionError(
-            f"engine ocr has rules for the receipt and invoice schemas only, not {shown}",
-            "use the receipt or invoice schema, or engine vlm for your own schema",
-        )
-    page_obj = load_task_page(image_source, io_options, page)[4]
-    result = read_page(page_obj, ocr_engine, parse_region(region))
+    """The request's page read by OCR (pages after it never decoded), the schema filled from
+    its lines (``ExtractRequest`` has checked the schema is one the rules know)."""
+    schema = str(request.schema_)
+    page_obj = load_task_page(image_source, io_options, request.page)[4]
+    result = read_page(page_obj, request)
     lines, width, height = list(result.lines), result.width, result.height
     return result_from_fields(
         schema,
@@ -118,41 +69,21 @@ def extract_with_ocr(
 
 def _extract_with_vlm(
     image_source: Any,
-    schema: str | dict[str, Any] | Path,
+    request: ExtractRequest,
     *,
     vlm: VlmOptions | None,
     model: str | None,
     io_options: IoOptions | None,
-    ocr_hints: bool,
-    ocr_checks: bool,
-    ocr_engine: str | None,
-    region: Region | str | None,
-    page: int,
-    role: str | None,
-    lang: str | None,
-    temperature: float | None,
-    top_p: float | None,
-    max_new_tokens: int | None,
-    max_attempts: int,
-    cross_check: bool,
 ) -> ExtractResult:
-    opts = options(vlm, model)
-    name, schema_dict = load_schema(schema)
-    lng = resolve_lang(lang)
-    prep = prepare(
-        image_source,
-        region=region,
-        ocr_hints=ocr_hints,
-        ocr_checks=ocr_checks,
-        ocr_engine=ocr_engine,
-        io_options=io_options,
-        vlm_pixels=opts.max_pixels,
-        page=page,
-    )
+    opts = vlm_options(vlm, model)
+    name, schema_dict = load_schema(request.schema_)
+    lng = resolve_lang(request.lang)
+    prep = prepare(image_source, request, io_options=io_options, vlm_pixels=opts.max_pixels)
     opts = budgeted(opts, prep, copies=True)
-    messages = extract_messages(schema_dict, name, lang=lng, role=role, hints=prep.hints)
+    messages = extract_messages(schema_dict, name, lang=lng, role=request.role, hints=prep.hints)
     engine = engine_for(opts)
     total_ms = 0.0
+    max_new_tokens = request.max_new_tokens
 
     def call(convo: list[dict[str, Any]]) -> Generation:
         nonlocal total_ms
@@ -161,14 +92,16 @@ def _extract_with_vlm(
             convo,
             [prep.image],
             max_new_tokens=max_new_tokens,
-            temperature=temperature,
-            top_p=top_p,
+            temperature=request.temperature,
+            top_p=request.top_p,
             json_schema=schema_dict,
         )
         total_ms += ms
         return gen
 
-    outcome = run_extraction(call, messages, schema_dict, lang=lng, max_attempts=max_attempts)
+    outcome = run_extraction(
+        call, messages, schema_dict, lang=lng, max_attempts=request.max_attempts
+    )
     last: Generation = outcome.replies[-1]
     usage = Usage(
         prompt_tokens=sum(g.usage.prompt_tokens for g in outcome.replies),
@@ -203,7 +136,7 @@ def _extract_with_vlm(
             prep.region,
             reasker(engine, max_new_tokens),
             lng,
-            reask=cross_check,
+            reask=request.cross_check,
         )
     result.issues = check_consistency(name, result.data) if outcome.valid else []
     return result

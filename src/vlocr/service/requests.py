@@ -48,10 +48,45 @@ MEDIA_TYPES: dict[OutputFormat, str] = {
 BOX_FORMATS = frozenset({OutputFormat.hocr, OutputFormat.alto, OutputFormat.pdf})
 
 
-class ReadRequest(BaseModel):
-    """The options of one read, whatever interface it came from."""
+class PageSource(BaseModel):
+    """The page options every request shares (``ReadRequest`` and the VLM tasks'
+    ``TaskRequest``): which page, which rectangle, how it is preprocessed for OCR, and whether a
+    digital PDF page is OCRed instead of read from its text layer. Validated here, once."""
 
     model_config = ConfigDict(extra="forbid")
+
+    preprocess: str | list[str] = Field(
+        "auto", description="none | seed | auto | a comma list of steps", examples=["auto"]
+    )
+    region: Region | None = Field(
+        None,
+        description="Only read this rectangle: x, y, w, h in pixels of the original image "
+        '([0, 0, 400, 300], or "0,0,400,300").',
+        examples=[[0, 0, 400, 300]],
+    )
+    force_ocr: bool = Field(
+        False, description="OCR digital PDF pages too (by default their text layer is read)."
+    )
+
+    @field_validator("region", mode="before")
+    @classmethod
+    def _region(cls, value: Any) -> Region | None:
+        from vlocr.service.regions import parse_region
+
+        return parse_region(value)
+
+    @field_validator("preprocess")
+    @classmethod
+    def _preprocess(cls, value: str | list[str]) -> str | list[str]:
+        if value not in ("none", [], None):
+            from vlocr.preprocess import check_pipeline
+
+            check_pipeline(value)
+        return value
+
+
+class ReadRequest(PageSource):
+    """The options of one read, whatever interface it came from."""
 
     engine: str | None = Field(
         None,
@@ -64,18 +99,6 @@ class ReadRequest(BaseModel):
         description="Languages on the page, comma-separated ISO codes (en, zh, zh-Hant, ko, ...); "
         "languages the bundled models cannot read go to Tesseract.",
         examples=["en,ko"],
-    )
-    preprocess: str | list[str] = Field(
-        "auto", description="none | seed | auto | a comma list of steps", examples=["auto"]
-    )
-    region: Region | None = Field(
-        None,
-        description="Only read this rectangle: x, y, w, h in pixels of the original image "
-        '([0, 0, 400, 300], or "0,0,400,300").',
-        examples=[[0, 0, 400, 300]],
-    )
-    force_ocr: bool = Field(
-        False, description="OCR digital PDF pages too (by default their text layer is read)."
     )
     pdf_dpi: int | None = Field(
         None, ge=36, le=600, description="Resolution PDF pages are rendered at (VLOCR_IO__PDF_DPI)."
@@ -96,13 +119,6 @@ class ReadRequest(BaseModel):
         False, description="Keep the page with numbered line boxes drawn, per page."
     )
 
-    @field_validator("region", mode="before")
-    @classmethod
-    def _region(cls, value: Any) -> Region | None:
-        from vlocr.service.regions import parse_region
-
-        return parse_region(value)
-
     @field_validator("lang")
     @classmethod
     def _lang(cls, value: str | None) -> str | None:
@@ -117,15 +133,6 @@ class ReadRequest(BaseModel):
         if value:
             check_engine(value)
         return value or None
-
-    @field_validator("preprocess")
-    @classmethod
-    def _preprocess(cls, value: str | list[str]) -> str | list[str]:
-        if value not in ("none", [], None):
-            from vlocr.preprocess import check_pipeline
-
-            check_pipeline(value)
-        return value
 
     @model_validator(mode="after")
     def _boxes_for_box_formats(self) -> ReadRequest:

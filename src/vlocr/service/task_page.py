@@ -10,19 +10,22 @@ this module through ``use_page_ocr``: ``vlocr.service`` (the package, which impo
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from vlocr.config import IoOptions, VlmOptions, get_settings
 from vlocr.errors import InvalidOptionError, VlocrError
 from vlocr.results import OcrLine, PageResult, VisualInput
-from vlocr.service.regions import Region, crop_region, parse_region
+from vlocr.service.regions import Region, crop_region
 from vlocr.service.vlm_inputs import prepare_vlm_image
 
-PageOcr = Callable[..., PageResult]  # ocr_page(page, engine=..., region=...)
+if TYPE_CHECKING:
+    from vlocr.service.task_requests import TaskRequest
+
+PageOcr = Callable[..., PageResult]  # ocr_page(page, engine=..., region=..., preprocess=...)
 _page_ocr: PageOcr | None = None
 
 
@@ -75,29 +78,25 @@ def load_task_page(
 
 def prepare(
     image_source: Any,
+    request: TaskRequest,
     *,
-    region: Region | str | Sequence[int] | None,
-    ocr_hints: bool,
-    ocr_checks: bool,
-    ocr_engine: str | None,
     io_options: IoOptions | None = None,
     vlm_pixels: int = VlmOptions().max_pixels,
-    page: int = 1,
 ) -> TaskPage:
-    """Load page ``page``, crop ``region``, run OCR for hints or checks, size the image."""
+    """Load the request's page, crop its region, run OCR for hints or checks, size the image."""
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    image, label, _width, _height, page_obj = load_task_page(image_source, io_options, page)
+    image, label, _width, _height, page_obj = load_task_page(image_source, io_options, request.page)
     timings["load"] = (time.perf_counter() - start) * 1000
-    reg = parse_region(region) if region is not None else None
+    reg = request.region
     cropped = crop_region(image, reg)
     lines: list[OcrLine] | None = None
     hints: str | None = None
-    if ocr_hints or ocr_checks:
+    if request.uses_ocr:
         start = time.perf_counter()
-        lines = run_ocr(page_obj, ocr_engine, reg, required=ocr_hints)
+        lines = run_ocr(page_obj, request, required=request.ocr_hints)
         timings["ocr"] = (time.perf_counter() - start) * 1000
-    if ocr_hints and lines:
+    if request.ocr_hints and lines:
         from vlocr.fusion import hints_block  # imported here: vlocr.service stays light
 
         dx, dy = (reg[0], reg[1]) if reg else (0, 0)
@@ -116,23 +115,28 @@ def prepare(
     )
 
 
-def run_ocr(
-    page: Any, engine: str | None, region: Region | None, *, required: bool
-) -> list[OcrLine] | None:
+def run_ocr(page: Any, request: TaskRequest, *, required: bool) -> list[OcrLine] | None:
     """OCR lines, or None when OCR cannot run here (then checks are skipped, hints must not be)."""
     try:
-        return list(read_page(page, engine, region).lines)
+        return list(read_page(page, request).lines)
     except VlocrError:
         if required:
             raise
         return None
 
 
-def read_page(page: Any, engine: str | None, region: Region | None) -> PageResult:
-    """The page's OCR result (its text layer for a digital PDF page), lines in page pixels."""
+def read_page(page: Any, request: TaskRequest) -> PageResult:
+    """The page's OCR result (its text layer for a digital PDF page unless ``force_ocr``), lines
+    in page pixels, with the request's OCR engine, region and preprocessing."""
     if _page_ocr is None:  # only when this module is imported without its package: a bug
         raise RuntimeError("no page OCR plugged in: import vlocr.service first")
-    return _page_ocr(page, engine=engine, region=region)
+    return _page_ocr(
+        page,
+        engine=request.ocr_engine,
+        region=request.region,
+        preprocess=request.preprocess,
+        force_ocr=request.force_ocr,
+    )
 
 
 def budgeted(opts: VlmOptions, prep: TaskPage, *, copies: bool = False) -> VlmOptions:
@@ -151,11 +155,10 @@ def budgeted(opts: VlmOptions, prep: TaskPage, *, copies: bool = False) -> VlmOp
 
 
 def focus_rows(prep: TaskPage, question: str, how: str) -> None:
-    """Crop to the rows the question names (``focus`` auto/lines, with hints, without --region)."""
+    """Crop to the rows the question names (``focus`` auto/lines, with hints, without --region;
+    ``AskRequest`` has checked ``how``)."""
     from vlocr.service.focus import focus_box, lines_named_by
 
-    if how not in ("auto", "lines", "page"):
-        raise InvalidOptionError(f"unknown focus '{how}'", "use auto, lines or page")
     if how == "page" or prep.hints is None or prep.region is not None or not prep.lines:
         return
     height, width = prep.image.shape[:2]

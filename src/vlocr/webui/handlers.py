@@ -289,6 +289,40 @@ def extract_with_ocr(
     return service.extract(image, schema, engine="ocr", ocr_engine=ocr_engine, region=region)
 
 
+def task_options(
+    upload: Upload | None,
+    page_no: float | None,
+    region: Region | None,
+    preprocess: str,
+    force_ocr: bool,
+    ocr_engine: str | None,
+    prompt_lang: str | None,
+    ocr_hints: bool,
+    check_numbers: bool,
+    role: str | None,
+    temperature: float | None,
+    top_p: float | None,
+    max_new_tokens: float | None,
+) -> dict[str, Any]:
+    """The Ask and Extract tabs' widgets as ``TaskRequest`` fields (the page number clamped to
+    the upload's pages, as the Read tab does); the tab adds its own and builds the request."""
+    count = upload.pages if upload else 1
+    return {
+        "page": min(max(int(page_no or 1), 1), max(count, 1)),
+        "region": region,
+        "preprocess": preprocess or "auto",
+        "force_ocr": bool(force_ocr),
+        "ocr_engine": ocr_engine or None,
+        "lang": prompt_lang or None,
+        "ocr_hints": bool(ocr_hints),
+        "check_numbers": bool(check_numbers),
+        "role": (role or "").strip() or None,
+        "temperature": float(temperature) if temperature is not None else None,
+        "top_p": float(top_p) if top_p is not None else None,
+        "max_new_tokens": int(max_new_tokens) if max_new_tokens else None,
+    }
+
+
 def history_messages(history: list[dict[str, Any]] | None) -> list[Any]:
     """Gradio chat history (role/content dicts) -> service ChatMessages (text turns only)."""
     from vlocr.results import ChatMessage

@@ -5,7 +5,8 @@ extract, bad cases), each built by its own module (``tab_read``, ``tab_ask``, ``
 Labels are bilingual (中文 / English). Callbacks delegate to ``vlocr.webui.handlers`` and run
 their work through the shared concurrency gate (``vlocr.service.gate``), so the page and the
 REST API share one set of workers and one queue. The Read controls are the fields of
-``vlocr.service.requests.ReadRequest`` (``READ_CONTROLS``), the request ``vlocr read`` builds.
+``vlocr.service.requests.ReadRequest`` (``READ_CONTROLS``), the request ``vlocr read`` builds;
+the Ask and Extract controls those of ``vlocr.service.task_requests`` (``TASK_CONTROLS``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,32 @@ READ_CONTROLS = {
     "return_preprocessed": "preprocessed",
     "return_annotated": "annotated",
 }
+#: Each field of the VLM tasks' requests (``service/task_requests.py``: ``AskRequest``,
+#: ``ChatRequest``, ``ExtractRequest``, by their JSON names) -> the ``elem_id`` of the widget the
+#: Ask or Extract tab sets it from; ``TASK_EXEMPT`` says why a field has none (a test checks).
+TASK_CONTROLS = {
+    "page": "page-no",
+    "region": "region-x",
+    "preprocess": "preprocess",
+    "force_ocr": "force-ocr",
+    "ocr_engine": "engine",
+    "lang": "prompt-lang",
+    "ocr_hints": "ocr-hints",
+    "check_numbers": "check-numbers",
+    "cross_check": "cross-check",
+    "role": "role",
+    "temperature": "temperature",
+    "top_p": "top-p",
+    "max_new_tokens": "max-new-tokens",
+    "question": "chat-input",  # a fresh question is ask
+    "focus": "focus",
+    "message": "chat-input",  # a follow-up is a chat turn
+    "history": "chat",
+    "schema": "extract-schema",
+    "engine": "extract-engine",
+    "max_attempts": "extract-attempts",
+}
+TASK_EXEMPT = {"stream": "the page always streams the answer as it is written"}
 CSS = """
 #original img { cursor: crosshair; }
 /* the images sit below their label badge, not under it (a receipt's first line was hidden) */

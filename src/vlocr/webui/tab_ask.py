@@ -1,4 +1,9 @@
-"""The Ask & chat tab: a conversation about the current page, streamed from the VLM."""
+"""The Ask & chat tab: a conversation about the current page, streamed from the VLM.
+
+A fresh question is ``ask`` (``AskRequest``: the answer's number checks, the field cross-check and
+the focus crop, as ``vlocr ask`` and ``POST /v1/ask``); each follow-up is a ``chat`` turn
+(``ChatRequest``) over the conversation so far. "Clear chat" starts with a fresh question again.
+The options accordion holds the task options the Extract tab shares (``page.TASK_CONTROLS``)."""
 
 from __future__ import annotations
 
@@ -26,14 +31,39 @@ from vlocr.webui.common import (
 CHATS_KEPT = 16
 
 
+PROMPT_LANGS = ["auto", "en", "zh"]
+FOCUS_CHOICES = ["auto", "lines", "page"]
+
+
 @dataclass
 class AskTab:
     chatbot: Any
     evidence: Any
     checks: Any
+    #: the task options shared with the Extract tab, in ``handlers.task_options``' order after
+    #: the sidebar's (prompt language, hints, checks, cross-check, role, temperature, top_p, max)
+    prompt_lang: Any
+    ocr_hints: Any
+    check_numbers: Any
+    cross_check: Any
     role: Any
     temperature: Any
+    top_p: Any
     max_len: Any
+    focus: Any
+
+    def shared(self) -> list[Any]:
+        """The option widgets both tabs pass, in their callbacks' order."""
+        return [
+            self.prompt_lang,
+            self.ocr_hints,
+            self.check_numbers,
+            self.cross_check,
+            self.role,
+            self.temperature,
+            self.top_p,
+            self.max_len,
+        ]
 
 
 def build_ask_tab(ctx: PageContext) -> AskTab:
@@ -85,27 +115,61 @@ def build_ask_tab(ctx: PageContext) -> AskTab:
                     height=IMAGE_HEIGHT - 80,
                 )
                 checks = gr.Markdown("", elem_id="checks")
-        with gr.Accordion("对话选项 / Chat options", open=False), gr.Row():
-            role = gr.Textbox(
-                label="角色提示 / Role prompt",
-                placeholder="你是一名会计 / You are an accountant",
-                min_width=200,
-            )
-            temperature = gr.Slider(
-                0.0,
-                1.5,
-                value=0.0,
-                step=0.05,
-                label="温度 / Temperature",
-                elem_id="temperature",
-                min_width=200,
-            )
-            max_len = gr.Slider(
-                **token_slider(ctx.token_ceiling),
-                label="最大长度 / Max new tokens",
-                elem_id="max-new-tokens",
-                min_width=200,
-            )
+        with gr.Accordion("问答与提取选项 / Ask and extract options", open=False):
+            with gr.Row():
+                role = gr.Textbox(
+                    label="角色提示 / Role prompt",
+                    placeholder="你是一名会计 / You are an accountant",
+                    elem_id="role",
+                    min_width=200,
+                )
+                prompt_lang = gr.Dropdown(
+                    PROMPT_LANGS,
+                    value="auto",
+                    label="提示语言 / Prompt language (auto: from the question)",
+                    elem_id="prompt-lang",
+                    min_width=160,
+                )
+                focus = gr.Dropdown(
+                    FOCUS_CHOICES,
+                    value="auto",
+                    label="聚焦 / Focus (with OCR hints: the rows the question names)",
+                    elem_id="focus",
+                    min_width=160,
+                )
+            with gr.Row():
+                ocr_hints = gr.Checkbox(
+                    False, label="OCR 提示 / OCR hints in the prompt", elem_id="ocr-hints"
+                )
+                check_numbers = gr.Checkbox(
+                    True,
+                    label="核对数字 / Check numbers against OCR",
+                    elem_id="check-numbers",
+                )
+                cross_check = gr.Checkbox(
+                    True,
+                    label="字段复核 / Re-ask a disagreeing field on a zoom",
+                    elem_id="cross-check",
+                )
+            with gr.Row():
+                temperature = gr.Slider(
+                    0.0,
+                    1.5,
+                    value=0.0,
+                    step=0.05,
+                    label="温度 / Temperature",
+                    elem_id="temperature",
+                    min_width=200,
+                )
+                top_p = gr.Slider(
+                    0.05, 1.0, value=1.0, step=0.05, label="Top-p", elem_id="top-p", min_width=200
+                )
+                max_len = gr.Slider(
+                    **token_slider(ctx.token_ceiling),
+                    label="最大长度 / Max new tokens",
+                    elem_id="max-new-tokens",
+                    min_width=200,
+                )
         with gr.Accordion("✗ 回答有误？/ This answer is wrong", open=False):
             if ctx.store is None:
                 gr.Markdown(NO_STORE)
@@ -127,11 +191,21 @@ def build_ask_tab(ctx: PageContext) -> AskTab:
         y: float,
         w: float,
         h: float,
+        preprocess: str,
+        force_ocr: bool,
+        lang: str,
+        hints: bool,
+        checks_on: bool,
+        cross: bool,
         role_text: str,
         temp: float,
+        top: float,
         length: float,
+        focus_how: str,
     ) -> AsyncIterator[tuple[Any, ...]]:
-        from vlocr.service.chat_stream import chat_stream
+        from vlocr.service.asking import ask_stream
+        from vlocr.service.chatting import chat_turn
+        from vlocr.service.task_requests import AskRequest, ChatRequest
 
         if vlm is None:
             raise fail(no_vlm_error())
@@ -142,22 +216,36 @@ def build_ask_tab(ctx: PageContext) -> AskTab:
             raise InvalidOptionError(handlers.NO_FILE, "drag a file onto the upload box")
         earlier = handlers.history_messages(history)
         region = handlers.region_from_fields(x, y, w, h)
+        options = handlers.task_options(
+            accepted,
+            number,
+            region,
+            preprocess,
+            force_ocr,
+            eng,
+            lang,
+            hints,
+            checks_on,
+            role_text,
+            temp,
+            top,
+            min(int(length), ctx.token_ceiling),
+        )
+        request: AskRequest | ChatRequest
+        if earlier:  # a follow-up: one more chat turn over the conversation
+            request = ChatRequest.from_options(message=msg, history=earlier, stream=True, **options)
+        else:  # a fresh question: ask, with its checks, cross-check and focus
+            request = AskRequest.from_options(
+                question=msg, focus=focus_how, cross_check=cross, stream=True, **options
+            )
         seen: dict[str, Any] = {}
 
         def make_iter() -> Iterator[Any]:
-            image = handlers.page_image(accepted, number, ctx.io, ctx.root)
-            seen["image"] = image
-            return chat_stream(
-                image,
-                earlier,
-                msg,
-                vlm=vlm,
-                ocr_engine=eng,
-                region=region,
-                role=(role_text or "").strip() or None,
-                temperature=float(temp),
-                max_new_tokens=min(int(length), ctx.token_ceiling),
-            )
+            data = handlers.upload_bytes(accepted, ctx.io, ctx.root)
+            seen["image"] = handlers.page_image(accepted, request.page, ctx.io, ctx.root)
+            if isinstance(request, AskRequest):
+                return ask_stream(data, request, vlm=vlm, io_options=ctx.io)
+            return chat_turn(data, request, vlm=vlm, io_options=ctx.io)
 
         turns = [*(history or []), {"role": "user", "content": msg}]
         reply = ""
@@ -174,8 +262,9 @@ def build_ask_tab(ctx: PageContext) -> AskTab:
                     "question": msg,
                     "answer": piece.model_dump(mode="json"),
                     "options": {
+                        "task": "chat" if earlier else "ask",
                         "region": list(region) if region else None,
-                        "page": int(number or 1),
+                        "page": request.page,
                     },
                 }
                 yield (
@@ -199,6 +288,20 @@ def build_ask_tab(ctx: PageContext) -> AskTab:
                 skip,
             )
 
+    tab = AskTab(
+        chatbot=chatbot,
+        evidence=evidence,
+        checks=checks,
+        prompt_lang=prompt_lang,
+        ocr_hints=ocr_hints,
+        check_numbers=check_numbers,
+        cross_check=cross_check,
+        role=role,
+        temperature=temperature,
+        top_p=top_p,
+        max_len=max_len,
+        focus=focus,
+    )
     chat_inputs = [
         ctx.widgets["upload_state"],
         ctx.widgets["page_no"],
@@ -206,10 +309,9 @@ def build_ask_tab(ctx: PageContext) -> AskTab:
         chatbot,
         chats,
         ctx.widgets["engine"],
-        *ctx.w("rx", "ry", "rw", "rh"),
-        role,
-        temperature,
-        max_len,
+        *ctx.w("rx", "ry", "rw", "rh", "preprocess", "force_ocr"),
+        *tab.shared(),
+        focus,
     ]
     chat_outputs = [chatbot, message, chats, evidence, checks, answer_fix, last_answer]
     send.click(guard(do_chat), chat_inputs, chat_outputs)
@@ -227,11 +329,4 @@ def build_ask_tab(ctx: PageContext) -> AskTab:
     ctx.savers.append(
         ("answer", answer_save, [ctx.widgets["upload_state"], last_answer, answer_fix])
     )
-    return AskTab(
-        chatbot=chatbot,
-        evidence=evidence,
-        checks=checks,
-        role=role,
-        temperature=temperature,
-        max_len=max_len,
-    )
+    return tab

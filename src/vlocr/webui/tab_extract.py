@@ -34,7 +34,11 @@ def build_extract_tab(ctx: PageContext, ask: AskTab) -> ExtractTab:
             gr.Markdown(NO_VLM_EXTRACT, elem_id="extract-no-vlm")
         with gr.Row():
             schema = gr.Dropdown(
-                SCHEMA_PRESETS, value="receipt", label="模板 / Schema preset", min_width=160
+                SCHEMA_PRESETS,
+                value="receipt",
+                label="模板 / Schema preset",
+                elem_id="extract-schema",
+                min_width=160,
             )
             engine = gr.Radio(
                 EXTRACT_ENGINES,
@@ -42,6 +46,15 @@ def build_extract_tab(ctx: PageContext, ask: AskTab) -> ExtractTab:
                 label="提取引擎 / Extract engine (vlm: the model; ocr: rules over OCR lines)",
                 elem_id="extract-engine",
                 min_width=200,
+            )
+            attempts = gr.Slider(
+                1,
+                10,
+                value=3,
+                step=1,
+                label="最多尝试 / Attempts (vlm: re-ask with the errors)",
+                elem_id="extract-attempts",
+                min_width=160,
             )
             extract_btn = gr.Button(
                 "提取 / Extract", variant="primary", elem_id="extract", min_width=160
@@ -77,36 +90,55 @@ def build_extract_tab(ctx: PageContext, ask: AskTab) -> ExtractTab:
         preset: str,
         custom: str,
         how: str,
+        tries: float,
         eng: str,
         x: float,
         y: float,
         w: float,
         h: float,
+        preprocess: str,
+        force_ocr: bool,
+        lang: str,
+        hints: bool,
+        checks_on: bool,
+        cross: bool,
         role_text: str,
         temp: float,
+        top: float,
         length: float,
     ) -> tuple[Any, ...]:
         from vlocr import service
+        from vlocr.service.task_requests import ExtractRequest
 
         if how != "ocr" and vlm is None:
             raise fail(no_vlm_error())
         chosen = handlers.parse_schema(preset, custom)
         region = handlers.region_from_fields(x, y, w, h)
+        request = ExtractRequest.from_options(
+            schema=chosen,
+            engine=how,
+            max_attempts=int(tries or 3),
+            cross_check=cross,
+            **handlers.task_options(
+                accepted,
+                number,
+                region,
+                preprocess,
+                force_ocr,
+                eng,
+                lang,
+                hints,
+                checks_on,
+                role_text,
+                temp,
+                top,
+                min(int(length), ctx.token_ceiling),
+            ),
+        )
 
         def work() -> Any:
-            image = handlers.page_image(accepted, number, ctx.io, ctx.root)
-            if how == "ocr":
-                return handlers.extract_with_ocr(image, chosen, eng, region)
-            return service.extract(
-                image,
-                schema=chosen,
-                vlm=vlm,
-                ocr_engine=eng,
-                region=region,
-                role=(role_text or "").strip() or None,
-                temperature=float(temp),
-                max_new_tokens=min(int(length), ctx.token_ceiling),
-            )
+            data = handlers.upload_bytes(accepted, ctx.io, ctx.root)
+            return service.extract(data, request=request, vlm=vlm, io_options=ctx.io)
 
         extracted = await ctx.gate.run(work)
         data = handlers.extraction_json(extracted.data)
@@ -122,7 +154,7 @@ def build_extract_tab(ctx: PageContext, ask: AskTab) -> ExtractTab:
                 "schema": chosen,
                 "engine": how,
                 "region": list(region) if region else None,
-                "page": int(number or 1),
+                "page": request.page,
             },
         }
         return data, text, data or "{}", record
@@ -135,11 +167,10 @@ def build_extract_tab(ctx: PageContext, ask: AskTab) -> ExtractTab:
             schema,
             custom_schema,
             engine,
+            attempts,
             ctx.widgets["engine"],
-            *ctx.w("rx", "ry", "rw", "rh"),
-            ask.role,
-            ask.temperature,
-            ask.max_len,
+            *ctx.w("rx", "ry", "rw", "rh", "preprocess", "force_ocr"),
+            *ask.shared(),
         ],
         [out, status, extract_fix, last_extract],
         api_name="extract",

@@ -39,17 +39,9 @@ async def _request(request: Request, model: type[R]) -> tuple[R, bytes | None]:
     raise unsupported(kind)
 
 
-def _sampling(body: AskRequest | ExtractRequest, state: object) -> dict[str, object]:
-    return {
-        "ocr_hints": body.ocr_hints,
-        "region": tuple(body.region) if body.region else None,
-        "role": body.role,
-        "temperature": body.temperature,
-        "top_p": body.top_p,
-        "max_new_tokens": token_cap(state, body.max_new_tokens),  # type: ignore[arg-type]
-        "io_options": state.io_options,  # type: ignore[attr-defined]
-        "page": body.page,
-    }
+def _capped(body: R, state: AppState) -> R:
+    """The request with the server's token ceiling applied (``max_new_tokens`` cannot raise it)."""
+    return body.model_copy(update={"max_new_tokens": token_cap(state, body.max_new_tokens)})
 
 
 async def _image(state: AppState, body: AskRequest | ExtractRequest, upload: bytes | None) -> bytes:
@@ -72,6 +64,11 @@ async def _vlm_state_and_image(
     return state, await _image(state, body, upload)
 
 
+def _fields(model: type[AskRequest | ExtractRequest]) -> str:
+    """The body's option names, as the service's request declares them (the image aside)."""
+    return ", ".join(f.alias or n for n, f in model.model_fields.items() if n != "image")
+
+
 _FORM_HINT = (
     " Or send multipart/form-data: the image or PDF as a `file` part and the other fields as form "
     "fields (`curl -F file=@receipt.jpg -F question='What is the total?'`)."
@@ -82,7 +79,8 @@ _FORM_HINT = (
     "/v1/ask",
     response_model=VlmAnswer,
     summary="Answer a question about an image",
-    description="JSON `{image: <base64 or data URL>, question, ...}`." + _FORM_HINT,
+    description="JSON `{image: <base64 or data URL>, question, ...}`: every option of `vlocr ask` "
+    f"({_fields(AskRequest)})." + _FORM_HINT,
     responses=ERROR_RESPONSES,
     openapi_extra=body_doc(AskRequest, multipart_schema(AskRequest)),
 )
@@ -94,7 +92,12 @@ async def ask(request: Request) -> VlmAnswer | Response:
     from vlocr import service
 
     return await state.gate.run(
-        service.ask, data, body.question, vlm=state.vlm, watch=request, **_sampling(body, state)
+        service.ask,
+        data,
+        request=_capped(body, state),
+        vlm=state.vlm,
+        io_options=state.io_options,
+        watch=request,
     )
 
 
@@ -102,10 +105,10 @@ async def _ask_stream(state: AppState, data: bytes, body: AskRequest) -> Respons
     """The same turn as ``service.ask``, read from the service's one stream as it is written."""
     from vlocr.service.asking import ask_stream
 
-    options: dict[str, Any] = _sampling(body, state)
+    task = _capped(body, state)
 
     def start() -> Iterator[Any]:  # text pieces, then the VlmAnswer
-        return ask_stream(data, body.question, vlm=state.vlm, **options)
+        return ask_stream(data, task, vlm=state.vlm, io_options=state.io_options)
 
     turn = state.gate.stream(start)
     # The first event is awaited before the 200: a full gate, a bad page or an engine that is
@@ -139,8 +142,9 @@ async def _ask_stream(state: AppState, data: bytes, body: AskRequest) -> Respons
     "/v1/extract",
     response_model=ExtractResult,
     summary="Extract fields as JSON (receipt, invoice, or your JSON Schema)",
-    description="JSON `{image: <base64 or data URL>, schema, engine, ...}`; a custom `schema` "
-    "is a JSON Schema object (as JSON text in a form field)." + _FORM_HINT,
+    description="JSON `{image: <base64 or data URL>, schema, engine, ...}`: every option of "
+    f"`vlocr extract` ({_fields(ExtractRequest)}); a custom `schema` is a JSON Schema object (as "
+    "JSON text in a form field)." + _FORM_HINT,
     responses=ERROR_RESPONSES,
     openapi_extra=body_doc(ExtractRequest, multipart_schema(ExtractRequest)),
 )
@@ -157,9 +161,8 @@ async def extract(request: Request) -> ExtractResult:
     return await state.gate.run(
         service.extract,
         data,
-        schema=body.schema_,
-        engine=body.engine,
+        request=_capped(body, state),
         vlm=state.vlm,
+        io_options=state.io_options,
         watch=request,
-        **_sampling(body, state),
     )
