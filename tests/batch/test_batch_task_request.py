@@ -54,7 +54,7 @@ def test_the_batch_options_become_the_ask_request() -> None:
 @pytest.mark.parametrize(
     ("task", "given", "message"),
     [
-        (Task.ask, {"vlm_kwargs": {"lang": "fr"}}, "unknown prompt language 'fr'"),
+        (Task.ask, {"vlm_kwargs": {"lang": "xx"}}, "unknown language xx"),
         (Task.ask, {"vlm_kwargs": {"focus": "zoom"}}, "unknown focus 'zoom'"),
         (Task.ask, {"vlm_kwargs": {"ocr_engine": "nope"}}, "unknown OCR engine 'nope'"),
         (Task.extract, {"preprocess": "sharpen-more"}, "unknown preprocessing"),

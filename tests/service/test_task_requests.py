@@ -41,7 +41,7 @@ def test_an_unknown_keyword_is_a_type_error_naming_the_options() -> None:
     [
         ({"ocr_engine": "vlm"}, "cannot check the model against itself"),
         ({"ocr_engine": "nope"}, "unknown OCR engine 'nope'"),
-        ({"lang": "fr"}, "unknown prompt language 'fr'"),
+        ({"lang": "xx"}, "unknown language xx"),
         ({"focus": "zoom"}, "unknown focus 'zoom'"),
         ({"preprocess": "sharpen-more"}, "unknown preprocessing"),
         ({"temperature": 5}, "temperature"),
@@ -79,3 +79,37 @@ def test_rest_takes_no_schema_file_path_from_a_client() -> None:
     with pytest.raises(ValidationError):
         RestExtract.model_validate({"image": "eA==", "schema": "/etc/passwd"})
     assert RestExtract.model_validate({"image": "eA==", "lang": "zh"}).lang == "zh"
+
+
+@pytest.mark.parametrize(
+    ("lang", "prompt"),
+    [
+        (None, None),
+        ("auto", None),
+        ("zh", "zh"),
+        ("zh-Hant,en", "zh"),
+        ("en,zh", "en"),
+        ("ko", "en"),
+    ],
+)
+def test_lang_is_the_pages_languages_and_sets_the_prompts(lang: str | None, prompt: str) -> None:
+    assert AskRequest(question="q", lang=lang).prompt_lang == prompt
+
+
+def test_lang_picks_the_ocr_behind_the_checks_as_a_read_does() -> None:
+    """``vlocr ask sign.png "..." --lang ko``: the OCR that checks the answer reads Korean with
+    Tesseract's kor+eng, as ``vlocr read --lang ko`` does; the bundled models read it as noise."""
+    from vlocr.eval.synth.script_pages import render_page
+    from vlocr.io.page import Page
+    from vlocr.service import task_page
+
+    image = render_page("ko", ["영업시간 안내", "Exit 3 출구"], size=48, width=900).image
+    page = Page(image=image, source="sign.png")
+    request = AskRequest(question="몇 번 출구?", lang="ko")
+    assert request.ocr_choice()[0] == ReadRequest(lang="ko").plan().engine == "tesseract"
+    text = task_page.read_page(page, request).text
+    assert "영업시간" in text and "Exit 3 출구" in text, text
+    chosen = AskRequest(question="q", lang="ko", ocr_engine="tesseract").ocr_choice()
+    assert chosen == request.ocr_choice()
+    with pytest.raises(InvalidOptionError, match="cannot read Korean"):
+        AskRequest(question="q", lang="ko", ocr_engine="rapidocr")  # refused when built

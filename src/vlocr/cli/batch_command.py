@@ -126,8 +126,8 @@ def batch(
     lang: str = typer.Option(
         None,
         "--lang",
-        help="read: languages on the page (en, zh, ko, ...; see 'vlocr read --help'); ask and "
-        "extract: the prompt language (en, zh or auto).",
+        help="Languages on the page (en, zh, ko, ...; see 'vlocr read --help'): the OCR engine "
+        "for read, and for ask/extract the OCR behind the checks and the prompt's language.",
     ),
     ocr_engine: str = _OCR_ENGINE,
     check_numbers: bool = _CHECKS,

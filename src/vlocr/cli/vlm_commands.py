@@ -89,7 +89,13 @@ _FOCUS = typer.Option(
     help="With --ocr-hints: auto/lines sends only the rows the question names (full "
     "resolution), page sends the whole page. --format json says what was sent.",
 )
-_LANG = typer.Option(None, "--lang", help="Prompt language: en, zh or auto (from the question).")
+_LANG = typer.Option(
+    None,
+    "--lang",
+    help="Languages on the page (en, zh, ko,en, ...; as 'vlocr read --lang'): they pick the OCR "
+    "behind hints and checks (unless --ocr-engine) and the prompt's language (Chinese for a "
+    "first language zh, else English). Left out: the prompt follows the question's script.",
+)
 _OCR_ENGINE = typer.Option(
     None,
     "--ocr-engine",

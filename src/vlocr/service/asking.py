@@ -33,7 +33,7 @@ def ask_stream(
     (``request.stream`` False: the whole reply as one piece). Used by ``ask``, ``/v1/ask``'s SSE
     and the page's first question."""
     opts = vlm_options(vlm, model)
-    lng = resolve_lang(request.lang, request.question)
+    lng = resolve_lang(request.prompt_lang, request.question)
     prep = prepare(image_source, request, io_options=io_options, vlm_pixels=opts.max_pixels)
     page_image = prep.image  # the cross-check zooms into page boxes, not the focus crop
     focus_rows(prep, request.question, request.focus)
@@ -113,7 +113,7 @@ def transcribe(
     ``options`` are the fields of ``TaskRequest``, or pass a built ``request``."""
     request = request or TaskRequest.from_options(**options)
     opts = vlm_options(vlm, model)
-    lng = resolve_lang(request.lang)
+    lng = resolve_lang(request.prompt_lang)
     prep = prepare(image_source, request, io_options=io_options, vlm_pixels=opts.max_pixels)
     opts = budgeted(opts, prep, copies=True)
     messages = transcribe_messages(

@@ -31,7 +31,7 @@ def chat_turn(
     opts = vlm_options(vlm, model)
     history, message = request.history, request.message
     first_user = next((m.content for m in history if m.role == "user"), message)
-    lng = resolve_lang(request.lang, first_user + message)
+    lng = resolve_lang(request.prompt_lang, first_user + message)
     prep = prepare(image_source, request, io_options=io_options, vlm_pixels=opts.max_pixels)
     opts = budgeted(opts, prep)
     messages = chat_messages(history, message, lang=lng, role=request.role, hints=prep.hints)

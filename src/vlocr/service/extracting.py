@@ -77,7 +77,7 @@ def _extract_with_vlm(
 ) -> ExtractResult:
     opts = vlm_options(vlm, model)
     name, schema_dict = load_schema(request.schema_)
-    lng = resolve_lang(request.lang)
+    lng = resolve_lang(request.prompt_lang)
     prep = prepare(image_source, request, io_options=io_options, vlm_pixels=opts.max_pixels)
     opts = budgeted(opts, prep, copies=True)
     messages = extract_messages(schema_dict, name, lang=lng, role=request.role, hints=prep.hints)

@@ -127,12 +127,15 @@ def run_ocr(page: Any, request: TaskRequest, *, required: bool) -> list[OcrLine]
 
 def read_page(page: Any, request: TaskRequest) -> PageResult:
     """The page's OCR result (its text layer for a digital PDF page unless ``force_ocr``), lines
-    in page pixels, with the request's OCR engine, region and preprocessing."""
+    in page pixels, with the request's OCR engine (or the one its languages pick), region and
+    preprocessing."""
     if _page_ocr is None:  # only when this module is imported without its package: a bug
         raise RuntimeError("no page OCR plugged in: import vlocr.service first")
+    engine, engine_options = request.ocr_choice()
     return _page_ocr(
         page,
-        engine=request.ocr_engine,
+        engine=engine,
+        engine_options=engine_options or None,
         region=request.region,
         preprocess=request.preprocess,
         force_ocr=request.force_ocr,

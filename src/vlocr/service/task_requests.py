@@ -8,8 +8,10 @@ its keywords (:meth:`TaskRequest.from_options`). The page options (page, region,
 force_ocr) and their checks are ``ReadRequest``'s (``PageSource``). A new option is one field
 here; ``tests/test_parity_vlm.py`` fails until every interface offers it.
 
-``lang`` here is the *prompt* language (en, zh or auto: from the question), as ``vlocr ask
---lang`` has always taken it; the OCR that makes the hints and checks reads with ``ocr_engine``.
+``lang`` means what it means for a read: the languages on the page (``en``, ``zh``, ``ko,en``,
+...). It picks the OCR behind the hints and checks as ``vlocr read --lang`` does (unless
+``ocr_engine`` is given) and the prompt's language: Chinese when the first language is Chinese,
+English for any other; left out (or ``auto``), the prompt follows the question's script.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ T = TypeVar("T", bound="TaskRequest")
 
 #: Keywords the library has always taken under another name -> the field.
 _KEYWORD_ALIASES = {"ocr_checks": "check_numbers"}
-PROMPT_LANGS = ("auto", "en", "zh")
 FOCUS_CHOICES = ("auto", "lines", "page")
 EXTRACT_ENGINES = ("vlm", "ocr")
 
@@ -66,7 +67,10 @@ class TaskRequest(PageSource):
     )
     lang: str | None = Field(
         None,
-        description="Prompt language: en, zh or auto (left out: from the question's script).",
+        description="Languages on the page, comma-separated ISO codes (en, zh, zh-Hant, ko, ...) "
+        "as for a read: they pick the OCR behind the hints and checks (unless ocr_engine) and "
+        "the prompt's language (Chinese for a first language zh, else English); left out or "
+        "auto: the prompt follows the question's script.",
         examples=["en"],
     )
     ocr_hints: bool = Field(
@@ -109,17 +113,49 @@ class TaskRequest(PageSource):
 
     @field_validator("lang")
     @classmethod
-    def _prompt_lang(cls, value: str | None) -> str | None:
-        if value in (None, "", "auto"):
+    def _lang(cls, value: str | None) -> str | None:
+        from vlocr.ocr.languages import parse_langs
+
+        if value is None or value.strip().lower() in ("", "auto"):
             return None
-        if value not in PROMPT_LANGS:
-            raise InvalidOptionError(f"unknown prompt language '{value}'", "use en, zh or auto")
+        parse_langs(value)  # unknown codes are refused here, once, as for a read
         return value
+
+    @property
+    def prompt_lang(self) -> str | None:
+        """The prompt's language: zh when the page's first language is Chinese, en for any
+        other, None (from the question's script) when no language was given."""
+        from vlocr.ocr.languages import parse_langs
+
+        langs = parse_langs(self.lang)
+        if not langs:
+            return None
+        return "zh" if langs[0].startswith("zh") else "en"
+
+    def ocr_choice(self) -> tuple[str | None, dict[str, Any]]:
+        """The OCR engine and its options for the hints and checks: ``ocr_engine`` as given, or
+        the engine that reads ``lang`` (Tesseract's packs for ko, ja, ru, ...) as a read picks
+        it; (None, {}) = the configured default."""
+        from vlocr.ocr.languages import choose_engine, parse_langs
+
+        langs = parse_langs(self.lang)
+        if not langs:
+            return self.ocr_engine, {}
+        choice = choose_engine(langs, self.ocr_engine)
+        return choice.engine, dict(choice.options)
 
     @field_validator("role")
     @classmethod
     def _role(cls, value: str | None) -> str | None:
         return value.strip() or None if value else None
+
+    @model_validator(mode="after")
+    def _ocr_reads_the_languages(self) -> TaskRequest:
+        """An OCR engine that cannot read ``lang`` (or a missing Tesseract pack) is refused when
+        the request is built, before any input is read, as a read refuses it."""
+        if self.lang and self.uses_ocr:
+            self.ocr_choice()
+        return self
 
     @property
     def uses_ocr(self) -> bool:

@@ -51,7 +51,7 @@ TASK_CONTROLS = {
     "preprocess": "preprocess",
     "force_ocr": "force-ocr",
     "ocr_engine": "engine",
-    "lang": "prompt-lang",
+    "lang": "lang",  # the sidebar's languages, as for a read
     "ocr_hints": "ocr-hints",
     "check_numbers": "check-numbers",
     "cross_check": "cross-check",

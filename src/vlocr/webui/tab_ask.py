@@ -31,7 +31,6 @@ from vlocr.webui.common import (
 CHATS_KEPT = 16
 
 
-PROMPT_LANGS = ["auto", "en", "zh"]
 FOCUS_CHOICES = ["auto", "lines", "page"]
 
 
@@ -41,8 +40,9 @@ class AskTab:
     evidence: Any
     checks: Any
     #: the task options shared with the Extract tab, in ``handlers.task_options``' order after
-    #: the sidebar's (prompt language, hints, checks, cross-check, role, temperature, top_p, max)
-    prompt_lang: Any
+    #: the sidebar's (the sidebar's languages, hints, checks, cross-check, role, temperature,
+    #: top_p, max)
+    lang: Any
     ocr_hints: Any
     check_numbers: Any
     cross_check: Any
@@ -55,7 +55,7 @@ class AskTab:
     def shared(self) -> list[Any]:
         """The option widgets both tabs pass, in their callbacks' order."""
         return [
-            self.prompt_lang,
+            self.lang,
             self.ocr_hints,
             self.check_numbers,
             self.cross_check,
@@ -123,13 +123,6 @@ def build_ask_tab(ctx: PageContext) -> AskTab:
                     elem_id="role",
                     min_width=200,
                 )
-                prompt_lang = gr.Dropdown(
-                    PROMPT_LANGS,
-                    value="auto",
-                    label="提示语言 / Prompt language (auto: from the question)",
-                    elem_id="prompt-lang",
-                    min_width=160,
-                )
                 focus = gr.Dropdown(
                     FOCUS_CHOICES,
                     value="auto",
@@ -193,7 +186,7 @@ def build_ask_tab(ctx: PageContext) -> AskTab:
         h: float,
         preprocess: str,
         force_ocr: bool,
-        lang: str,
+        lang: list[str] | str | None,
         hints: bool,
         checks_on: bool,
         cross: bool,
@@ -292,7 +285,7 @@ def build_ask_tab(ctx: PageContext) -> AskTab:
         chatbot=chatbot,
         evidence=evidence,
         checks=checks,
-        prompt_lang=prompt_lang,
+        lang=ctx.widgets["lang"],
         ocr_hints=ocr_hints,
         check_numbers=check_numbers,
         cross_check=cross_check,

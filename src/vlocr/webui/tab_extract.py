@@ -98,7 +98,7 @@ def build_extract_tab(ctx: PageContext, ask: AskTab) -> ExtractTab:
         h: float,
         preprocess: str,
         force_ocr: bool,
-        lang: str,
+        lang: list[str] | str | None,
         hints: bool,
         checks_on: bool,
         cross: bool,
