@@ -61,7 +61,7 @@ def test_small_print_is_enlarged_in_the_warp(small_print_photo) -> None:
 
 
 def test_auto_reads_a_small_print_photo_as_well_as_none(small_print_photo) -> None:
-    """Before: auto's 1:1 warp read this page at char F1 ~0.76 against ~0.83 unwarped."""
+    """On main (warp at 1:1) auto read this page at char F1 0.78 against 0.81 with none."""
     from vlocr.ocr.rapidocr_engine import VlocrRapidEngine
 
     image, truth = small_print_photo
