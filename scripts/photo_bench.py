@@ -484,6 +484,42 @@ def compare(out: Path, labels: list[str], pages: bool) -> None:
             )
 
 
+def warps(out: Path) -> None:
+    """The pages `auto` enlarges in its perspective warp (text under `min_text_px`)."""
+    from vlocr.io import load_pages
+    from vlocr.preprocess import run
+
+    for set_name, image_path, _ in _items(out):
+        image = load_pages(image_path, label=str(image_path))[0].image
+        steps = run(image, "auto", engine="rapidocr").trace.steps
+        warp = next((s for s in steps if s.name == "perspective"), None)
+        if warp is not None and "enlarged" in warp.reason:
+            print(f"{set_name}/{image_path.stem}: {warp.reason.split('; ')[-1]}")
+
+
+def detector_time(out: Path, names: list[str]) -> None:
+    """The v6 detector's time over the v4 detector's in vlocr's pipeline, same scale, median of
+    3 interleaved runs per page (a ratio: the machine may be shared)."""
+    import statistics
+    import time
+
+    from vlocr.io import load_pages
+    from vlocr.ocr.ppocr_pipeline import PipelineConfig, PpOcrPipeline
+
+    pipes = {m: PpOcrPipeline(PipelineConfig(det_model=m)) for m in ("v4", "v6")}
+    for name in names:
+        image = load_pages(out / f"{name}.jpg", label=name)[0].image
+        times: dict[str, list[float]] = {m: [] for m in pipes}
+        for _ in range(3):
+            for m, pipe in pipes.items():
+                scale, _, small = pipe.det_scale(image)
+                t0 = time.perf_counter()
+                pipe.detect_page(image, scale, small)
+                times[m].append(time.perf_counter() - t0)
+        ratio = statistics.median(times["v6"]) / statistics.median(times["v4"])
+        print(f"{name} {image.shape[1]}x{image.shape[0]}: detector v6 / v4 time {ratio:.2f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -505,8 +541,16 @@ def main() -> None:
     c.add_argument("out", type=Path)
     c.add_argument("labels", nargs="+")
     c.add_argument("--pages", action="store_true", help="also each page's scores")
+    sub.add_parser("warps", help="pages auto enlarges in its warp").add_argument("out", type=Path)
+    d = sub.add_parser("detector-time", help="v6 / v4 detector time on some pages")
+    d.add_argument("out", type=Path)
+    d.add_argument("names", nargs="+", help="SET/NAME of pages, e.g. books/c052")
     args = parser.parse_args()
-    if args.cmd == "make":
+    if args.cmd == "warps":
+        warps(args.out)
+    elif args.cmd == "detector-time":
+        detector_time(args.out, args.names)
+    elif args.cmd == "make":
         make(args.dev, args.out, set(args.sets.split(",")))
     elif args.cmd == "read":
         read(args.out, args.label, args.reader, args.config, args.only)
