@@ -444,7 +444,9 @@ def read(out: Path, label: str, reader: str, config: list[str], only: str) -> No
         elif engine is not None:  # auto preprocessing, then the configured pipeline
             from vlocr.preprocess import run as run_preprocess
 
-            lines = engine.recognize(run_preprocess(page.image, reader, "rapidocr").image).lines
+            lines = engine.recognize(
+                run_preprocess(page.image, reader, engine="rapidocr").image
+            ).lines
         else:
             from vlocr.service.reading import ocr_page
 
