@@ -10,6 +10,8 @@
 4. Runs get their kind: list (two or more items), heading / title (text taller than the body),
    caption (the run touching a figure or table below or above it, or one starting "Figure 2"),
    rows (a receipt's item and price) or paragraph; side notes go after the last block beside them.
+5. ``apply_reading_order`` then puts ``page.lines`` in that order and makes ``page.text`` the
+   blocks' rows (``reading_text``), so the text, JSON, hOCR / ALTO and Markdown agree.
 """
 
 from __future__ import annotations
@@ -337,16 +339,74 @@ def _block(lines: list[OcrLine], region: Region) -> LayoutBlock:
     )
 
 
-def reading_text(page: PageResult, *, figures: bool = True) -> str:
-    """The page's text in the blocks' reading order, one visual row a line (what ``page.text``
-    holds, but with figures, side notes, headers and footers where they belong); a figure's own
-    text stays in its place unless ``figures`` is False. Empty when the page has no blocks."""
-    from vlocr.ocr.layout import group_rows
-
-    out: list[str] = []
+def block_rows(page: PageResult) -> list[tuple[LayoutBlock, list[list[int]]]]:
+    """Each block with its visual rows (indexes into ``page.lines``), rows top-down, pieces of a
+    row left to right: the one reading order that ``page.text``, ``page.lines`` and every export
+    follow once the page has been analysed."""
+    n = len(page.lines)
+    out: list[tuple[LayoutBlock, list[list[int]]]] = []
     for block in page.blocks:
+        members = [i for i in block.lines if 0 <= i < n]
+        index = {id(page.lines[i]): i for i in members}
+        rows = group_rows([page.lines[i] for i in members])
+        out.append((block, [[index[id(ln)] for ln in row] for row in rows]))
+    return out
+
+
+def reading_text(page: PageResult, *, figures: bool = True) -> str:
+    """The page's text in the blocks' reading order: one visual row a line, a blank line between
+    blocks (paragraph, heading, table, a receipt's run of rows, ...); a figure's own text stays
+    in its place unless ``figures`` is False. Empty when the page has no blocks. Once
+    ``apply_reading_order`` has run, this is ``page.text``."""
+    parts: list[str] = []
+    for block, rows in block_rows(page):
         if block.kind == "figure" and not figures:
             continue
-        members = [page.lines[i] for i in block.lines if 0 <= i < len(page.lines)]
-        out.extend(" ".join(ln.text for ln in row) for row in group_rows(members))
-    return "\n".join(out)
+        text = "\n".join(_row_text(page.lines, row) for row in rows)
+        if text.strip():
+            parts.append(text)
+    return "\n\n".join(parts)
+
+
+def follows_layout(page: PageResult) -> bool:
+    """Whether the page's text and lines may take the blocks' order: every line in exactly one
+    block, and a page the layout understands (upright horizontal lines). Otherwise the engine's
+    own order stays: a page read turned (its lines mapped back run up or down the image),
+    vertical CJK text (the layout reads rows only), or blocks that do not cover the lines."""
+    n = len(page.lines)
+    if n < 2 or not page.blocks or page.error is not None:
+        return False
+    seen = sorted(i for block in page.blocks for i in block.lines)
+    if seen != list(range(n)):
+        return False
+    tall = sideways = 0
+    for line in page.lines:
+        (x0, y0), (x1, y1), _, (x3, y3) = line.box[:4]
+        dx, dy = x1 - x0, y1 - y0
+        # the box's first edge runs along the text: a line read on a turned page points up,
+        # down or left once its box is mapped back onto the image
+        if dx <= 0 or abs(dy) > abs(dx):
+            sideways += 1
+        width, height = (dx * dx + dy * dy) ** 0.5, ((x3 - x0) ** 2 + (y3 - y0) ** 2) ** 0.5
+        if len(line.text.strip()) >= 2 and height > 1.5 * width:
+            tall += 1
+    return sideways <= 0.2 * n and tall <= 0.3 * n
+
+
+def apply_reading_order(page: PageResult) -> PageResult:
+    """Put ``page.lines`` in the blocks' reading order and make ``page.text`` their text
+    (``reading_text``); the line indexes in ``page.blocks`` and ``page.tables`` follow. A page
+    ``follows_layout`` refuses keeps the engine's order and text."""
+    if not follows_layout(page):
+        return page
+    per_block = block_rows(page)
+    order = [i for _, rows in per_block for row in rows for i in row]
+    new = {old: k for k, old in enumerate(order)}
+    page.lines = [page.lines[i] for i in order]
+    for block, rows in per_block:
+        block.lines = [new[i] for row in rows for i in row]
+    for table in page.tables:
+        for cell in table.cells:
+            cell.lines = sorted(new[i] for i in cell.lines if i in new)
+    page.text = reading_text(page)
+    return page
