@@ -148,3 +148,32 @@ def test_reading_text_follows_the_blocks() -> None:
     assert text.splitlines()[0] == "THE RIVER TOWN HERALD"
     assert text.index("bread, blankets") < text.index("Figure 1") < text.index("Engineers")
     assert text.splitlines()[-1] == "12"
+
+
+def test_a_framed_scan_beside_a_column_is_no_table_with_it() -> None:
+    """A receipt scan framed in the right column, its short lines level with the article's rows:
+    the tables module pairs them row by row into an unruled "table"; that table crosses the
+    figure's frame, so it is dropped and the column reads whole, then the scan."""
+    from vlocr.layout.order import apply_reading_order
+    from vlocr.layout.tables import annotate_tables
+
+    d = _Drawer(1400, 1100)
+    column = LEFT + RIGHT[:3]
+    y = 100.0
+    for text in column:
+        y = d.text(80, y, text, SERIF, 22)
+    d.draw.rectangle((760, 80, 1300, 520), outline="black", width=3)
+    d.draw.rectangle((800, 440, 1260, 480), fill=(60, 60, 60))  # a barcode-like bar
+    y = 100.0
+    for text in ["FRESH MART S/B", "TEL 03-5613", "BREAD 3.49", "MILK 2.10", "EGGS 4.25"]:
+        y = d.text(800, y, text, SANS, 22)
+    page = PageResult(source="page.png", width=1400, height=1100, lines=d.lines)
+    image = np.asarray(d.image)
+    annotate_tables(page, image)
+    analyse_layout(page, image)
+    apply_reading_order(page)
+    assert not page.tables
+    text = page.text
+    for a, b in zip(column, column[1:], strict=False):
+        assert text.index(a.strip()) < text.index(b.strip())
+    assert text.index(column[-1].strip()) < text.index("FRESH MART")

@@ -38,7 +38,7 @@ from vlocr.layout.regions import (
     union,
 )
 from vlocr.ocr.layout import group_rows, reading_blocks
-from vlocr.results import LayoutBlock, OcrLine, PageResult, Quad
+from vlocr.results import LayoutBlock, OcrLine, PageResult, Quad, Table
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
@@ -86,6 +86,9 @@ def analyse_layout(page: PageResult, image: np.ndarray | None = None) -> PageRes
     unit = body_unit(lines)
     taken: set[int] = set()
     objects: list[tuple[str, Rect, int | None, list[int]]] = []
+    figures = find_figures(image, lines, unit) if image is not None else []
+    if figures:
+        page.tables = [t for t in page.tables if not _across_frame(t, rects, figures)]
     for t, table in enumerate(page.tables):
         members = {i for cell in table.cells for i in cell.lines if 0 <= i < n}
         box: Rect | None = (
@@ -99,7 +102,7 @@ def analyse_layout(page: PageResult, image: np.ndarray | None = None) -> PageRes
         objects.append(("table", rect, t, sorted(members - taken)))
         taken |= members
     if image is not None:
-        for fig in find_figures(image, lines, unit):
+        for fig in figures:
             members = {i for i in range(n) if i not in taken and inside(rects[i], fig)}
             if len(members) > 0.5 * n:
                 continue  # the whole page is one scan (a receipt photo), not a figure on a page
@@ -176,6 +179,15 @@ def analyse_layout(page: PageResult, image: np.ndarray | None = None) -> PageRes
                 region.rect = tighten(region.rect, gray)
     page.blocks = [_block(lines, r) for r in head + regions + tail]
     return page
+
+
+def _across_frame(table: Table, rects: list[Rect], figures: list[Rect]) -> bool:
+    """A "table" whose cells take lines both inside a figure and outside every figure: text of
+    a column paired row by row with a framed scan's lines beside it (a receipt printed next to
+    an article), not a table; a table wholly inside a figure or wholly outside is kept."""
+    members = {i for cell in table.cells for i in cell.lines if 0 <= i < len(rects)}
+    within = {i for i in members if any(inside(rects[i], fig) for fig in figures)}
+    return bool(within) and within != members
 
 
 def _side_notes(lines: list[OcrLine], body: list[int], unit: float) -> list[int]:
