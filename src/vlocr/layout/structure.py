@@ -10,9 +10,10 @@ import time
 
 import numpy as np
 
-from vlocr.layout.order import analyse_layout, apply_reading_order
+from vlocr.layout.order import analyse_layout, apply_reading_order, block_rows, follows_layout
 from vlocr.layout.tables import annotate_tables
-from vlocr.results import PageResult
+from vlocr.ocr.layout import group_rows, reading_blocks
+from vlocr.results import OcrLine, PageResult
 
 
 def analyse_structure(page: PageResult, image: np.ndarray | None = None) -> PageResult:
@@ -27,3 +28,16 @@ def analyse_structure(page: PageResult, image: np.ndarray | None = None) -> Page
     apply_reading_order(page)
     page.timings_ms["structure"] = round((time.perf_counter() - start) * 1000, 2)
     return page
+
+
+def reading_rows(
+    lines: list[OcrLine], width: int, height: int, image: np.ndarray | None = None
+) -> list[list[OcrLine]]:
+    """Loose OCR lines as visual rows in the page's reading order (the VLM's OCR hints): the
+    lines analysed as a page (``image``, in the lines' pixels, lets figures cut the columns), the
+    engine's XY-cut where the layout does not hold (``apply_reading_order``'s guards)."""
+    page = PageResult(source="", width=width, height=height, lines=list(lines))
+    analyse_structure(page, image)
+    if follows_layout(page):
+        return [[page.lines[i] for i in row] for _, rows in block_rows(page) for row in rows]
+    return [row for block in reading_blocks(list(lines)) for row in group_rows(block)]
