@@ -180,6 +180,28 @@ def test_a_paragraph_and_a_two_column_article_are_not_tables() -> None:
     assert find_tables(two.lines, 1400, 400, two.array) == []
 
 
+def test_narrow_newspaper_columns_of_few_words_a_line_are_not_a_table() -> None:
+    # rows of the layout bench's synthetic two-column page (seed 1): three to five words a
+    # line (under PROSE_WORDS), but the lines run on from one to the next
+    left = [
+        "new bridge across.",
+        "Bicycles farmers market",
+        "prices rose. Its opening",
+        "hours during exams. Steel",
+    ]
+    right = [
+        "near the.",
+        "A school near the park will",
+        "get a. Harvest of apples and",
+        "potatoes in the.",
+    ]
+    sheet = Sheet(700, 260, size=20)
+    for i, (a, b) in enumerate(zip(left, right, strict=True)):
+        sheet.text(a, 40, 30 + 32 * i)
+        sheet.text(b, 340, 30 + 32 * i)
+    assert find_tables(sheet.lines, 700, 260, sheet.array) == []
+
+
 @pytest.mark.skipif(
     not __import__("pathlib").Path(CJK).exists(), reason="fonts-noto-cjk not installed"
 )
