@@ -177,3 +177,52 @@ def test_a_framed_scan_beside_a_column_is_no_table_with_it() -> None:
     for a, b in zip(column, column[1:], strict=False):
         assert text.index(a.strip()) < text.index(b.strip())
     assert text.index(column[-1].strip()) < text.index("FRESH MART")
+
+
+def test_apply_reading_order_renumbers_blocks_and_keeps_every_line() -> None:
+    from vlocr.layout.order import apply_reading_order, reading_text
+
+    page, image = two_column_page()
+    page.lines = page.lines[::-1]  # an engine order that is no reading order
+    analyse_layout(page, image)
+    texts = sorted(ln.text for ln in page.lines)
+    apply_reading_order(page)
+    assert sorted(ln.text for ln in page.lines) == texts
+    assert [i for b in page.blocks for i in b.lines] == list(range(len(page.lines)))
+    assert page.text == reading_text(page)
+    assert page.lines[0].text == "THE RIVER TOWN HERALD" and page.lines[-1].text == "12"
+    # blocks are set apart by a blank line, a paragraph's rows one a line
+    assert "\n\nThe river rose in the night and the old bridge\n" in page.text
+
+
+def _turned(page: PageResult, quarter: bool) -> PageResult:
+    """The page's lines as an engine reports them for a page read turned: each box's points
+    mapped back onto the image (a quarter turn: the top edge runs down the image)."""
+    h = page.height
+    lines = []
+    for ln in page.lines:
+        box = [(h - y, x) for x, y in ln.box] if quarter else [(-x, -y) for x, y in ln.box]
+        lines.append(ln.model_copy(update={"box": box}))
+    return page.model_copy(update={"lines": lines})
+
+
+def test_a_page_read_turned_or_set_vertically_keeps_the_engine_order() -> None:
+    from vlocr.layout.order import apply_reading_order, follows_layout
+
+    page, image = two_column_page()
+    analyse_layout(page, image)
+    assert follows_layout(page)
+    for quarter in (True, False):
+        turned = _turned(page, quarter)
+        before = [ln.text for ln in turned.lines]
+        assert not follows_layout(turned)
+        apply_reading_order(turned)
+        assert [ln.text for ln in turned.lines] == before
+    # vertical Chinese: tall narrow lines read in columns right to left; rows are not its order
+    tall = [
+        OcrLine(text=t, box=[(x, 50), (x + 30, 50), (x + 30, 450), (x, 450)], confidence=0.9)
+        for t, x in (("第一列文字", 500), ("第二列文字", 450), ("第三列文字", 400))
+    ]
+    vertical = PageResult(source="v.png", width=600, height=500, lines=tall)
+    analyse_layout(vertical)
+    assert not follows_layout(vertical)
