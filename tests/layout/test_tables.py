@@ -202,6 +202,16 @@ def test_narrow_newspaper_columns_of_few_words_a_line_are_not_a_table() -> None:
     assert find_tables(sheet.lines, 700, 260, sheet.array) == []
 
 
+def test_a_text_column_beside_short_pieces_is_not_a_table() -> None:
+    # a column of running text level with a sidebar's short entries: one column runs on
+    sheet = Sheet(1000, 260, size=20)
+    side = ["Weather 2", "Sport 12", "Letters 14", "Puzzles 18"]
+    for i, (text, entry) in enumerate(zip(PARAGRAPH, side, strict=False)):
+        sheet.text(text, 40, 30 + 32 * i)
+        sheet.text(entry, 760, 30 + 32 * i)
+    assert find_tables(sheet.lines, 1000, 260, sheet.array) == []
+
+
 @pytest.mark.skipif(
     not __import__("pathlib").Path(CJK).exists(), reason="fonts-noto-cjk not installed"
 )

@@ -223,16 +223,19 @@ def _flows(cells: list[str]) -> bool:
 
 
 def _looks_like_prose(grid: list[list[list[int]]], lines: list[OcrLine], n_cols: int) -> bool:
-    """Two columns (or every one) of running text: cells of PROSE_WORDS words or more (median),
-    or of a few words that run on from cell to cell (a narrow newspaper column's lines)."""
+    """Running text: two columns (or every one) of cells of PROSE_WORDS words or more (median)
+    or of a few words that run on from cell to cell (a narrow newspaper column's lines), or one
+    column of long cells that run on (a text column beside a picture or a scan's lines)."""
     prose = 0
     for c in range(n_cols):
         texts = [" ".join(lines[i].text for i in row[c]) for row in grid if row[c]]
         words = [_wordiness(t) for t in texts]
-        if words and (
-            statistics.median(words) >= PROSE_WORDS
-            or (statistics.median(words) >= 2 and _flows(texts))
-        ):
+        if not words:
+            continue
+        median = statistics.median(words)
+        if median >= PROSE_WORDS and _flows(texts):
+            return True
+        if median >= PROSE_WORDS or (median >= 2 and _flows(texts)):
             prose += 1
     return prose >= 2 or prose == n_cols
 
