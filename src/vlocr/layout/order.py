@@ -89,6 +89,10 @@ def analyse_layout(page: PageResult, image: np.ndarray | None = None) -> PageRes
     figures = find_figures(image, lines, unit) if image is not None else []
     if figures:
         page.tables = [t for t in page.tables if not _across_frame(t, rects, figures)]
+        # ink over a table is its own rules and shading (a form's grid), not a picture: as a
+        # figure it would take the rows between the table's and read them apart from it
+        boxes = [_table_rect(t, rects) for t in page.tables]
+        figures = [f for f in figures if not any(_overlaps(f, b) for b in boxes if b)]
     for t, table in enumerate(page.tables):
         members = {i for cell in table.cells for i in cell.lines if 0 <= i < n}
         box: Rect | None = (
@@ -188,6 +192,23 @@ def _across_frame(table: Table, rects: list[Rect], figures: list[Rect]) -> bool:
     members = {i for cell in table.cells for i in cell.lines if 0 <= i < len(rects)}
     within = {i for i in members if any(inside(rects[i], fig) for fig in figures)}
     return bool(within) and within != members
+
+
+def _table_rect(table: Table, rects: list[Rect]) -> Rect | None:
+    members = [rects[i] for cell in table.cells for i in cell.lines if 0 <= i < len(rects)]
+    if table.box:
+        members.append(union([(p[0], p[1], p[0], p[1]) for p in table.box]))
+    return union(members) if members else None
+
+
+def _overlaps(a: Rect, b: Rect) -> bool:
+    """The two boxes share a third or more of the smaller one's area."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return False
+    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return w * h >= small / 3
 
 
 def _side_notes(lines: list[OcrLine], body: list[int], unit: float) -> list[int]:
@@ -382,14 +403,17 @@ def reading_text(page: PageResult, *, figures: bool = True) -> str:
 
 def follows_layout(page: PageResult) -> bool:
     """Whether the page's text and lines may take the blocks' order: every line in exactly one
-    block, and a page the layout understands (upright horizontal lines). Otherwise the engine's
-    own order stays: a page read turned (its lines mapped back run up or down the image),
-    vertical CJK text (the layout reads rows only), or blocks that do not cover the lines."""
+    block, a page of running text (where columns, figures and headers make the order) and one
+    the layout understands (upright horizontal lines). Otherwise the engine's own order stays:
+    a receipt or a form (rows of pieces: the row order holds, while a framed box of fields read
+    as a figure or a table claiming part of a row would move text away from its row), a page
+    read turned (its lines mapped back run up or down the image), vertical CJK text (the layout
+    reads rows only), or blocks that do not cover the lines."""
     n = len(page.lines)
     if n < 2 or not page.blocks or page.error is not None:
         return False
     seen = sorted(i for block in page.blocks for i in block.lines)
-    if seen != list(range(n)):
+    if seen != list(range(n)) or not running_text(page.lines, body_unit(page.lines)):
         return False
     tall = sideways = 0
     for line in page.lines:
