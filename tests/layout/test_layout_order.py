@@ -226,3 +226,27 @@ def test_a_page_read_turned_or_set_vertically_keeps_the_engine_order() -> None:
     vertical = PageResult(source="v.png", width=600, height=500, lines=tall)
     analyse_layout(vertical)
     assert not follows_layout(vertical)
+
+
+def test_a_form_keeps_its_rows_beside_a_framed_box_of_fields() -> None:
+    """A form (rows of label and answer, no running text) with a framed box of office-use
+    fields at the right: the box is found as a figure, but the page keeps its row order."""
+    from vlocr.layout.order import apply_reading_order, follows_layout
+
+    d = _Drawer(1200, 700)
+    d.draw.rectangle((760, 60, 1160, 330), outline="black", width=3)
+    rows = [
+        ("DATE: June 21, 1993", "Date Rec'd 6/21/93"),
+        ("SUBMITTED BY: Carol Lincoln", "QIP Log 93-0307"),
+        ("DEPARTMENT: R&D Library", "Status (1993)"),
+        ("PHONE: 555-0142", "Keywords (1993)"),
+    ]
+    for k, (left, right) in enumerate(rows):
+        d.text(80, 100 + 50 * k, left, SANS, 22)
+        d.text(790, 100 + 50 * k, right, SANS, 22)
+    page = PageResult(source="form.png", width=1200, height=700, lines=d.lines, text="engine")
+    before = [ln.text for ln in page.lines]
+    analyse_layout(page, np.asarray(d.image))
+    assert not follows_layout(page)
+    apply_reading_order(page)
+    assert [ln.text for ln in page.lines] == before and page.text == "engine"
