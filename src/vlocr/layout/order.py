@@ -93,6 +93,7 @@ def analyse_layout(page: PageResult, image: np.ndarray | None = None) -> PageRes
         # figure it would take the rows between the table's and read them apart from it
         boxes = [_table_rect(t, rects) for t in page.tables]
         figures = [f for f in figures if not any(_overlaps(f, b) for b in boxes if b)]
+        figures = [f for f in figures if not _text_columns(f, rects, unit)]
     for t, table in enumerate(page.tables):
         members = {i for cell in table.cells for i in cell.lines if 0 <= i < n}
         box: Rect | None = (
@@ -192,6 +193,19 @@ def _across_frame(table: Table, rects: list[Rect], figures: list[Rect]) -> bool:
     members = {i for cell in table.cells for i in cell.lines if 0 <= i < len(rects)}
     within = {i for i in members if any(inside(rects[i], fig) for fig in figures)}
     return bool(within) and within != members
+
+
+def _text_columns(fig: Rect, rects: list[Rect], unit: float) -> bool:
+    """Ink around lines that are the page's own body text: ten or more lines inside, 80% of
+    them at the body's text height and 60% of them ten line heights wide or more. That is
+    columns of text between column rules (a newspaper's), not a picture; a scan's or a chart's
+    lines differ in size or are short."""
+    own = [r for r in rects if inside(r, fig)]
+    if len(own) < 10:
+        return False
+    body = sum(1 for r in own if abs((r[3] - r[1]) - unit) <= 0.15 * unit)
+    wide = sum(1 for r in own if r[2] - r[0] >= 10 * unit)
+    return body >= 0.8 * len(own) and wide >= 0.6 * len(own)
 
 
 def _table_rect(table: Table, rects: list[Rect]) -> Rect | None:
