@@ -148,3 +148,105 @@ def test_reading_text_follows_the_blocks() -> None:
     assert text.splitlines()[0] == "THE RIVER TOWN HERALD"
     assert text.index("bread, blankets") < text.index("Figure 1") < text.index("Engineers")
     assert text.splitlines()[-1] == "12"
+
+
+def test_a_framed_scan_beside_a_column_is_no_table_with_it() -> None:
+    """A receipt scan framed in the right column, its short lines level with the article's rows:
+    the tables module pairs them row by row into an unruled "table"; that table crosses the
+    figure's frame, so it is dropped and the column reads whole, then the scan."""
+    from vlocr.layout.order import apply_reading_order
+    from vlocr.layout.tables import annotate_tables
+
+    d = _Drawer(1400, 1100)
+    column = LEFT + RIGHT[:3]
+    y = 100.0
+    for text in column:
+        y = d.text(80, y, text, SERIF, 22)
+    d.draw.rectangle((760, 80, 1300, 520), outline="black", width=3)
+    d.draw.rectangle((800, 440, 1260, 480), fill=(60, 60, 60))  # a barcode-like bar
+    y = 100.0
+    for text in ["FRESH MART S/B", "TEL 03-5613", "BREAD 3.49", "MILK 2.10", "EGGS 4.25"]:
+        y = d.text(800, y, text, SANS, 22)
+    page = PageResult(source="page.png", width=1400, height=1100, lines=d.lines)
+    image = np.asarray(d.image)
+    annotate_tables(page, image)
+    analyse_layout(page, image)
+    apply_reading_order(page)
+    assert not page.tables
+    text = page.text
+    for a, b in zip(column, column[1:], strict=False):
+        assert text.index(a.strip()) < text.index(b.strip())
+    assert text.index(column[-1].strip()) < text.index("FRESH MART")
+
+
+def test_apply_reading_order_renumbers_blocks_and_keeps_every_line() -> None:
+    from vlocr.layout.order import apply_reading_order, reading_text
+
+    page, image = two_column_page()
+    page.lines = page.lines[::-1]  # an engine order that is no reading order
+    analyse_layout(page, image)
+    texts = sorted(ln.text for ln in page.lines)
+    apply_reading_order(page)
+    assert sorted(ln.text for ln in page.lines) == texts
+    assert [i for b in page.blocks for i in b.lines] == list(range(len(page.lines)))
+    assert page.text == reading_text(page)
+    assert page.lines[0].text == "THE RIVER TOWN HERALD" and page.lines[-1].text == "12"
+    # blocks are set apart by a blank line, a paragraph's rows one a line
+    assert "\n\nThe river rose in the night and the old bridge\n" in page.text
+
+
+def _turned(page: PageResult, quarter: bool) -> PageResult:
+    """The page's lines as an engine reports them for a page read turned: each box's points
+    mapped back onto the image (a quarter turn: the top edge runs down the image)."""
+    h = page.height
+    lines = []
+    for ln in page.lines:
+        box = [(h - y, x) for x, y in ln.box] if quarter else [(-x, -y) for x, y in ln.box]
+        lines.append(ln.model_copy(update={"box": box}))
+    return page.model_copy(update={"lines": lines})
+
+
+def test_a_page_read_turned_or_set_vertically_keeps_the_engine_order() -> None:
+    from vlocr.layout.order import apply_reading_order, follows_layout
+
+    page, image = two_column_page()
+    analyse_layout(page, image)
+    assert follows_layout(page)
+    for quarter in (True, False):
+        turned = _turned(page, quarter)
+        before = [ln.text for ln in turned.lines]
+        assert not follows_layout(turned)
+        apply_reading_order(turned)
+        assert [ln.text for ln in turned.lines] == before
+    # vertical Chinese: tall narrow lines read in columns right to left; rows are not its order
+    tall = [
+        OcrLine(text=t, box=[(x, 50), (x + 30, 50), (x + 30, 450), (x, 450)], confidence=0.9)
+        for t, x in (("第一列文字", 500), ("第二列文字", 450), ("第三列文字", 400))
+    ]
+    vertical = PageResult(source="v.png", width=600, height=500, lines=tall)
+    analyse_layout(vertical)
+    assert not follows_layout(vertical)
+
+
+def test_a_form_keeps_its_rows_beside_a_framed_box_of_fields() -> None:
+    """A form (rows of label and answer, no running text) with a framed box of office-use
+    fields at the right: the box is found as a figure, but the page keeps its row order."""
+    from vlocr.layout.order import apply_reading_order, follows_layout
+
+    d = _Drawer(1200, 700)
+    d.draw.rectangle((760, 60, 1160, 330), outline="black", width=3)
+    rows = [
+        ("DATE: June 21, 1993", "Date Rec'd 6/21/93"),
+        ("SUBMITTED BY: Carol Lincoln", "QIP Log 93-0307"),
+        ("DEPARTMENT: R&D Library", "Status (1993)"),
+        ("PHONE: 555-0142", "Keywords (1993)"),
+    ]
+    for k, (left, right) in enumerate(rows):
+        d.text(80, 100 + 50 * k, left, SANS, 22)
+        d.text(790, 100 + 50 * k, right, SANS, 22)
+    page = PageResult(source="form.png", width=1200, height=700, lines=d.lines, text="engine")
+    before = [ln.text for ln in page.lines]
+    analyse_layout(page, np.asarray(d.image))
+    assert not follows_layout(page)
+    apply_reading_order(page)
+    assert [ln.text for ln in page.lines] == before and page.text == "engine"

@@ -180,6 +180,38 @@ def test_a_paragraph_and_a_two_column_article_are_not_tables() -> None:
     assert find_tables(two.lines, 1400, 400, two.array) == []
 
 
+def test_narrow_newspaper_columns_of_few_words_a_line_are_not_a_table() -> None:
+    # rows of the layout bench's synthetic two-column page (seed 1): three to five words a
+    # line (under PROSE_WORDS), but the lines run on from one to the next
+    left = [
+        "new bridge across.",
+        "Bicycles farmers market",
+        "prices rose. Its opening",
+        "hours during exams. Steel",
+    ]
+    right = [
+        "near the.",
+        "A school near the park will",
+        "get a. Harvest of apples and",
+        "potatoes in the.",
+    ]
+    sheet = Sheet(700, 260, size=20)
+    for i, (a, b) in enumerate(zip(left, right, strict=True)):
+        sheet.text(a, 40, 30 + 32 * i)
+        sheet.text(b, 340, 30 + 32 * i)
+    assert find_tables(sheet.lines, 700, 260, sheet.array) == []
+
+
+def test_a_text_column_beside_short_pieces_is_not_a_table() -> None:
+    # a column of running text level with a sidebar's short entries: one column runs on
+    sheet = Sheet(1000, 260, size=20)
+    side = ["Weather 2", "Sport 12", "Letters 14", "Puzzles 18"]
+    for i, (text, entry) in enumerate(zip(PARAGRAPH, side, strict=False)):
+        sheet.text(text, 40, 30 + 32 * i)
+        sheet.text(entry, 760, 30 + 32 * i)
+    assert find_tables(sheet.lines, 1000, 260, sheet.array) == []
+
+
 @pytest.mark.skipif(
     not __import__("pathlib").Path(CJK).exists(), reason="fonts-noto-cjk not installed"
 )

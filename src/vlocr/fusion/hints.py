@@ -4,12 +4,14 @@ The page's rows in reading order (a receipt's label and its amount on one row, a
 one column after the other), under a ``[top]`` / ``[middle]`` / ``[bottom]`` marker where the
 text passes into the next third of the image. On a CPU every prompt token costs prefill time,
 and numbering each detected box with its own position tag cost about seven tokens a box; the rows
-carry the same text and keep what belongs together on one line.
+carry the same text and keep what belongs together on one line. The rows come in the page's
+layout reading order (``layout.structure.reading_rows``), the order ``page.text`` has.
 """
 
 from __future__ import annotations
 
-from vlocr.ocr.layout import group_rows, reading_blocks
+import numpy as np
+
 from vlocr.results import OcrLine
 
 
@@ -20,11 +22,20 @@ def _third(row: list[OcrLine], height: int) -> str:
     return "top" if cy < 1 / 3 else ("middle" if cy < 2 / 3 else "bottom")
 
 
-def hints_block(lines: list[OcrLine], width: int, height: int, max_lines: int = 80) -> str:
+def hints_block(
+    lines: list[OcrLine],
+    width: int,
+    height: int,
+    max_lines: int = 80,
+    image: np.ndarray | None = None,
+) -> str:
     """The rows of ``lines`` in reading order, at most ``max_lines``, each third of the image
-    introduced once (``[top]``), then a count of the rows left out."""
+    introduced once (``[top]``), then a count of the rows left out. ``image`` (in the lines'
+    pixels) lets the layout see figures that cut the columns."""
+    from vlocr.layout.structure import reading_rows
+
     kept = [ln for ln in lines if ln.text.strip()]
-    rows = [row for block in reading_blocks(kept) for row in group_rows(block)]
+    rows = reading_rows(kept, width, height, image) if kept else []
     out: list[str] = []
     third = ""
     for row in rows[:max_lines]:

@@ -10,6 +10,8 @@
 4. Runs get their kind: list (two or more items), heading / title (text taller than the body),
    caption (the run touching a figure or table below or above it, or one starting "Figure 2"),
    rows (a receipt's item and price) or paragraph; side notes go after the last block beside them.
+5. ``apply_reading_order`` then puts ``page.lines`` in that order and makes ``page.text`` the
+   blocks' rows (``reading_text``), so the text, JSON, hOCR / ALTO and Markdown agree.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from vlocr.layout.regions import (
     union,
 )
 from vlocr.ocr.layout import group_rows, reading_blocks
-from vlocr.results import LayoutBlock, OcrLine, PageResult, Quad
+from vlocr.results import LayoutBlock, OcrLine, PageResult, Quad, Table
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
@@ -84,6 +86,14 @@ def analyse_layout(page: PageResult, image: np.ndarray | None = None) -> PageRes
     unit = body_unit(lines)
     taken: set[int] = set()
     objects: list[tuple[str, Rect, int | None, list[int]]] = []
+    figures = find_figures(image, lines, unit) if image is not None else []
+    if figures:
+        page.tables = [t for t in page.tables if not _across_frame(t, rects, figures)]
+        # ink over a table is its own rules and shading (a form's grid), not a picture: as a
+        # figure it would take the rows between the table's and read them apart from it
+        boxes = [_table_rect(t, rects) for t in page.tables]
+        figures = [f for f in figures if not any(_overlaps(f, b) for b in boxes if b)]
+        figures = [f for f in figures if not _text_columns(f, rects, unit)]
     for t, table in enumerate(page.tables):
         members = {i for cell in table.cells for i in cell.lines if 0 <= i < n}
         box: Rect | None = (
@@ -97,7 +107,7 @@ def analyse_layout(page: PageResult, image: np.ndarray | None = None) -> PageRes
         objects.append(("table", rect, t, sorted(members - taken)))
         taken |= members
     if image is not None:
-        for fig in find_figures(image, lines, unit):
+        for fig in figures:
             members = {i for i in range(n) if i not in taken and inside(rects[i], fig)}
             if len(members) > 0.5 * n:
                 continue  # the whole page is one scan (a receipt photo), not a figure on a page
@@ -174,6 +184,45 @@ def analyse_layout(page: PageResult, image: np.ndarray | None = None) -> PageRes
                 region.rect = tighten(region.rect, gray)
     page.blocks = [_block(lines, r) for r in head + regions + tail]
     return page
+
+
+def _across_frame(table: Table, rects: list[Rect], figures: list[Rect]) -> bool:
+    """A "table" whose cells take lines both inside a figure and outside every figure: text of
+    a column paired row by row with a framed scan's lines beside it (a receipt printed next to
+    an article), not a table; a table wholly inside a figure or wholly outside is kept."""
+    members = {i for cell in table.cells for i in cell.lines if 0 <= i < len(rects)}
+    within = {i for i in members if any(inside(rects[i], fig) for fig in figures)}
+    return bool(within) and within != members
+
+
+def _text_columns(fig: Rect, rects: list[Rect], unit: float) -> bool:
+    """Ink around lines that are the page's own body text: ten or more lines inside, 80% of
+    them at the body's text height and 60% of them ten line heights wide or more. That is
+    columns of text between column rules (a newspaper's), not a picture; a scan's or a chart's
+    lines differ in size or are short."""
+    own = [r for r in rects if inside(r, fig)]
+    if len(own) < 10:
+        return False
+    body = sum(1 for r in own if abs((r[3] - r[1]) - unit) <= 0.15 * unit)
+    wide = sum(1 for r in own if r[2] - r[0] >= 10 * unit)
+    return body >= 0.8 * len(own) and wide >= 0.6 * len(own)
+
+
+def _table_rect(table: Table, rects: list[Rect]) -> Rect | None:
+    members = [rects[i] for cell in table.cells for i in cell.lines if 0 <= i < len(rects)]
+    if table.box:
+        members.append(union([(p[0], p[1], p[0], p[1]) for p in table.box]))
+    return union(members) if members else None
+
+
+def _overlaps(a: Rect, b: Rect) -> bool:
+    """The two boxes share a third or more of the smaller one's area."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return False
+    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return w * h >= small / 3
 
 
 def _side_notes(lines: list[OcrLine], body: list[int], unit: float) -> list[int]:
@@ -337,16 +386,88 @@ def _block(lines: list[OcrLine], region: Region) -> LayoutBlock:
     )
 
 
-def reading_text(page: PageResult, *, figures: bool = True) -> str:
-    """The page's text in the blocks' reading order, one visual row a line (what ``page.text``
-    holds, but with figures, side notes, headers and footers where they belong); a figure's own
-    text stays in its place unless ``figures`` is False. Empty when the page has no blocks."""
-    from vlocr.ocr.layout import group_rows
-
-    out: list[str] = []
+def block_rows(page: PageResult) -> list[tuple[LayoutBlock, list[list[int]]]]:
+    """Each block with its visual rows (indexes into ``page.lines``), rows top-down, pieces of a
+    row left to right: the one reading order that ``page.text``, ``page.lines`` and every export
+    follow once the page has been analysed."""
+    n = len(page.lines)
+    out: list[tuple[LayoutBlock, list[list[int]]]] = []
     for block in page.blocks:
+        members = [i for i in block.lines if 0 <= i < n]
+        index = {id(page.lines[i]): i for i in members}
+        rows = group_rows([page.lines[i] for i in members])
+        out.append((block, [[index[id(ln)] for ln in row] for row in rows]))
+    return out
+
+
+def reading_text(page: PageResult, *, figures: bool = True) -> str:
+    """The page's text in the blocks' reading order: one visual row a line, a blank line between
+    blocks (paragraph, heading, table, a receipt's run of rows, ...); a figure's own text stays
+    in its place unless ``figures`` is False. Empty when the page has no blocks. Once
+    ``apply_reading_order`` has run, this is ``page.text``."""
+    parts: list[str] = []
+    for block, rows in block_rows(page):
         if block.kind == "figure" and not figures:
             continue
-        members = [page.lines[i] for i in block.lines if 0 <= i < len(page.lines)]
-        out.extend(" ".join(ln.text for ln in row) for row in group_rows(members))
-    return "\n".join(out)
+        text = "\n".join(_row_text(page.lines, row) for row in rows)
+        if text.strip():
+            parts.append(text)
+    return "\n\n".join(parts)
+
+
+def follows_layout(page: PageResult) -> bool:
+    """Whether the page's text and lines may take the blocks' order: every line in exactly one
+    block, a page of running text (where columns, figures and headers make the order) and one
+    the layout understands (upright horizontal lines). Otherwise the engine's own order stays:
+    a receipt or a form (rows of pieces: the row order holds, while a framed box of fields read
+    as a figure or a table claiming part of a row would move text away from its row), a page
+    read turned (its lines mapped back run up or down the image), vertical CJK text (the layout
+    reads rows only), or blocks that do not cover the lines."""
+    n = len(page.lines)
+    if n < 2 or not page.blocks or page.error is not None:
+        return False
+    seen = sorted(i for block in page.blocks for i in block.lines)
+    if seen != list(range(n)) or not _text_page(page.lines):
+        return False
+    tall = sideways = 0
+    for line in page.lines:
+        (x0, y0), (x1, y1), _, (x3, y3) = line.box[:4]
+        dx, dy = x1 - x0, y1 - y0
+        # the box's first edge runs along the text: a line read on a turned page points up,
+        # down or left once its box is mapped back onto the image
+        if dx <= 0 or abs(dy) > abs(dx):
+            sideways += 1
+        width, height = (dx * dx + dy * dy) ** 0.5, ((x3 - x0) ** 2 + (y3 - y0) ** 2) ** 0.5
+        if len(line.text.strip()) >= 2 and height > 1.5 * width:
+            tall += 1
+    return sideways <= 0.2 * n and tall <= 0.3 * n
+
+
+def _text_page(lines: list[OcrLine]) -> bool:
+    """Running text (``regions.running_text``: a third of the lines 15+ line heights long), or
+    narrow columns of it: half of the lines 10+ line heights long (a Chinese column of 12-14
+    characters a line, a newspaper's). A receipt's or a form's rows of short pieces are neither."""
+    unit = body_unit(lines)
+    if running_text(lines, unit):
+        return True
+    wide = sum(1 for ln in lines if ln.bbox[2] - ln.bbox[0] >= 10 * unit)
+    return len(lines) >= 6 and wide >= 0.5 * len(lines)
+
+
+def apply_reading_order(page: PageResult) -> PageResult:
+    """Put ``page.lines`` in the blocks' reading order and make ``page.text`` their text
+    (``reading_text``); the line indexes in ``page.blocks`` and ``page.tables`` follow. A page
+    ``follows_layout`` refuses keeps the engine's order and text."""
+    if not follows_layout(page):
+        return page
+    per_block = block_rows(page)
+    order = [i for _, rows in per_block for row in rows for i in row]
+    new = {old: k for k, old in enumerate(order)}
+    page.lines = [page.lines[i] for i in order]
+    for block, rows in per_block:
+        block.lines = [new[i] for row in rows for i in row]
+    for table in page.tables:
+        for cell in table.cells:
+            cell.lines = sorted(new[i] for i in cell.lines if i in new)
+    page.text = reading_text(page)
+    return page

@@ -212,11 +212,30 @@ def _wordiness(text: str) -> float:
     return latin + cjk / 2
 
 
+def _flows(cells: list[str]) -> bool:
+    """A column whose cells run on as sentences: at least half of the cells below another one
+    go on from it (start in lower case, or follow a hyphen), as the lines of a narrow text
+    column do; a table's cells each start afresh."""
+    pairs = [(a.strip(), b.strip()) for a, b in zip(cells, cells[1:], strict=False)]
+    pairs = [(a, b) for a, b in pairs if a and b]
+    on = sum(1 for a, b in pairs if b[0].islower() or a.endswith("-"))
+    return len(pairs) >= 2 and on >= 0.5 * len(pairs)
+
+
 def _looks_like_prose(grid: list[list[list[int]]], lines: list[OcrLine], n_cols: int) -> bool:
+    """Running text: two columns (or every one) of cells of PROSE_WORDS words or more (median)
+    or of a few words that run on from cell to cell (a narrow newspaper column's lines), or one
+    column of long cells that run on (a text column beside a picture or a scan's lines)."""
     prose = 0
     for c in range(n_cols):
-        words = [sum(_wordiness(lines[i].text) for i in row[c]) for row in grid if row[c]]
-        if words and statistics.median(words) >= PROSE_WORDS:
+        texts = [" ".join(lines[i].text for i in row[c]) for row in grid if row[c]]
+        words = [_wordiness(t) for t in texts]
+        if not words:
+            continue
+        median = statistics.median(words)
+        if median >= PROSE_WORDS and _flows(texts):
+            return True
+        if median >= PROSE_WORDS or (median >= 2 and _flows(texts)):
             prose += 1
     return prose >= 2 or prose == n_cols
 

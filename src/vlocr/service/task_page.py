@@ -103,7 +103,7 @@ def prepare(
         local = [
             ln.model_copy(update={"box": [(x - dx, y - dy) for x, y in ln.box]}) for ln in lines
         ]
-        hints = hints_block(local, cropped.shape[1], cropped.shape[0])
+        hints = hints_block(local, cropped.shape[1], cropped.shape[0], image=cropped)
     return TaskPage(
         source=label,
         image=prepare_vlm_image(cropped, vlm_pixels, source=label),
