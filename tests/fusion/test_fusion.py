@@ -17,8 +17,23 @@ LINES = [
 ]
 
 
+def _rows(lines: list[OcrLine]) -> list[list[OcrLine]]:
+    """The rows as the caller orders them: top to bottom, left to right within a row."""
+    return [sorted(group, key=lambda ln: ln.bbox[0]) for group in _by_top(lines)]
+
+
+def _by_top(lines: list[OcrLine]) -> list[list[OcrLine]]:
+    rows: list[list[OcrLine]] = []
+    for ln in sorted(lines, key=lambda ln: ln.bbox[1]):
+        if rows and abs(rows[-1][0].bbox[1] - ln.bbox[1]) < 10:
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
+    return rows
+
+
 def test_hints_block_rows_under_their_third_of_the_image() -> None:
-    block = hints_block(LINES, 400, 600)
+    block = hints_block(_rows(LINES), 600)
     assert block.splitlines() == [
         "[top]",
         "FRESH MART",
@@ -29,13 +44,19 @@ def test_hints_block_rows_under_their_third_of_the_image() -> None:
         "TOTAL ¥89.50",
         "2024/05/12 14:32",
     ]
-    assert hints_block(LINES, 400, 600, max_lines=2).endswith("(3 more lines not shown)")
-    assert hints_block([], 10, 10) == ""
+    assert hints_block(_rows(LINES), 600, max_lines=2).endswith("(3 more lines not shown)")
+    assert hints_block([], 10) == ""
+    assert hints_block([[line("  ", 10, 10)]], 600) == ""  # rows with no text are left out
 
 
-def test_hints_block_keeps_a_label_and_its_amount_on_one_row() -> None:
+def test_ocr_hints_keep_a_label_and_its_amount_on_one_row() -> None:
+    import numpy as np
+
+    from vlocr.service.task_page import ocr_hints
+
     label, amount = line("Milk 2L", 10, 100), line("RM 6.50", 300, 102)
-    assert hints_block([label, amount], 400, 600) == "[top]\nMilk 2L RM 6.50"
+    blank = np.full((600, 400, 3), 255, np.uint8)
+    assert ocr_hints([label, amount], blank) == "[top]\nMilk 2L RM 6.50"
 
 
 def test_check_numbers_found_and_flagged() -> None:

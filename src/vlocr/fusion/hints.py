@@ -4,13 +4,12 @@ The page's rows in reading order (a receipt's label and its amount on one row, a
 one column after the other), under a ``[top]`` / ``[middle]`` / ``[bottom]`` marker where the
 text passes into the next third of the image. On a CPU every prompt token costs prefill time,
 and numbering each detected box with its own position tag cost about seven tokens a box; the rows
-carry the same text and keep what belongs together on one line. The rows come in the page's
-layout reading order (``layout.structure.reading_rows``), the order ``page.text`` has.
+carry the same text and keep what belongs together on one line. The caller orders the rows
+(``layout.structure.reading_rows``: the page's layout reading order, the order ``page.text``
+has); this module only writes them, so the checks below the layout never import it.
 """
 
 from __future__ import annotations
-
-import numpy as np
 
 from vlocr.results import OcrLine
 
@@ -22,20 +21,11 @@ def _third(row: list[OcrLine], height: int) -> str:
     return "top" if cy < 1 / 3 else ("middle" if cy < 2 / 3 else "bottom")
 
 
-def hints_block(
-    lines: list[OcrLine],
-    width: int,
-    height: int,
-    max_lines: int = 80,
-    image: np.ndarray | None = None,
-) -> str:
-    """The rows of ``lines`` in reading order, at most ``max_lines``, each third of the image
-    introduced once (``[top]``), then a count of the rows left out. ``image`` (in the lines'
-    pixels) lets the layout see figures that cut the columns."""
-    from vlocr.layout.structure import reading_rows
-
-    kept = [ln for ln in lines if ln.text.strip()]
-    rows = reading_rows(kept, width, height, image) if kept else []
+def hints_block(rows: list[list[OcrLine]], height: int, max_lines: int = 80) -> str:
+    """``rows`` (visual rows of OCR lines, in reading order) as the prompt's hint block: at most
+    ``max_lines`` rows, each third of the image (``height``) introduced once (``[top]``), then a
+    count of the rows left out."""
+    rows = [kept for row in rows if (kept := [ln for ln in row if ln.text.strip()])]
     out: list[str] = []
     third = ""
     for row in rows[:max_lines]:

@@ -97,13 +97,11 @@ def prepare(
         lines = run_ocr(page_obj, request, required=request.ocr_hints)
         timings["ocr"] = (time.perf_counter() - start) * 1000
     if request.ocr_hints and lines:
-        from vlocr.fusion import hints_block  # imported here: vlocr.service stays light
-
         dx, dy = (reg[0], reg[1]) if reg else (0, 0)
         local = [
             ln.model_copy(update={"box": [(x - dx, y - dy) for x, y in ln.box]}) for ln in lines
         ]
-        hints = hints_block(local, cropped.shape[1], cropped.shape[0], image=cropped)
+        hints = ocr_hints(local, cropped)
     return TaskPage(
         source=label,
         image=prepare_vlm_image(cropped, vlm_pixels, source=label),
@@ -113,6 +111,17 @@ def prepare(
         timings_ms=timings,
         visual=VisualInput(sent="region", box=reg) if reg else VisualInput(),
     )
+
+
+def ocr_hints(lines: list[OcrLine], image: np.ndarray) -> str:
+    """The OCR hint block for the prompt: ``lines`` (in ``image``'s pixels) as rows in the
+    page's layout reading order (the order ``page.text`` has), written by ``fusion.hints``."""
+    from vlocr.fusion import hints_block  # imported here: vlocr.service stays light
+    from vlocr.layout.structure import reading_rows
+
+    height, width = image.shape[:2]
+    kept = [ln for ln in lines if ln.text.strip()]
+    return hints_block(reading_rows(kept, width, height, image) if kept else [], height)
 
 
 def run_ocr(page: Any, request: TaskRequest, *, required: bool) -> list[OcrLine] | None:

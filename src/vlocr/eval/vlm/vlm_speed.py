@@ -191,9 +191,9 @@ def _progress(text: str) -> None:
 def _receipt(workdir: Path) -> tuple[Path, str, dict[str, Any]]:
     """A receipt-sized synthetic page, and its OCR hints from the product's OCR."""
     from vlocr.eval.synth import long_receipt
-    from vlocr.fusion import hints_block
     from vlocr.io.page import Page
     from vlocr.service.reading import ocr_page
+    from vlocr.service.task_page import ocr_hints
 
     doc = long_receipt(RECEIPT_SEED)
     path = workdir / "receipt.png"
@@ -202,7 +202,7 @@ def _receipt(workdir: Path) -> tuple[Path, str, dict[str, Any]]:
     Image.fromarray(doc.image).save(path)
     h, w = doc.image.shape[:2]
     lines = list(ocr_page(Page(image=doc.image, source="receipt"), engine="rapidocr").lines)
-    hints = hints_block(lines, w, h)
+    hints = ocr_hints(lines, doc.image)
     return path, hints, {"size": f"{w}x{h}", "lang": doc.lang, "ocr_lines": len(lines)}
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from vlocr.fusion import hints_block
 from vlocr.results import OcrLine
+from vlocr.service.task_page import ocr_hints
 
 SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 
@@ -45,7 +45,7 @@ def _row(part: str, k: int) -> str:
 
 def test_hints_follow_the_layout_around_a_spanning_chart() -> None:
     lines, image = _article()
-    rows = [r for r in hints_block(lines, 1400, 1300, image=image).splitlines() if r[:1] != "["]
+    rows = [r for r in ocr_hints(lines, image).splitlines() if r[:1] != "["]
     firsts = [rows.index(_row(part, 0)) for part in ("North", "East", "South", "West")]
     assert firsts == sorted(firsts), rows
     assert rows.index(_row("North", 5)) < firsts[1]  # the left column's part reads whole first
