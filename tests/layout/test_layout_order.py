@@ -250,3 +250,27 @@ def test_a_form_keeps_its_rows_beside_a_framed_box_of_fields() -> None:
     assert not follows_layout(page)
     apply_reading_order(page)
     assert [ln.text for ln in page.lines] == before and page.text == "engine"
+
+
+def test_a_block_that_holds_two_columns_keeps_the_engine_order() -> None:
+    """Columns the layout did not separate (lines aligned across a narrow gutter, one block):
+    reading that block's rows would run across the gutter, so the page keeps the engine's
+    column-by-column order; a paragraph's own lines cross any such strip and are kept."""
+    from vlocr.layout.order import apply_reading_order, follows_layout
+
+    page, image = two_column_page()
+    analyse_layout(page, image)
+    assert follows_layout(page)
+    text_blocks = [b for b in page.blocks if b.kind in ("text", "paragraph", "list")]
+    assert any(len(b.lines) >= 4 for b in text_blocks)
+    # one block across the two columns: what the layout makes of columns it failed to split
+    left = [i for b in text_blocks for i in b.lines if page.lines[i].bbox[2] < page.width / 2]
+    right = [i for b in text_blocks for i in b.lines if page.lines[i].bbox[0] > page.width / 2]
+    assert len(left) >= 2 and len(right) >= 2
+    merged = text_blocks[0].model_copy(update={"lines": sorted(left + right)})
+    rest = [b for b in page.blocks if b.lines and not set(b.lines) & set(left + right)]
+    broken = page.model_copy(update={"blocks": [merged, *rest]})
+    before = [ln.text for ln in broken.lines]
+    assert not follows_layout(broken)
+    apply_reading_order(broken)
+    assert [ln.text for ln in broken.lines] == before

@@ -422,12 +422,15 @@ def follows_layout(page: PageResult) -> bool:
     a receipt or a form (rows of pieces: the row order holds, while a framed box of fields read
     as a figure or a table claiming part of a row would move text away from its row), a page
     read turned (its lines mapped back run up or down the image), vertical CJK text (the layout
-    reads rows only), or blocks that do not cover the lines."""
+    reads rows only), blocks that do not cover the lines, or a block of text that spans a
+    column gutter (the layout merged columns: its rows would run across them)."""
     n = len(page.lines)
     if n < 2 or not page.blocks or page.error is not None:
         return False
     seen = sorted(i for block in page.blocks for i in block.lines)
     if seen != list(range(n)) or not _text_page(page.lines):
+        return False
+    if _spans_a_gutter(page):
         return False
     tall = sideways = 0
     for line in page.lines:
@@ -441,6 +444,27 @@ def follows_layout(page: PageResult) -> bool:
         if len(line.text.strip()) >= 2 and height > 1.5 * width:
             tall += 1
     return sideways <= 0.2 * n and tall <= 0.3 * n
+
+
+_TEXT_BLOCKS = ("text", "paragraph", "list")
+
+
+def _spans_a_gutter(page: PageResult) -> bool:
+    """Whether a block of text holds two columns: its lines leave a vertical strip of white, at
+    least 1.5 body-line heights wide, from the block's top to its bottom, with two or more lines
+    on each side. A paragraph's own lines cross any such strip; columns the layout failed to
+    separate (lines aligned across a narrow gutter) do not."""
+    unit = body_unit(page.lines)
+    for block in page.blocks:
+        if block.kind not in _TEXT_BLOCKS or len(block.lines) < 4:
+            continue
+        spans = sorted((page.lines[i].bbox[0], page.lines[i].bbox[2]) for i in block.lines)
+        reach = spans[0][1]
+        for k, (x0, x1) in enumerate(spans[1:], start=1):
+            if x0 - reach >= 1.5 * unit and k >= 2 and len(spans) - k >= 2:
+                return True
+            reach = max(reach, x1)
+    return False
 
 
 def _text_page(lines: list[OcrLine]) -> bool:
