@@ -3,11 +3,12 @@ messages and the bad-case save button."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import logging
 import types
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +74,21 @@ def fail(err: VlocrError) -> gr.Error:
     return gr.Error(handlers.friendly(err))
 
 
+@contextlib.contextmanager
+def _shown_errors() -> Iterator[None]:
+    """A typed error becomes a red toast with its hint; anything else is logged and shown as an
+    internal error, never as a traceback."""
+    try:
+        yield
+    except VlocrError as err:
+        raise fail(err) from None
+    except gr.Error:
+        raise
+    except Exception:
+        log.exception("web page callback failed")
+        raise gr.Error("内部错误，已记录 / internal error (logged on the server)") from None
+
+
 def guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Typed errors become a red toast with their hint; never a traceback."""
 
@@ -80,31 +96,17 @@ def guard(fn: Callable[..., Any]) -> Callable[..., Any]:
 
         @functools.wraps(fn)
         async def gen_wrapped(*args: Any) -> AsyncIterator[Any]:
-            try:
+            with _shown_errors():
                 async for item in fn(*args):
                     yield item
-            except VlocrError as err:
-                raise fail(err) from None
-            except gr.Error:
-                raise
-            except Exception:
-                log.exception("web page callback failed")
-                raise gr.Error("内部错误，已记录 / internal error (logged on the server)") from None
 
         return gen_wrapped
 
     @functools.wraps(fn)  # gradio reads the signature (e.g. gr.SelectData) through __wrapped__
     async def wrapped(*args: Any) -> Any:
-        try:
+        with _shown_errors():
             out = fn(*args)
             return await out if inspect.isawaitable(out) else out
-        except VlocrError as err:
-            raise fail(err) from None
-        except gr.Error:
-            raise
-        except Exception:
-            log.exception("web page callback failed")
-            raise gr.Error("内部错误，已记录 / internal error (logged on the server)") from None
 
     return wrapped
 
