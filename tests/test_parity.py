@@ -143,7 +143,7 @@ def via_page(work: Path, name: str, options: dict[str, Any]) -> tuple[Any, Any]:
     io = Settings().io
     upload, _ = handlers.accept_upload(str(work / name), io, work)
     request = handlers.read_request(
-        options.get("engine"),
+        options.get("engine", handlers.AUTO_ENGINE),  # the engine widget's default: auto
         options.get("lang"),
         options.get("preprocess", "auto"),
         options.get("force_ocr", False),
@@ -173,6 +173,8 @@ def _same(pages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 CASES = {
     "lang": ("lines.png", {"lang": "en", "preprocess": "none"}),
+    # a language only Tesseract reads picks it in every interface (the page's engine: auto)
+    "lang-picks-tesseract": ("lines.png", {"lang": "ko,en", "preprocess": "none"}),
     "region": ("lines.png", {"region": [0, 0, 760, 60], "preprocess": "none"}),
     "pdf-page-1-text-layer": ("two.pdf", {"page": 1, "pdf_dpi": 100}),
     "pdf-page-1-force-ocr": ("two.pdf", {"page": 1, "pdf_dpi": 100, "force_ocr": True}),

@@ -465,6 +465,13 @@ ASK_OPTIONS = {
         "focus": "lines",
         "check_numbers": True,
     },
+    "ko-picks-its-ocr": {  # no OCR engine given: the language picks Tesseract kor+eng
+        "lang": "ko",
+        "ocr_engine": None,
+        "ocr_hints": True,
+        "focus": "page",
+        "check_numbers": True,
+    },
     "no-ocr-at-all": {
         "lang": "en",
         "ocr_engine": "rapidocr-v4",
@@ -507,7 +514,7 @@ def test_ask_options_agree_between_rest_cli_page_and_library(
     work: Path,
     page: dict[str, Any],
 ) -> None:
-    options = ASK_OPTIONS[case]
+    options = {k: v for k, v in ASK_OPTIONS[case].items() if v is not None}
     n = len(stub.requests)
     python = vlocr.ask(work / "lines.png", PLAIN, vlm=vlm, **options)
     expected = _same_options(python.model_dump(mode="json"))
@@ -522,7 +529,11 @@ def test_ask_options_agree_between_rest_cli_page_and_library(
         options["lang"] == "zh"
     ), "the prompt language reached the model"
 
-    flags = ["--lang", options["lang"], "--ocr-engine", options["ocr_engine"]]
+    if "ocr_engine" not in options:  # the language chose Tesseract, as an explicit choice would
+        chosen = vlocr.ask(work / "lines.png", PLAIN, vlm=vlm, ocr_engine="tesseract", **options)
+        assert _same_options(chosen.model_dump(mode="json")) == expected
+    flags = ["--lang", options["lang"]]
+    flags += ["--ocr-engine", options["ocr_engine"]] if "ocr_engine" in options else []
     flags += ["--ocr-hints" if options["ocr_hints"] else "--no-ocr-hints"]
     flags += ["--focus", options["focus"]]
     flags.append("--check-numbers" if options["check_numbers"] else "--no-check-numbers")
@@ -549,8 +560,8 @@ def test_ask_options_agree_between_rest_cli_page_and_library(
 
     n = len(stub.requests)
     widgets = {
-        "lang": options["lang"],
-        "eng": options["ocr_engine"],
+        "lang": [options["lang"]],  # the sidebar's multiselect
+        "eng": options.get("ocr_engine", "auto"),  # the engine widget's default
         "hints": options["ocr_hints"],
         "focus_how": options["focus"],
         "checks_on": options["check_numbers"],

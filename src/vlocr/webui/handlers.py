@@ -169,6 +169,16 @@ def page_image(
     return load_page(upload, page_no, io, upload_root).image
 
 
+#: The OCR engine choice that leaves it to the languages (or the configured default), as a
+#: ``vlocr read`` without ``--engine`` does.
+AUTO_ENGINE = "auto"
+
+
+def chosen_engine(engine: str | None) -> str | None:
+    """The engine widget's value as a request field: None for ``auto`` (or nothing chosen)."""
+    return None if not engine or engine == AUTO_ENGINE else engine
+
+
 def read_request(
     engine: str | None,
     lang: str | None,
@@ -183,7 +193,7 @@ def read_request(
     from vlocr.service.requests import ReadRequest
 
     return ReadRequest(
-        engine=engine or None,
+        engine=chosen_engine(engine),
         lang=(lang or "").strip() or None,
         preprocess=preprocess,
         force_ocr=bool(force_ocr),
@@ -312,7 +322,7 @@ def task_options(
         "region": region,
         "preprocess": preprocess or "auto",
         "force_ocr": bool(force_ocr),
-        "ocr_engine": ocr_engine or None,
+        "ocr_engine": chosen_engine(ocr_engine),
         "lang": (",".join(lang) if isinstance(lang, list) else lang) or None,
         "ocr_hints": bool(ocr_hints),
         "check_numbers": bool(check_numbers),

@@ -169,9 +169,10 @@ def _sidebar(ctx: PageContext) -> Any:
     w["region_info"] = gr.Markdown(handlers.region_text(None), elem_id="region-info")
     with gr.Accordion("选项与区域 / Options and region", open=False):
         w["engine"] = gr.Dropdown(
-            engine_names(),
-            value=ctx.settings.ocr_engine,
-            label="识别引擎 / OCR engine",
+            [handlers.AUTO_ENGINE, *engine_names()],
+            value=handlers.AUTO_ENGINE,
+            label=f"识别引擎 / OCR engine (auto: {ctx.settings.ocr_engine}, or Tesseract for "
+            "languages only it reads)",
             elem_id="engine",
         )
         w["lang"] = gr.Dropdown(
