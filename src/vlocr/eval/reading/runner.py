@@ -197,15 +197,14 @@ def _preprocess_available() -> str | None:
 
 def _ocr_reader(config: Config) -> Reader:
     from vlocr.io.page import Page
-    from vlocr.layout.structure import analyse_structure
-    from vlocr.service.reading import ocr_page
+    from vlocr.service.reading import read_page
+    from vlocr.service.requests import ReadRequest
+
+    # the page read as `vlocr read --engine E --preprocess P` reads it (structure step included)
+    plan = ReadRequest(engine=config.engine, preprocess=config.preset).plan()
 
     def read(image: np.ndarray) -> tuple[str, list[str]]:
-        result = ocr_page(
-            Page(image=image, source="bench"), engine=config.engine, preprocess=config.preset
-        )
-        # as the page loop does for `vlocr read`: the lines (and text) in the layout's order
-        analyse_structure(result, image)
+        result = read_page(Page(image=image, source="bench"), plan, raise_errors=True)
         rows = rows_text(
             [GtLine(ln.text, [(float(p[0]), float(p[1])) for p in ln.box]) for ln in result.lines]
         )
